@@ -1,0 +1,27 @@
+import type { Argv } from 'yargs';
+import { loadModel, zooNames } from '../workload/load.js';
+import { textTable } from '../report/table.js';
+import { jsonOut } from './args.js';
+
+export function modelsCommand(y: Argv) {
+  return y.command('models', 'the model zoo, one line per model', (a) => a.option('json', { type: 'boolean', default: false }), (argv) => {
+    const rows = zooNames().map((n) => {
+      const { spec } = loadModel(n);
+      return {
+        name: spec.name,
+        title: spec.title,
+        variants: Object.keys(spec.variants),
+        defaultVariant: spec.defaultVariant ?? null,
+        params: spec.params,
+        reference: `${spec.reference.repo}/${spec.reference.path}`,
+      };
+    });
+    if (argv.json) return void process.stdout.write(jsonOut(rows));
+    process.stdout.write(`${textTable(['model', 'variants (default)', 'reference', 'title'], rows.map((r) => [
+      r.name,
+      r.variants.length ? `${r.variants.join(',')} (${r.defaultVariant})` : Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' '),
+      r.reference,
+      r.title,
+    ]))}\n`);
+  });
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+const count = z.number().int().nonnegative();
+const positive = z.number().positive();
+const src = z.string().min(3, 'every figure needs a public source');
+
+export const ResourcesSchema = z.object({ dsp: count, bram18: count, uram: count, lut: count, ff: count, source: src }).strict();
+
+export const PlatformFileSchema = z.object({
+  schema: z.literal('lic-dse/platform@1'),
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case id'),
+  title: z.string(),
+  part: z.string().regex(/^x[a-z0-9-]+$/i, 'a Vitis part string such as xczu9eg-ffvb1156-2-e'),
+  partSource: src,
+  dspFamily: z.enum(['DSP48E1', 'DSP48E2', 'DSP58']),
+  resources: ResourcesSchema,
+  /** Taken by the platform shell (the U50's static region); zeros on embedded boards. */
+  reserved: ResourcesSchema,
+  memory: z.object({
+    kind: z.string(),
+    channels: z.number().int().positive(),
+    busBits: z.number().int().positive().optional(),
+    peakGBs: positive,
+    efficiency: z.number().gt(0).max(1),
+    source: src,
+    efficiencySource: src,
+  }).strict(),
+  clock: z.object({ typicalMHz: positive, maxMHz: positive, source: src }).strict(),
+  cpu: z.object({ name: z.string(), entropySymbolsPerSec: positive, source: src }).strict(),
+  notes: z.array(z.string()).optional(),
+}).strict()
+  .refine((p) => p.clock.typicalMHz <= p.clock.maxMHz, { message: 'typicalMHz exceeds maxMHz', path: ['clock', 'typicalMHz'] })
+  .superRefine((p, ctx) => {
+    for (const k of ['dsp', 'bram18', 'uram', 'lut', 'ff'] as const) {
+      if (p.reserved[k] > p.resources[k]) {
+        ctx.addIssue({ code: 'custom', path: ['reserved', k], message: `reserved ${p.reserved[k]} exceeds the device's ${p.resources[k]}` });
+      }
+    }
+  });
+export type PlatformFile = z.infer<typeof PlatformFileSchema>;
+
+export type ResourceKind = 'dsp' | 'bram18' | 'uram' | 'lut' | 'ff';
+export const RESOURCE_KINDS: ResourceKind[] = ['dsp', 'bram18', 'uram', 'lut', 'ff'];
+
+/** A board as the cost model sees it: what a kernel may use, after the shell's share. */
+export interface Platform {
+  file: string;
+  spec: PlatformFile;
+  name: string;
+  available: Record<ResourceKind, number>;
+  /** Realistic sustained off-chip bandwidth, bytes per second. */
+  bandwidthBytesPerSec: number;
+}
+
+export function toPlatform(spec: PlatformFile, file: string): Platform {
+  const available = Object.fromEntries(
+    RESOURCE_KINDS.map((k) => [k, spec.resources[k] - spec.reserved[k]]),
+  ) as Record<ResourceKind, number>;
+  return { file, spec, name: spec.name, available, bandwidthBytesPerSec: spec.memory.peakGBs * 1e9 * spec.memory.efficiency };
+}

@@ -1,0 +1,130 @@
+import { UserError } from '../errors.js';
+import { layerCounts, ShapeError } from './ops.js';
+import type { PadPolicy, ResolvedModel, Shape, Workload, WorkloadLayer } from './types.js';
+
+export interface Resolution {
+  width: number;
+  height: number;
+}
+
+/**
+ * Shape inference at a resolution. Policy 'stride' pads the image up to a multiple of the model's total
+ * stride (CompressAI's habit); 'same' keeps the image and lets each strided layer round up
+ * (tensorflow-compression's habit), cropping a part's inputs to the smallest where up-sampled maps overshoot.
+ */
+export function inferWorkload(m: ResolvedModel, res: Resolution, policy: PadPolicy = 'stride'): Workload {
+  if (!(Number.isInteger(res.width) && Number.isInteger(res.height) && res.width > 0 && res.height > 0)) {
+    throw new UserError(`resolution ${res.width}x${res.height} must be two positive whole numbers`, { field: 'res' });
+  }
+  const mult = policy === 'stride' ? m.padMultiple : 1;
+  const paddedWidth = Math.ceil(res.width / mult) * mult;
+  const paddedHeight = Math.ceil(res.height / mult) * mult;
+  const outputs = new Map<string, Shape>([['image', { c: m.imageChannels, h: paddedHeight, w: paddedWidth }]]);
+  const inEncode = new Set(m.paths.encode);
+  const inDecode = new Set(m.paths.decode);
+  const layers: WorkloadLayer[] = [];
+
+  for (const p of m.parts) {
+    const terms = p.input.map((t, k) => {
+      const src = outputs.get(t.from)!;
+      const c = t.channels ?? src.c - t.offset;
+      if (t.offset + c > src.c || c < 1) {
+        throw new UserError(`takes channels [${t.offset}, ${t.offset + c}) of ${t.from}, which has ${src.c}`, { file: m.file, field: `parts.${p.id}.input[${k}]` });
+      }
+      return { c, h: src.h, w: src.w, from: t.from };
+    });
+    const h = Math.min(...terms.map((t) => t.h));
+    const w = Math.min(...terms.map((t) => t.w));
+    if (policy === 'stride') {
+      const odd = terms.find((t) => t.h !== h || t.w !== w);
+      if (odd) {
+        throw new UserError(
+          `inputs disagree in size at ${res.width}x${res.height}: ${terms.map((t) => `${t.from} ${t.h}×${t.w}`).join(', ')}`,
+          { file: m.file, field: `parts.${p.id}.input` },
+        );
+      }
+    }
+    const input: Shape = { c: terms.reduce((s, t) => s + t.c, 0), h, w };
+    const at = new Map<string, Shape>([['@input', input]]);
+    let last = input;
+    for (const l of p.layers) {
+      const xs = l.inputs.map((r) => at.get(r)!);
+      let counts;
+      try {
+        counts = layerCounts(l, xs);
+      } catch (e) {
+        if (e instanceof ShapeError) {
+          throw new UserError(`${e.message} at ${res.width}x${res.height} (padded ${paddedWidth}x${paddedHeight})`, { file: m.file, field: `layer ${p.id}/${l.name}` });
+        }
+        throw e;
+      }
+      const x = xs[0];
+      layers.push({
+        ...counts,
+        part: p.base,
+        instance: p.instance,
+        name: l.name,
+        op: l.op,
+        layer: l,
+        cin: l.op === 'fc' ? x.c * x.h * x.w : x.c,
+        cout: counts.out.c,
+        inH: x.h,
+        inW: x.w,
+        outH: counts.out.h,
+        outW: counts.out.w,
+        inElems: xs.reduce((s, t) => s + t.c * t.h * t.w, 0),
+        outElems: counts.out.c * counts.out.h * counts.out.w,
+        encode: inEncode.has(p.base),
+        decode: inDecode.has(p.base),
+        schedule: p.schedule,
+      });
+      at.set(l.name, counts.out);
+      last = counts.out;
+    }
+    outputs.set(p.id, last);
+  }
+  return {
+    model: m.name,
+    title: m.title,
+    variant: m.variant,
+    params: m.params,
+    policy,
+    resolution: { width: res.width, height: res.height, paddedWidth, paddedHeight },
+    layers,
+  };
+}
+
+export interface Totals {
+  params: number;
+  macs: number;
+  zeroMacs: number;
+}
+
+export interface WorkloadTotals extends Totals {
+  parts: Record<string, Totals>;
+  paths: { encode: Totals; decode: Totals };
+}
+
+const add = (t: Totals, l: WorkloadLayer) => {
+  t.params += l.params;
+  t.macs += l.macs;
+  t.zeroMacs += l.zeroMacs;
+};
+const zero = (): Totals => ({ params: 0, macs: 0, zeroMacs: 0 });
+
+/** Totals per part (in model order) and per path. */
+export function workloadTotals(w: Workload): WorkloadTotals {
+  const t: WorkloadTotals = { ...zero(), parts: {}, paths: { encode: zero(), decode: zero() } };
+  for (const l of w.layers) {
+    add(t, l);
+    add((t.parts[l.part] ??= zero()), l);
+    if (l.encode) add(t.paths.encode, l);
+    if (l.decode) add(t.paths.decode, l);
+  }
+  return t;
+}
+
+/** Layers a path runs, in model order. */
+export function pathLayers(w: Workload, path: 'encode' | 'decode'): WorkloadLayer[] {
+  return w.layers.filter((l) => l[path]);
+}

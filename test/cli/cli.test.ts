@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const CLI = path.resolve('dist/cli/main.js');
+export const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+
+describe('CLI', () => {
+  it('models lists every zoo model', () => {
+    const r = run('models');
+    expect(r.status).toBe(0);
+    for (const m of ['balle2017', 'bmshj2018-factorized', 'bmshj2018-hyperprior', 'mbt2018-mean', 'mbt2018', 'cheng2020-anchor']) {
+      expect(r.stdout).toContain(m);
+    }
+  });
+  it('describe --json has the documented shape', () => {
+    const r = run('describe', 'bmshj2018-hyperprior', '--variant', 'q3', '--res', '1280x720', '--json');
+    expect(r.status).toBe(0);
+    const d = JSON.parse(r.stdout);
+    expect(Object.keys(d)).toEqual(expect.arrayContaining(['model', 'variant', 'params', 'resolution', 'layers', 'totals']));
+    expect(d.resolution).toEqual({ width: 1280, height: 720, paddedWidth: 1280, paddedHeight: 768 });
+    expect(Object.keys(d.layers[0])).toEqual(expect.arrayContaining(['part', 'name', 'op', 'cin', 'cout', 'kernel', 'stride', 'inH', 'inW', 'outH', 'outW', 'macs', 'params']));
+    expect(Object.keys(d.totals.paths)).toEqual(['encode', 'decode']);
+    expect(d.params).toEqual({ N: 128, M: 192 });
+  });
+  it('describe --param overrides a channel width (a pruned student)', () => {
+    const d = JSON.parse(run('describe', 'bmshj2018-hyperprior', '--param', 'N=64', '--param', 'M=96', '--json').stdout);
+    expect(d.params).toEqual({ N: 64, M: 96 });
+    expect(d.layers[0].cout).toBe(64);
+  });
+  it('platform shows sources', () => {
+    const r = run('platform', 'zcu102');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('DS891');
+  });
+
+  const bad: [string, string[], RegExp][] = [
+    ['unknown model', ['describe', 'nosuch'], /^lic-dse: model: unknown model "nosuch" \(built-in: balle2017, /],
+    ['unknown board', ['platform', 'zcu999'], /^lic-dse: platform: unknown platform "zcu999"/],
+    ['bad resolution', ['describe', 'mbt2018', '--res', '720p'], /^lic-dse: res: "720p" is not a resolution/],
+    ['bad variant', ['describe', 'mbt2018', '--variant', 'q0'], /unknown variant "q0" \(allowed: q1, /],
+    ['unknown option', ['describe', 'mbt2018', '--colour'], /^lic-dse: Unknown argument: colour/],
+    ['missing file', ['describe', 'nowhere/model.json'], /^lic-dse: .*model\.json: cannot read file \(ENOENT\)/],
+  ];
+  for (const [what, args, re] of bad) {
+    it(`${what}: one line, exit 2, no stack`, () => {
+      const r = run(...args);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(re);
+      expect(r.stderr).not.toMatch(/\s+at /);
+    });
+  }
+  it('malformed JSON and malformed board file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lic-'));
+    const f = path.join(dir, 'broken.json');
+    writeFileSync(f, '{ "schema": ');
+    let r = run('describe', f);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/broken\.json: not valid JSON/);
+    const b = path.join(dir, 'board.json');
+    writeFileSync(b, JSON.stringify({ schema: 'lic-dse/platform@1', name: 'x' }));
+    r = run('platform', b);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/board\.json: title: /);
+  });
+});
