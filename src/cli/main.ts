@@ -5,6 +5,8 @@ import { isUserError } from '../errors.js';
 import { describeCommand } from './describe.js';
 import { modelsCommand } from './models.js';
 import { platformsCommand } from './platforms.js';
+import { evaluateCommand } from './evaluate.js';
+import { exploreCommand } from './explore.js';
 
 /** User mistakes: one line on stderr, exit 2, no stack. Anything else is a bug and keeps its stack. */
 function fail(e: unknown): never {
@@ -17,7 +19,7 @@ function fail(e: unknown): never {
 
 async function main() {
   let cli = yargs(hideBin(process.argv)).scriptName('lic-dse');
-  for (const add of [modelsCommand, describeCommand, platformsCommand]) cli = add(cli) as typeof cli;
+  for (const add of [modelsCommand, describeCommand, platformsCommand, evaluateCommand, exploreCommand]) cli = add(cli) as typeof cli;
   await cli
     .demandCommand(1, 'give a command (see --help)')
     .strict()

@@ -1,6 +1,9 @@
 import path from 'node:path';
-import { builtinNames, locate, parseWith, readJson } from '../util/files.js';
+import { builtinNames, locate, parseWith, PACKAGE_ROOT, readJson } from '../util/files.js';
 import { PlatformFileSchema, toPlatform, type Platform } from './schema.js';
+import { CoefficientsSchema, DspPackingSchema, type CostTables } from './tables.js';
+
+const TABLE_FILES = ['dsp-packing', 'cost-coefficients'];
 
 /** Load a built-in board by name or a user's board file. */
 export function loadPlatform(nameOrFile: string): Platform {
@@ -10,5 +13,17 @@ export function loadPlatform(nameOrFile: string): Platform {
 }
 
 export function platformNames(): string[] {
-  return builtinNames('platforms', ['dsp-packing']);
+  return builtinNames('platforms', TABLE_FILES);
+}
+
+let cached: CostTables | undefined;
+/** The DSP packing table and the LUT/FF/memory coefficients (platforms/*.json, data with sources). */
+export function loadCostTables(): CostTables {
+  if (cached) return cached;
+  const f = (n: string) => path.join(PACKAGE_ROOT, 'platforms', `${n}.json`);
+  cached = {
+    packing: parseWith(DspPackingSchema, readJson(f('dsp-packing')), 'platforms/dsp-packing.json'),
+    coefficients: parseWith(CoefficientsSchema, readJson(f('cost-coefficients')), 'platforms/cost-coefficients.json'),
+  };
+  return cached;
 }

@@ -154,9 +154,16 @@ export function resolveModel(m: ModelFile, file: string, choice: VariantChoice =
   const padMultiple = m.padMultiple !== undefined
     ? evalInt(m.padMultiple, scope, { file, field: 'padMultiple' })
     : totalStride(parts);
+  let latents = m.latents;
+  if (latents) {
+    for (const n of latents) if (!bases.has(n)) throw new UserError(`latent part "${n}" is not a part`, { file, field: 'latents' });
+  } else {
+    const eb = m.parts.filter((p) => p.layers.some((l) => (l as { op?: string }).op === 'factorized_density')).flatMap((p) => p.input.map((t) => t.from));
+    latents = [...new Set([m.parts[0].name, ...eb])];
+  }
   return {
     file, name: m.name, title: m.title, variant, params: scope, imageChannels: m.image.channels,
-    padMultiple, paths: m.paths, parts,
+    padMultiple, paths: m.paths, latents, parts,
   };
 }
 

@@ -132,6 +132,8 @@ export const ModelFileSchema = z.object({
   /** Multiple the image is padded to under the 'stride' policy; default: the model's total stride. */
   padMultiple: ExprSchema.optional(),
   paths: z.object({ encode: z.array(z.string()).min(1), decode: z.array(z.string()).min(1) }).strict(),
+  /** Parts whose outputs the entropy coder codes (y and z); default: the first part and the entropy bottleneck's input. */
+  latents: z.array(z.string()).optional(),
   parts: z.array(PartSchema).min(1),
   notes: z.array(z.string()).default([]),
 }).strict();

@@ -83,6 +83,10 @@ export function inferWorkload(m: ResolvedModel, res: Resolution, policy: PadPoli
     }
     outputs.set(p.id, last);
   }
+  const latents = m.latents.map((name) => {
+    const o = outputs.get(name)!;
+    return { part: name, elements: o.c * o.h * o.w, channels: o.c, positions: o.h * o.w };
+  });
   return {
     model: m.name,
     title: m.title,
@@ -91,6 +95,7 @@ export function inferWorkload(m: ResolvedModel, res: Resolution, policy: PadPoli
     policy,
     resolution: { width: res.width, height: res.height, paddedWidth, paddedHeight },
     layers,
+    latents,
   };
 }
 

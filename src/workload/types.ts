@@ -62,6 +62,7 @@ export interface ResolvedModel {
   imageChannels: number;
   padMultiple: number;
   paths: { encode: string[]; decode: string[] };
+  latents: string[];
   parts: ResolvedPart[];
 }
 
@@ -113,4 +114,6 @@ export interface Workload {
   policy: PadPolicy;
   resolution: { width: number; height: number; paddedWidth: number; paddedHeight: number };
   layers: WorkloadLayer[];
+  /** Elements the entropy coder codes per frame, per latent part (y, z). */
+  latents: { part: string; elements: number; channels: number; positions: number }[];
 }

@@ -1,0 +1,75 @@
+import type { EngineSpec } from '../mapping/schema.js';
+import type { Precision } from '../platform/precision.js';
+import type { ResourceKind } from '../platform/schema.js';
+import { bram18ForBank, dspPerMac, lutramForBank, uramForBank, type CostTables, type LinearModel } from '../platform/tables.js';
+
+export type Resources = Record<ResourceKind, number>;
+export const zeroResources = (): Resources => ({ dsp: 0, bram18: 0, uram: 0, lut: 0, ff: 0 });
+export const addResources = (a: Resources, b: Resources): Resources => ({
+  dsp: a.dsp + b.dsp, bram18: a.bram18 + b.bram18, uram: a.uram + b.uram, lut: a.lut + b.lut, ff: a.ff + b.ff,
+});
+
+/**
+ * DSPs for a block of MAC lanes: `shared` lanes share one operand (the activation broadcast to output
+ * channels), which is what DSP48E2 INT8 packing needs (WP486); otherwise each lane pays its own DSP cost.
+ */
+export function macDsp(tables: CostTables, family: string, p: Precision, lanes: number, sharedLanes: number): number {
+  const d = dspPerMac(tables.packing, family, p);
+  if (d.dspPerMac < 1 && d.sharedOperand) {
+    const perDsp = Math.round(1 / d.dspPerMac);
+    return (lanes / sharedLanes) * Math.ceil(sharedLanes / perDsp);
+  }
+  return Math.ceil(lanes * d.dspPerMac);
+}
+
+/** One multiplier per output lane for integer requantisation / GDN scaling. */
+export const postLaneDsp = (p: Precision, lanes: number) => (p.kind === 'int' ? lanes : 0);
+
+export function perMacLinear(m: LinearModel, p: Precision): number {
+  if (p.kind === 'float') return p.weightBits > 16 ? m.perMacFloat32 : m.perMacFloat16;
+  return m.perMacInt.perAccBit * p.accBits + m.perMacInt.perOperandBit * (p.weightBits + p.actBits);
+}
+
+export interface Bank {
+  count: number;
+  width: number;
+  depth: number;
+  uram?: boolean;
+}
+
+/** BRAM18 / URAM / LUTRAM for a set of banks (each bank maps separately: array partitioning). */
+export function memoryFor(tables: CostTables, banks: Bank[]): { bram18: number; uram: number; lutram: number; banks: number } {
+  const c = tables.coefficients;
+  let bram18 = 0;
+  let uram = 0;
+  let lutram = 0;
+  let n = 0;
+  for (const b of banks) {
+    if (b.count <= 0 || b.depth <= 0) continue;
+    n += b.count;
+    if (b.uram) uram += b.count * uramForBank(c, b.width, b.depth);
+    else bram18 += b.count * bram18ForBank(c, b.width, b.depth);
+    lutram += b.count * lutramForBank(c, b.width, b.depth);
+  }
+  return { bram18, uram, lutram, banks: n };
+}
+
+/** The engine's resources: MAC array, ping-pong tile buffers partitioned to match the unroll, AXI ports. */
+export function engineResources(spec: EngineSpec, p: Precision, family: string, tables: CostTables): Resources & { buffers: Bank[] } {
+  const lanes = spec.pif * spec.pof * spec.poy * spec.pox;
+  const outLanes = spec.pof * spec.poy * spec.pox;
+  const dsp = macDsp(tables, family, p, lanes, spec.pof) + postLaneDsp(p, outLanes);
+  // Channel lanes are reshaped into one wide word (array_reshape), spatial lanes partitioned into banks:
+  // input pif·a bits × (poy·pox) banks, weights pif·w bits × pof banks, outputs pof·acc bits × (poy·pox) banks.
+  const spatial = spec.poy * spec.pox;
+  const buffers: Bank[] = [
+    { count: 2 * spatial, width: spec.pif * p.actBits, depth: spec.inBufDepth },
+    { count: 2 * spec.pof, width: spec.pif * p.weightBits, depth: spec.wBufDepth, uram: spec.weightsInUram },
+    { count: 2 * spatial, width: spec.pof * p.accBits, depth: spec.outBufDepth },
+  ];
+  const mem = memoryFor(tables, buffers);
+  const ports = (spec.ports.read + spec.ports.weight + spec.ports.write) * (spec.ports.widthBits / 128);
+  const lin = (m: LinearModel) => Math.round(m.base + ports * m.perAxiPortPer128Bits + lanes * perMacLinear(m, p) + outLanes * m.perOutputLane + mem.banks * m.perBufferBank);
+  const c = tables.coefficients;
+  return { dsp, bram18: mem.bram18, uram: mem.uram, lut: lin(c.lut) + mem.lutram, ff: lin(c.ff), buffers };
+}

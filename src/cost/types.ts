@@ -1,0 +1,60 @@
+import type { ResourceKind } from '../platform/schema.js';
+import type { Point } from '../mapping/schema.js';
+
+/** Why a layer or a design takes the time it takes. */
+export type Bound = 'compute' | 'memory' | 'overhead' | 'serial' | 'fused' | 'cpu';
+
+export interface LayerEstimate {
+  /** "<part>/<name>", the key design points use. */
+  id: string;
+  name: string;
+  part: string;
+  op: string;
+  precision: string;
+  macs: number;
+  /** MACs the hardware executes (incl. zero-insertion, masked taps, unroll waste is NOT included). */
+  executedMacs: number;
+  cycles: number;
+  timeMs: number;
+  bound: Bound;
+  /** Roofline: ops (2/MAC), off-chip bytes, ops per byte, attainable GOP/s under min(compute roof, CTC·BW). */
+  ops: number;
+  offchipBytes: number;
+  ctc: number | null;
+  attainableGops: number;
+  rooflineBound: 'compute' | 'memory';
+  /** Useful MACs per cycle over the MAC lanes available to the layer. */
+  utilization: number;
+  dsp: number;
+  bram18: number;
+  /** Engine: chosen tiles; pipeline: parallelism (for the tables). */
+  mapping: string;
+}
+
+export type ResourceUse = Record<ResourceKind, { used: number; available: number; cap: number }>;
+
+export interface Estimate {
+  model: string;
+  variant: string | null;
+  platform: string;
+  arch: 'engine' | 'pipeline';
+  path: 'encode' | 'decode';
+  precision: string;
+  clockMHz: number;
+  resolution: { width: number; height: number; paddedWidth: number; paddedHeight: number };
+  /** End-to-end frames per second (accelerator and entropy coder together). */
+  fps: number;
+  acceleratorFps: number;
+  latencyMs: number;
+  /** Useful GOP/s of the accelerator (2 ops per MAC). */
+  gops: number;
+  bottleneck: string;
+  feasible: boolean;
+  violations: string[];
+  resources: ResourceUse;
+  bandwidth: { usedGBs: number; availableGBs: number };
+  entropy: { symbols: number; seconds: number; symbolsPerSec: number };
+  serial: { positions: number; seconds: number } | null;
+  design: Point;
+  layers: LayerEstimate[];
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import type { Precision } from './precision.js';
+
+const src = z.string().min(3);
+
+export const PackingEntrySchema = z.object({
+  weightBits: z.number().int().positive(),
+  actBits: z.number().int().positive(),
+  kind: z.enum(['int', 'float16', 'float32']),
+  macsPerDsp: z.number().positive().optional(),
+  dspsPerMac: z.number().positive().optional(),
+  source: src,
+}).strict().refine((e) => (e.macsPerDsp === undefined) !== (e.dspsPerMac === undefined), { message: 'give exactly one of macsPerDsp and dspsPerMac' });
+
+export const DspPackingSchema = z.object({
+  schema: z.literal('lic-dse/dsp-packing@1'),
+  families: z.record(z.string(), z.object({ multiplier: z.tuple([z.number(), z.number()]), entries: z.array(PackingEntrySchema).min(1) }).strict()),
+}).strict();
+export type DspPacking = z.infer<typeof DspPackingSchema>;
+export type PackingEntry = z.infer<typeof PackingEntrySchema>;
+
+const lin = z.object({
+  base: z.number(), perAxiPortPer128Bits: z.number(),
+  perMacInt: z.object({ perAccBit: z.number(), perOperandBit: z.number() }).strict(),
+  perMacFloat32: z.number(), perMacFloat16: z.number(), perOutputLane: z.number(),
+  perBufferBank: z.number(), perPipelineStage: z.number(), source: src,
+}).strict();
+
+export const CoefficientsSchema = z.object({
+  schema: z.literal('lic-dse/cost-coefficients@1'),
+  description: z.string().optional(),
+  lut: lin,
+  ff: lin,
+  memory: z.object({
+    lutramMaxBits: z.number().nonnegative(),
+    bram18: z.array(z.object({ width: z.number().int().positive(), depth: z.number().int().positive() }).strict()).min(1),
+    uram: z.object({ width: z.number().int().positive(), depth: z.number().int().positive() }).strict(),
+    source: src,
+  }).strict(),
+  engine: z.object({ perTileCycles: z.number().nonnegative(), perLayerCycles: z.number().nonnegative(), source: src }).strict(),
+}).strict();
+export type Coefficients = z.infer<typeof CoefficientsSchema>;
+export type LinearModel = Coefficients['lut'];
+
+/** DSPs per MAC lane for a precision on a DSP family: the first table entry wide enough for both operands. */
+export function dspPerMac(packing: DspPacking, family: string, p: Precision): { dspPerMac: number; sharedOperand: boolean; source: string } {
+  const fam = packing.families[family];
+  if (!fam) throw new UserError(`no DSP packing for family ${family} (known: ${Object.keys(packing.families).join(', ')})`, { field: 'dspFamily' });
+  const kind = p.kind === 'int' ? 'int' : p.weightBits <= 16 ? 'float16' : 'float32';
+  const fits = (e: PackingEntry) => e.kind === kind && ((p.weightBits <= e.weightBits && p.actBits <= e.actBits) || (kind === 'int' && p.weightBits <= e.actBits && p.actBits <= e.weightBits));
+  const cands = fam.entries.filter(fits);
+  if (!cands.length) throw new UserError(`${family} has no DSP mapping for ${p.name} (operands ${p.weightBits}×${p.actBits} bits)`, { field: 'precision' });
+  const cost = (e: PackingEntry) => (e.dspsPerMac ?? 1 / e.macsPerDsp!);
+  const best = cands.reduce((a, b) => (cost(b) < cost(a) ? b : a));
+  return { dspPerMac: cost(best), sharedOperand: (best.macsPerDsp ?? 1) > 1, source: best.source };
+}
+
+/** BRAM18 blocks for one bank of `width` bits × `depth` words: the cheapest aspect ratio (UG573). */
+export function bram18ForBank(c: Coefficients, width: number, depth: number): number {
+  if (width * depth <= c.memory.lutramMaxBits) return 0;
+  let best = Infinity;
+  for (const a of c.memory.bram18) best = Math.min(best, Math.ceil(width / a.width) * Math.ceil(depth / a.depth));
+  return best;
+}
+
+export function uramForBank(c: Coefficients, width: number, depth: number): number {
+  if (width * depth <= c.memory.lutramMaxBits) return 0;
+  return Math.ceil(width / c.memory.uram.width) * Math.ceil(depth / c.memory.uram.depth);
+}
+
+/** LUTs used as LUTRAM for a bank too small for a BRAM (64×1 per LUT6). */
+export function lutramForBank(c: Coefficients, width: number, depth: number): number {
+  return width * depth <= c.memory.lutramMaxBits ? width * Math.ceil(depth / 64) : 0;
+}
+
+export interface CostTables {
+  packing: DspPacking;
+  coefficients: Coefficients;
+}

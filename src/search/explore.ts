@@ -1,0 +1,52 @@
+import type { Point } from '../mapping/schema.js';
+import type { Platform } from '../platform/schema.js';
+import type { CostTables } from '../platform/tables.js';
+import type { Workload } from '../workload/types.js';
+import { evaluate } from '../cost/evaluate.js';
+import type { Estimate } from '../cost/types.js';
+import { searchEngine } from './engine-search.js';
+import { paretoFront } from './pareto.js';
+import { searchPipeline } from './pipeline-search.js';
+
+export interface ParetoPoint {
+  fps: number;
+  dsp: number;
+  bram18: number;
+  /** Index into the candidate list the front was taken from (stable). */
+  design: string;
+}
+
+export interface ExploreResult {
+  best: Estimate;
+  point: Point;
+  pareto: ParetoPoint[];
+  /** Design points (per-layer mappings) whose cost was evaluated. */
+  evaluated: number;
+}
+
+/**
+ * Search the best design of `base.arch` for a workload on a board (pure). `base` carries the workload
+ * reference, board, clock, precision and caps; the search fills in the engine or pipeline section.
+ */
+export function explore(w: Workload, platform: Platform, tables: CostTables, base: Point): ExploreResult {
+  const f = base.clockMHz * 1e6;
+  if (base.arch === 'engine') {
+    const r = searchEngine(w, platform, tables, base);
+    const point: Point = { ...base, engine: r.best.spec, pipeline: undefined };
+    const best = evaluate(w, platform, point, tables);
+    const pareto = paretoFront(r.all.map((c) => ({
+      fps: f / c.cycles, costs: [c.resources.dsp, c.resources.bram18],
+      design: `pif${c.spec.pif} pof${c.spec.pof} poy${c.spec.poy} pox${c.spec.pox} tof${c.spec.tof} depth${c.spec.inBufDepth}`,
+    }))).map((p) => ({ fps: p.fps, dsp: p.costs[0], bram18: p.costs[1], design: p.design }));
+    return { best, point, pareto, evaluated: r.evaluated };
+  }
+  const r = searchPipeline(w, platform, tables, base);
+  const point: Point = { ...base, pipeline: r.spec, engine: undefined };
+  const best = evaluate(w, platform, point, tables);
+  const pareto = paretoFront([{ spec: r.spec, allocation: r.allocation }, ...r.ladder].map((x) => {
+    const dsp = x.allocation.costs[0];
+    const bram18 = x.allocation.costs[1];
+    return { fps: f / Math.max(1, x.allocation.target), costs: [dsp, bram18], design: `target ${x.allocation.target} cycles` };
+  })).map((p) => ({ fps: p.fps, dsp: p.costs[0], bram18: p.costs[1], design: p.design }));
+  return { best, point, pareto, evaluated: r.evaluated };
+}

@@ -1,0 +1,167 @@
+import { UserError } from '../errors.js';
+import type { PipelineLayer, PipelineSpec, Point } from '../mapping/schema.js';
+import type { Platform, ResourceKind } from '../platform/schema.js';
+import { RESOURCE_KINDS } from '../platform/schema.js';
+import type { CostTables } from '../platform/tables.js';
+import type { Workload } from '../workload/types.js';
+import { macPipelineDepth } from '../cost/engine.js';
+import { DEFAULT_CAPS, pathPlan, type PathLayer } from '../cost/evaluate.js';
+import { pipelineStageCost } from '../cost/pipeline.js';
+import { allocationLadder, minMaxAllocate, type Allocation, type StageOption } from './minmax.js';
+
+export function divisors(n: number): number[] {
+  const out: number[] = [];
+  for (let d = 1; d * d <= n; d++) {
+    if (n % d === 0) {
+      out.push(d);
+      if (d * d !== n) out.push(n / d);
+    }
+  }
+  return out.sort((a, b) => a - b);
+}
+
+interface Stage {
+  pl: PathLayer;
+  configs: PipelineLayer[];
+  options: StageOption[];
+}
+
+const COST_KINDS: ResourceKind[] = RESOURCE_KINDS;
+
+function stageOptions(pl: PathLayer, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>, platform: Platform, tables: CostTables, uram: boolean): Stage {
+  const lw = pl.lowered!;
+  const l = pl.layer;
+  const configs: PipelineLayer[] = [];
+  const options: StageOption[] = [];
+  const serialTaps = l.op === 'masked_conv' ? l.macs / (l.outH * l.outW * l.cout * lw.N) : undefined;
+  const positions = l.outH * l.outW;
+  for (const pin of divisors(lw.N)) {
+    for (const pout of divisors(lw.M)) {
+      const pks = pin === lw.N ? divisors(lw.taps) : [1];
+      for (const pk of pks) {
+        const cfg: PipelineLayer = { pin, pout, pk, ...mode, fifoDepth: 2 };
+        const c = pipelineStageCost(lw, cfg, pl.precision, platform.spec.dspFamily, tables, { weightsInUram: uram, serialTaps, depth: macPipelineDepth(pin, pl.precision) });
+        configs.push(cfg);
+        options.push({ cycles: pl.serial ? c.cyclesPerPosition * positions : c.cycles, costs: COST_KINDS.map((k) => c.resources[k]) });
+      }
+    }
+  }
+  // Keep the options no other option beats in cycles and every resource (the solver's input shrinks 5–20×).
+  const order = options.map((o, i) => i).sort((a, b) => options[a].cycles - options[b].cycles || options[a].costs[0] - options[b].costs[0]);
+  const keep: number[] = [];
+  for (const i of order) {
+    const o = options[i];
+    if (!keep.some((j) => options[j].cycles <= o.cycles && options[j].costs.every((c, k) => c <= o.costs[k]))) keep.push(i);
+  }
+  return { pl, configs: keep.map((i) => configs[i]), options: keep.map((i) => options[i]) };
+}
+
+/** Partial sums a streamed-weight stage may hold: 16 BRAM18s' worth (each weight fetch serves `reuse` pixels). */
+const PSUM_BITS = 16 * 18 * 1024;
+export function streamReuse(pl: PathLayer): number {
+  const lw = pl.lowered!;
+  let r = 1;
+  while (r * 2 <= lw.R * lw.C && r * 2 * lw.M * lw.groups * pl.precision.accBits <= PSUM_BITS) r *= 2;
+  return r;
+}
+
+function dramBytes(st: Stage, choice: number, pl: PathLayer, platform: Platform, tables: CostTables, uram: boolean): number {
+  const c = pipelineStageCost(pl.lowered!, st.configs[choice], pl.precision, platform.spec.dspFamily, tables, { weightsInUram: uram, depth: 0 });
+  return c.dramBytes;
+}
+
+/** Resources of the smallest design: every stage at its fewest-DSP option (one MAC lane). */
+function smallestCosts(stages: Stage[]): number[] {
+  const sum = COST_KINDS.map(() => 0);
+  for (const st of stages) {
+    const o = st.options.reduce((a, b) => (b.costs[0] < a.costs[0] || (b.costs[0] === a.costs[0] && b.costs[1] < a.costs[1]) ? b : a));
+    o.costs.forEach((c, k) => (sum[k] += c));
+  }
+  return sum;
+}
+
+export interface PipelineResult {
+  spec: PipelineSpec;
+  allocation: Allocation;
+  ladder: { spec: PipelineSpec; allocation: Allocation }[];
+  evaluated: number;
+}
+
+/**
+ * Pipeline search: decide where weights live (on chip, else streamed, largest first) and which stages spill
+ * their line buffers, then balance the stages exactly (minmax.ts) under DSP/BRAM/URAM/LUT/FF caps.
+ */
+export function searchPipeline(w: Workload, platform: Platform, tables: CostTables, base: Point): PipelineResult {
+  const probe: Point = { ...base, arch: 'pipeline', pipeline: { weightsInUram: false, deconv: 'subpixel', layers: {} } };
+  const plan = pathPlan(w, probe, 'subpixel').filter((p) => p.kind === 'mac');
+  const caps = { ...DEFAULT_CAPS, ...base.caps } as Record<ResourceKind, number>;
+  const co = tables.coefficients;
+  const limit = COST_KINDS.map((k) => Math.floor(platform.available[k] * caps[k]));
+  // Fixed costs outside the stages: control, AXI ports (input, output, plus one for streamed traffic).
+  limit[COST_KINDS.indexOf('lut')] -= co.lut.base + 3 * co.lut.perAxiPortPer128Bits;
+  limit[COST_KINDS.indexOf('ff')] -= co.ff.base + 3 * co.ff.perAxiPortPer128Bits;
+  let best: (PipelineResult & { cycles: number }) | undefined;
+  let evaluated = 0;
+  let lastFailure = '';
+  const f = base.clockMHz * 1e6;
+  const bwBytesPerCycle = platform.bandwidthBytesPerSec / f;
+  for (const uram of platform.available.uram > 0 ? [false, true] : [false]) {
+    const cache = new Map<string, Stage>();
+    const stageFor = (i: number, m: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>) => {
+      const key = `${i}|${m.weights}|${m.reuse}|${m.spill}`;
+      let st = cache.get(key);
+      if (!st) {
+        st = stageOptions(plan[i], m, platform, tables, uram);
+        cache.set(key, st);
+        evaluated += st.options.length;
+      }
+      return st;
+    };
+    // Streaming candidates, cheapest first: DRAM bytes per frame added per on-chip weight bit saved.
+    const order = plan.map((pl, i) => {
+      const lw = pl.lowered!;
+      if (lw.secondIsActivation) return { i, score: Infinity };
+      const reuse = streamReuse(pl);
+      const traffic = lw.groups * lw.weightElems * (pl.precision.weightBits / 8) * Math.ceil((lw.R * lw.C) / reuse);
+      return { i, score: traffic / (lw.groups * lw.weightElems * pl.precision.weightBits) };
+    }).filter((x) => Number.isFinite(x.score)).sort((a, b) => a.score - b.score || a.i - b.i).map((x) => x.i);
+    for (let k = 0; k <= order.length; k++) {
+      const modes = plan.map(() => ({ weights: 'onchip' as 'onchip' | 'stream', reuse: 1, spill: false }));
+      for (const i of order.slice(0, k)) modes[i] = { weights: 'stream', reuse: streamReuse(plan[i]), spill: false };
+      let stages = plan.map((_, i) => stageFor(i, modes[i]));
+      // Spill the widest line buffers while even the smallest design overflows on-chip memory.
+      const memK = [COST_KINDS.indexOf('bram18'), COST_KINDS.indexOf('uram')];
+      for (let guard = 0; guard < plan.length; guard++) {
+        const min = smallestCosts(stages);
+        if (memK.every((m) => min[m] <= limit[m])) break;
+        const wide = plan.map((pl, i) => ({ i, w: modes[i].spill || pl.lowered!.kh <= 1 ? 0 : pl.lowered!.inW * pl.lowered!.N * pl.lowered!.groups * pl.lowered!.kh }))
+          .filter((c) => c.w > 0).sort((a, b) => b.w - a.w || a.i - b.i)[0];
+        if (!wide) break;
+        modes[wide.i] = { ...modes[wide.i], spill: true };
+        stages = plan.map((_, i) => stageFor(i, modes[i]));
+      }
+      const alloc = minMaxAllocate(stages.map((s) => s.options), limit);
+      if (!alloc) {
+        const min = smallestCosts(stages);
+        lastFailure = COST_KINDS.map((kind, i) => (min[i] > limit[i] ? `${kind} ${min[i]} > ${limit[i]} (cap ${caps[kind]} of ${platform.available[kind]})` : '')).filter(Boolean).join(', ');
+        continue;
+      }
+      // DRAM traffic of streamed weights and spilled maps bounds the frame time too.
+      const bytes = stages.reduce((sum, st, i) => sum + (modes[i].weights === 'stream' || modes[i].spill ? dramBytes(st, alloc.choice[i], plan[i], platform, tables, uram) : 0), 0);
+      const cycles = Math.max(alloc.target, bytes / bwBytesPerCycle);
+      if (best && cycles >= best.cycles) continue;
+      const toSpec = (a: Allocation): PipelineSpec => ({
+        weightsInUram: uram, deconv: 'subpixel',
+        layers: Object.fromEntries(stages.map((st, i) => [st.pl.id, st.configs[a.choice[i]]])),
+      });
+      best = {
+        cycles, spec: toSpec(alloc), allocation: alloc, evaluated,
+        ladder: allocationLadder(stages.map((st) => st.options), limit).map((a) => ({ spec: toSpec(a), allocation: a })),
+      };
+    }
+  }
+  if (!best) throw new UserError(`no pipeline design fits ${platform.name}: even one MAC per layer needs ${lastFailure || 'more than the caps allow'}`, { field: 'budget' });
+  const { cycles: _cycles, ...result } = best;
+  void _cycles;
+  return { ...result, evaluated };
+}
