@@ -1,10 +1,9 @@
 import type { Argv } from 'yargs';
 import { UserError } from '../errors.js';
-import { PointSchema, type CapsSpec, type Point } from '../mapping/schema.js';
+import type { CapsSpec } from '../mapping/schema.js';
+import { basePoint } from '../mapping/base-point.js';
 import { contextFor, pointJson, writeAtomic } from '../mapping/load.js';
-import { parsePrecision } from '../platform/precision.js';
 import { explore } from '../search/explore.js';
-import { parseWith } from '../util/files.js';
 import { textTable } from '../report/table.js';
 import { jsonOut, parseParams } from './args.js';
 import { estimateText } from './estimate-view.js';
@@ -37,26 +36,12 @@ export function exploreCommand(y: Argv) {
     .option('entropy-rate', { type: 'number', describe: 'entropy coder symbols/s (default: the board\'s CPU)' })
     .option('save', { type: 'string', describe: 'write the chosen design point here' })
     .option('json', { type: 'boolean', default: false }), (argv) => {
-    parsePrecision(argv.precision);
-    const params = parseParams(argv.param);
-    const draft = {
-      schema: 'lic-dse/point@1',
-      workload: { model: argv.model, ...(argv.variant ? { variant: argv.variant } : {}), ...(Object.keys(params).length ? { params } : {}), res: argv.res, pad: argv.pad, path: argv.path },
-      platform: argv.platform,
-      clockMHz: argv.clock ?? 0,
-      precision: argv.precision,
-      caps: parseCaps(argv.caps),
-      ...(argv['entropy-rate'] ? { entropySymbolsPerSec: argv['entropy-rate'] } : {}),
-      arch: argv.arch,
-      [argv.arch]: argv.arch === 'engine'
-        ? { pif: 1, pof: 1, tif: 1, tof: 1, inBufDepth: 1, outBufDepth: 1, wBufDepth: 1 }
-        : { layers: {} },
-    };
-    // The board's typical clock unless given; the engine/pipeline section is the search's to fill.
-    const { platform } = contextFor({ ...(parseWith(PointSchema, { ...draft, clockMHz: 1 }, 'explore arguments')) });
-    if (!argv.clock) draft.clockMHz = platform.spec.clock.typicalMHz;
-    const base: Point = parseWith(PointSchema, draft, 'explore arguments');
-    const { workload, tables } = contextFor(base);
+    const base = basePoint({
+      model: argv.model, variant: argv.variant, params: parseParams(argv.param), platform: argv.platform,
+      precision: argv.precision, res: argv.res, pad: argv.pad, arch: argv.arch, path: argv.path,
+      clockMHz: argv.clock, caps: parseCaps(argv.caps), entropySymbolsPerSec: argv['entropy-rate'],
+    }, 'explore arguments');
+    const { workload, platform, tables } = contextFor(base);
     const r = explore(workload, platform, tables, base);
     if (argv.save) writeAtomic(argv.save, pointJson(r.point));
     if (argv.json) return void process.stdout.write(jsonOut({ ...r.best, pareto: r.pareto, evaluated: r.evaluated }));

@@ -18,6 +18,11 @@ function fail(e: unknown): never {
 }
 
 async function main() {
+  // `lic-dse ... | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   let cli = yargs(hideBin(process.argv)).scriptName('lic-dse');
   for (const add of [modelsCommand, describeCommand, platformsCommand, evaluateCommand, exploreCommand]) cli = add(cli) as typeof cli;
   await cli

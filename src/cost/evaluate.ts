@@ -321,8 +321,11 @@ export function evaluate(w: Workload, platform: Platform, point: Point, tables: 
     chainName = 'slice sequence at decode (slice transforms alternate with entropy decoding)';
   }
   const frameSeconds = Math.max(accelSeconds, cpuSeconds, chain);
+  // The bottleneck is the largest single contributor: the entropy coder, the serial decode chain, or a layer.
+  const serialAccel = serial ? accelSeconds - t.frameCycles / f : 0;
+  const slowestSeconds = t.slowest ? t.slowest.cycles / f : 0;
   let bottleneck: string;
-  if (frameSeconds === chain && chain > 0) bottleneck = chainName;
+  if (chain > 0 && (frameSeconds === chain || serialAccel >= slowestSeconds)) bottleneck = chainName;
   else if (frameSeconds === cpuSeconds && cpuSeconds > accelSeconds) bottleneck = `entropy coder on CPU (${symbols} symbols at ${sps.toExponential(2)}/s)`;
   else if (t.slowest) bottleneck = t.slowest.id === 'DRAM' ? 'off-chip bandwidth' : `layer ${t.slowest.id} (${t.slowest.bound})`;
   else bottleneck = 'none';
