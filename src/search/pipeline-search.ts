@@ -6,6 +6,7 @@ import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
 import { macPipelineDepth } from '../cost/engine.js';
 import { DEFAULT_CAPS, pathPlan, type PathLayer } from '../cost/evaluate.js';
+import { shapeKey } from './engine-search.js';
 import { pipelineStageCost } from '../cost/pipeline.js';
 import { allocationLadder, minMaxAllocate, type Allocation, type StageOption } from './minmax.js';
 
@@ -56,8 +57,8 @@ function stageOptions(pl: PathLayer, mode: Pick<PipelineLayer, 'weights' | 'reus
   return { pl, configs: keep.map((i) => configs[i]), options: keep.map((i) => options[i]) };
 }
 
-/** Partial sums a streamed-weight stage may hold: 16 BRAM18s' worth (each weight fetch serves `reuse` pixels). */
-const PSUM_BITS = 16 * 18 * 1024;
+/** Partial sums a streamed-weight stage may hold: 4 BRAM18s' worth (each weight fetch serves `reuse` pixels). */
+const PSUM_BITS = 4 * 18 * 1024;
 export function streamReuse(pl: PathLayer): number {
   const lw = pl.lowered!;
   let r = 1;
@@ -106,17 +107,31 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
   const f = base.clockMHz * 1e6;
   const bwBytesPerCycle = platform.bandwidthBytesPerSec / f;
   for (const uram of platform.available.uram > 0 ? [false, true] : [false]) {
-    const cache = new Map<string, Stage>();
-    const stageFor = (i: number, m: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>) => {
-      const key = `${i}|${m.weights}|${m.reuse}|${m.spill}`;
+    // Layers of one shape, precision and placement (repeated blocks, slice instances) share their options.
+    const cache = new Map<string, Omit<Stage, 'pl'>>();
+    const stageFor = (i: number, m: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>): Stage => {
+      const key = `${shapeKey(plan[i])}|${plan[i].serial}|${m.weights}|${m.reuse}|${m.spill}`;
       let st = cache.get(key);
       if (!st) {
         st = stageOptions(plan[i], m, platform, tables, uram);
         cache.set(key, st);
         evaluated += st.options.length;
       }
-      return st;
+      return { ...st, pl: plan[i] };
     };
+    // A lower bound over every placement: each layer at its least on-chip memory over the four placements.
+    {
+      const modesOf = (pl: PathLayer) => (['onchip', 'stream'] as const)
+        .filter((wm) => wm === 'onchip' || !pl.lowered!.secondIsActivation)
+        .flatMap((wm) => [false, true].filter((sp) => !sp || pl.lowered!.kh > 1).map((sp) => ({ weights: wm, reuse: wm === 'stream' ? streamReuse(pl) : 1, spill: sp })));
+      const memK = [COST_KINDS.indexOf('bram18'), COST_KINDS.indexOf('uram')];
+      const lower = memK.map((k) => plan.reduce((sum, pl, i) => sum + Math.min(...modesOf(pl).map((m) => smallestCosts([stageFor(i, m)])[k])), 0));
+      const over = memK.map((k, j) => (lower[j] > limit[k] ? `${COST_KINDS[k]} ${lower[j]} > ${limit[k]} (cap ${caps[COST_KINDS[k]]} of ${platform.available[COST_KINDS[k]]})` : '')).filter(Boolean);
+      if (over.length) {
+        lastFailure = over.join(', ');
+        continue;
+      }
+    }
     // Streaming candidates, cheapest first: DRAM bytes per frame added per on-chip weight bit saved.
     const order = plan.map((pl, i) => {
       const lw = pl.lowered!;
@@ -125,7 +140,9 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
       const traffic = lw.groups * lw.weightElems * (pl.precision.weightBits / 8) * Math.ceil((lw.R * lw.C) / reuse);
       return { i, score: traffic / (lw.groups * lw.weightElems * pl.precision.weightBits) };
     }).filter((x) => Number.isFinite(x.score)).sort((a, b) => a.score - b.score || a.i - b.i).map((x) => x.i);
-    for (let k = 0; k <= order.length; k++) {
+    // How many layers stream their weights: 0, 1, 2, 4, … and all (a geometric ladder keeps this O(log L)).
+    const ks = [...new Set([0, ...Array.from({ length: 32 }, (_, j) => 2 ** j).filter((k) => k < order.length), order.length])];
+    for (const k of ks) {
       const modes = plan.map(() => ({ weights: 'onchip' as 'onchip' | 'stream', reuse: 1, spill: false }));
       for (const i of order.slice(0, k)) modes[i] = { weights: 'stream', reuse: streamReuse(plan[i]), spill: false };
       let stages = plan.map((_, i) => stageFor(i, modes[i]));

@@ -79,6 +79,33 @@ describe('MACs by hand at 768x512', () => {
   });
 });
 
+describe('MACs by hand at 768x512: channel-wise and attention families', () => {
+  const macs = (model: string, part: string, name: string) => workloadOf(model).layers.find((l) => l.part === part && l.name === name)!.macs;
+  it('ms2020: slice transforms see 320 + 32·min(i, 5) channels at 32x48', () => {
+    expect(macs('ms2020', 'cc_mean_transforms', '0.transform.layer_0')).toBe(32 * 48 * 224 * 320 * 25);
+    expect(macs('ms2020', 'cc_mean_transforms', '0.transform.layer_1')).toBe(32 * 48 * 128 * 224 * 25);
+    expect(macs('ms2020', 'cc_mean_transforms', '0.transform.layer_2')).toBe(32 * 48 * 32 * 128 * 9);
+    expect(macs('ms2020', 'cc_mean_transforms', '7.transform.layer_0')).toBe(32 * 48 * 224 * 480 * 25);
+    expect(macs('ms2020', 'g_a', 'layer_0')).toBe(256 * 384 * 192 * 3 * 25);
+  });
+  it('zou2022-wacnn: window attention (dim 192, 8 heads, window 8) at 128x192', () => {
+    const tokens = 128 * 192;
+    expect(macs('zou2022-wacnn', 'g_a', '4.conv_b.0.attn.qkv')).toBe(tokens * 192 * 576);
+    // QKᵀ and AV: every token meets the 64 tokens of its window over 192 channels.
+    expect(macs('zou2022-wacnn', 'g_a', '4.conv_b.0.attn.qk')).toBe(tokens * 64 * 192);
+    expect(macs('zou2022-wacnn', 'g_a', '4.conv_b.0.attn.av')).toBe(tokens * 64 * 192);
+    expect(macs('zou2022-wacnn', 'g_a', '4.conv_b.0.attn.proj')).toBe(tokens * 192 * 192);
+  });
+  it('zou2022-stf: patch embedding and the first Swin block (dim 48, window 4, MLP ×4) at 256x384', () => {
+    const tokens = 256 * 384;
+    expect(macs('zou2022-stf', 'patch_embed', 'proj')).toBe(tokens * 48 * 3 * 4);
+    expect(macs('zou2022-stf', 'layers', '0.blocks.0.attn.qkv')).toBe(tokens * 48 * 144);
+    expect(macs('zou2022-stf', 'layers', '0.blocks.0.attn.qk')).toBe(tokens * 16 * 48);
+    expect(macs('zou2022-stf', 'layers', '0.blocks.0.mlp.fc1')).toBe(tokens * 48 * 192);
+    expect(macs('zou2022-stf', 'layers', '0.blocks.0.mlp.fc2')).toBe(tokens * 192 * 48);
+  });
+});
+
 describe('padding policies', () => {
   it('stride: 1280x720 pads to a multiple of 64 (CompressAI) and reports it', () => {
     const w = workloadOf('bmshj2018-hyperprior', {}, 1280, 720, 'stride');

@@ -11,7 +11,11 @@ import { totalsOf } from '../helpers.js';
  *   tensorflow-compression @ dda8cb4c4364e657d13491227e886ff8014f7243 models/bls2017.py, rebuilt layer by
  *   layer in torch (TensorFlow is not packaged for Debian); kernels counted as kh·kw·Cin·Cout (tfc's RDFT
  *   kernel parameterisation stores more variables, 2,105,347 in all for 128 filters, for the same weights).
- * gaussian_conditional has no parameters and is not a part here.
+ *   tensorflow-compression models/ms2020.py likewise rebuilt in torch (MS2020Model defaults: 10 slices,
+ *   max 5 support slices; num_filters is ignored, 192 hard-coded);
+ *   Googolxx/STF @ bbcfe3a48f195eda1e3af4a103ae4d00b5b84331 compressai/models/cnn.py WACNN and stf.py
+ *   SymmetricalTransFormer, instantiated with their default arguments (timm and the C++ extension stubbed).
+ * gaussian_conditional and STF's pos_drop have no parameters and are not parts here.
  */
 const REFERENCE: [string, string, Record<string, number>][] = [
   ['balle2017', 'n128', { g_a: 883584, g_s: 883587, entropy_bottleneck: 3584 }],
@@ -54,6 +58,9 @@ const REFERENCE: [string, string, Record<string, number>][] = [
   ['cheng2020-anchor', 'q4', { entropy_bottleneck: 11712, g_a: 4175040, g_s: 11750796, h_a: 1659840, h_s: 6140640, entropy_parameters: 1017344, context_prediction: 1843584 }],
   ['cheng2020-anchor', 'q5', { entropy_bottleneck: 11712, g_a: 4175040, g_s: 11750796, h_a: 1659840, h_s: 6140640, entropy_parameters: 1017344, context_prediction: 1843584 }],
   ['cheng2020-anchor', 'q6', { entropy_bottleneck: 11712, g_a: 4175040, g_s: 11750796, h_a: 1659840, h_s: 6140640, entropy_parameters: 1017344, context_prediction: 1843584 }],
+  ['ms2020', 'default', { g_a: 3505664, g_s: 3505347, h_a: 4198976, h_mean_s: 2888448, h_scale_s: 2888448, cc_mean_transforms: 31732480, cc_scale_transforms: 31732480, lrp_transforms: 33524480, entropy_bottleneck: 5376 }],
+  ['zou2022-wacnn', 'default', { g_a: 6928528, g_s: 6928211, h_a: 3319040, h_mean_s: 5882624, h_scale_s: 5882624, cc_mean_transforms: 15212640, cc_scale_transforms: 15212640, lrp_transforms: 15857760, entropy_bottleneck: 11712 }],
+  ['zou2022-stf', 'default', { patch_embed: 720, layers: 6894858, syn_layers: 6893514, end_conv: 231891, h_a: 4397472, h_mean_s: 9749568, h_scale_s: 9749568, cc_mean_transforms: 20384064, cc_scale_transforms: 20384064, lrp_transforms: 21158208, entropy_bottleneck: 11712 }],
 ];
 
 describe('parameter counts equal the reference implementation, part by part', () => {

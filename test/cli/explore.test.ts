@@ -1,0 +1,70 @@
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run } from './cli.test.js';
+
+describe('explore and evaluate', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lic-explore-'));
+  const saved = path.join(dir, 'point.json');
+
+  it('explore --json has the documented estimate shape and --save writes a point evaluate accepts', () => {
+    const r = run('explore', '--model', 'bmshj2018-hyperprior', '--platform', 'zcu102', '--precision', 'int8', '--res', '640x384', '--arch', 'engine', '--path', 'encode', '--json', '--save', saved);
+    expect(r.status, r.stderr).toBe(0);
+    const e = JSON.parse(r.stdout);
+    for (const k of ['model', 'variant', 'platform', 'arch', 'path', 'precision', 'clockMHz', 'fps', 'latencyMs', 'gops', 'bottleneck', 'resources', 'bandwidth', 'design', 'layers']) expect(e).toHaveProperty(k);
+    for (const k of ['dsp', 'bram18', 'uram', 'lut', 'ff']) expect(Object.keys(e.resources[k])).toEqual(expect.arrayContaining(['used', 'available']));
+    expect(Object.keys(e.bandwidth)).toEqual(['usedGBs', 'availableGBs']);
+    expect(Object.keys(e.layers[0])).toEqual(expect.arrayContaining(['name', 'part', 'op', 'macs', 'cycles', 'timeMs', 'bound', 'ctc', 'attainableGops', 'dsp', 'bram18']));
+    expect(e.clockMHz).toBe(300);
+    const ev = run('evaluate', '--point', saved, '--json');
+    expect(ev.status, ev.stderr).toBe(0);
+    const back = JSON.parse(ev.stdout);
+    expect(back.fps).toBe(e.fps);
+    expect(back.layers).toEqual(e.layers);
+  });
+
+  it('the saved point is byte-identical when saved twice', () => {
+    const again = path.join(dir, 'again.json');
+    run('explore', '--model', 'bmshj2018-hyperprior', '--platform', 'zcu102', '--res', '640x384', '--arch', 'engine', '--path', 'encode', '--save', again);
+    expect(readFileSync(again)).toEqual(readFileSync(saved));
+  });
+
+  it('the text view names the bottleneck and shows the per-layer table', () => {
+    const r = run('evaluate', '--point', 'test/fixtures/zhang15-point.json');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/bottleneck: layer features\/conv1 \(compute\)/);
+    expect(r.stdout).toMatch(/features\/conv2 +conv +fp32/);
+  });
+
+  const bad: [string, string[], RegExp][] = [
+    ['clock above the board', ['--clock', '900'], /^lic-dse: clockMHz: clock 900 MHz is above the board's limit of \d+ MHz \(zcu102\)/],
+    ['unknown precision', ['--precision', 'int99'], /^lic-dse: precision: unknown precision "int99"/],
+    ['bad caps', ['--caps', 'dsp=2'], /^lic-dse: caps: "dsp=2" is not RESOURCE=FRACTION/],
+    ['budget too small', ['--caps', 'dsp=0.0001'], /^lic-dse: budget: no engine design fits zcu102: even the smallest needs dsp 2 > 0 \(cap 0\.0001 of 2520\)/],
+    ['unknown board', ['--platform', 'zcu999'], /^lic-dse: platform: unknown platform "zcu999"/],
+  ];
+  for (const [what, extra, re] of bad) {
+    it(`${what}: one line, exit 2`, () => {
+      const never = path.join(dir, `never-${what.replace(/\W+/g, '-')}.json`);
+      const args = ['explore', '--model', 'bmshj2018-hyperprior', '--platform', 'zcu102', '--res', '256x256', '--save', never];
+      const i = args.indexOf('--platform');
+      if (extra[0] === '--platform') args.splice(i, 2);
+      const r = run(...args, ...extra);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(re);
+      expect(existsSync(never)).toBe(false);
+    });
+  }
+
+  it('a contradictory point file: a tile larger than the buffers', () => {
+    const p = JSON.parse(readFileSync('test/fixtures/zhang15-point.json', 'utf8'));
+    p.engine.layers['features/conv1'].tr = 55;
+    const f = path.join(dir, 'big-tile.json');
+    writeFileSync(f, JSON.stringify(p));
+    const r = run('evaluate', '--point', f);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/engine\.layers\.features\/conv1: tile tn=7 tm=64 tr=55 tc=11 does not fit the buffers/);
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { pathPlan, DEFAULT_CAPS } from '../../src/cost/evaluate.js';
+import { macPipelineDepth } from '../../src/cost/engine.js';
+import { pipelineStageCost } from '../../src/cost/pipeline.js';
+import { RESOURCE_KINDS } from '../../src/platform/schema.js';
+import { divisors, searchPipeline } from '../../src/search/pipeline-search.js';
+import { explore } from '../../src/search/explore.js';
+import { UserError } from '../../src/errors.js';
+import { workloadFromDoc, workloadOf } from '../helpers.js';
+import { board, modelDoc, point, tables } from '../cost/helpers.js';
+import { rng } from '../rng.js';
+import { basePoint } from '../../src/mapping/base-point.js';
+
+/** Every combination of (pin | N, pout | M, pk | K² when pin = N) per layer with weights on chip. */
+function bruteForce(doc: object, w: number, h: number, pl: ReturnType<typeof board>) {
+  const wl = workloadFromDoc(doc, w, h);
+  const pt = point({ arch: 'pipeline', pipeline: { layers: {} } });
+  const plan = pathPlan(wl, pt).filter((p) => p.kind === 'mac');
+  const co = tables.coefficients;
+  const limit = RESOURCE_KINDS.map((k) => Math.floor(pl.available[k] * DEFAULT_CAPS[k]));
+  limit[3] -= co.lut.base + 3 * co.lut.perAxiPortPer128Bits;
+  limit[4] -= co.ff.base + 3 * co.ff.perAxiPortPer128Bits;
+  const options = plan.map((x) => {
+    const lw = x.lowered!;
+    const out: { cycles: number; costs: number[] }[] = [];
+    for (const pin of divisors(lw.N)) for (const pout of divisors(lw.M)) for (const pk of pin === lw.N ? divisors(lw.taps) : [1]) {
+      const c = pipelineStageCost(lw, { pin, pout, pk, weights: 'onchip', reuse: 1, spill: false, fifoDepth: 2 }, x.precision, pl.spec.dspFamily, tables, { weightsInUram: false, depth: macPipelineDepth(pin, x.precision) });
+      out.push({ cycles: c.cycles, costs: RESOURCE_KINDS.map((k) => c.resources[k]) });
+    }
+    return out;
+  });
+  let best = Infinity;
+  const rec = (i: number, used: number[], worst: number) => {
+    if (used.some((u, k) => u > limit[k]) || worst >= best) return;
+    if (i === options.length) {
+      best = worst;
+      return;
+    }
+    for (const o of options[i]) rec(i + 1, used.map((u, k) => u + o.costs[k]), Math.max(worst, o.cycles));
+  };
+  rec(0, limit.map(() => 0), 0);
+  return { best, search: searchPipeline(wl, pl, tables, pt) };
+}
+
+describe('pipeline search', () => {
+  const cases: [string, object, number, number, number][] = [
+    ['conv → conv', modelDoc([{ name: 'a', op: 'conv', cout: 12, kernel: 3, stride: 2 }, { name: 'r', op: 'relu' }, { name: 'b', op: 'conv', cout: 8, kernel: 3 }]), 16, 16, 60],
+    ['conv → GDN → deconv', modelDoc([{ name: 'a', op: 'conv', cout: 6, kernel: 5, stride: 2 }, { name: 'g', op: 'gdn' }, { name: 'd', op: 'deconv', cout: 4, kernel: 3, stride: 2 }]), 16, 12, 45],
+    ['three 1×1', modelDoc([{ name: 'a', op: 'conv', cout: 8, kernel: 1 }, { name: 'b', op: 'conv', cout: 12, kernel: 1 }, { name: 'c', op: 'conv', cout: 6, kernel: 1 }]), 8, 8, 30],
+  ];
+  for (const [name, doc, w, h, dsp] of cases) {
+    it(`balances stages as well as brute force: ${name} (${dsp} DSP)`, () => {
+      const r = bruteForce(doc, w, h, board({ dsp }));
+      expect(r.search.allocation.target).toBe(r.best);
+    });
+  }
+
+  it('never returns a design that exceeds a cap (random workloads and boards, both templates)', () => {
+    const r = rng(7);
+    const models = ['bmshj2018-factorized', 'bmshj2018-hyperprior', 'mbt2018-mean', 'balle2017', 'cheng2020-anchor'];
+    let checked = 0;
+    for (let i = 0; i < 16; i++) {
+      const model = r.pick(models);
+      const N = r.pick([8, 16, 24]);
+      const params = model === 'balle2017' || model === 'cheng2020-anchor' ? { N } : { N, M: N + 8 };
+      const res = r.pick([64, 128, 192]);
+      const w = workloadOf(model, { params }, res, res);
+      const pl = board({ dsp: r.int(20, 1500), bram18: r.int(20, 900), lut: r.int(20000, 200000), ff: r.int(40000, 400000) });
+      const arch = r.pick(['engine', 'pipeline'] as const);
+      const path = r.pick(['encode', 'decode'] as const);
+      const base = { ...basePoint({ model, params, platform: 'zcu102', precision: r.pick(['int8', 'int16', 'w4a8']), res: `${res}x${res}`, arch, path, clockMHz: 200 }), platform: 'testboard' };
+      try {
+        const x = explore(w, pl, tables, base);
+        expect(x.best.feasible, `${model} ${arch} ${path}: ${x.best.violations.join('; ')}`).toBe(true);
+        for (const k of RESOURCE_KINDS) expect(x.best.resources[k].used).toBeLessThanOrEqual(Math.floor(pl.available[k] * DEFAULT_CAPS[k]));
+        checked++;
+      } catch (e) {
+        expect(e).toBeInstanceOf(UserError);
+        expect((e as Error).message).toMatch(/no (engine|pipeline) design fits/);
+      }
+    }
+    expect(checked).toBeGreaterThan(8);
+  });
+
+  it('an impossible budget is refused, naming the limit', () => {
+    const w = workloadOf('bmshj2018-hyperprior', {}, 256, 256);
+    const base = { ...basePoint({ model: 'bmshj2018-hyperprior', platform: 'zcu102', precision: 'int8', res: '256x256', arch: 'engine', path: 'encode', clockMHz: 200 }), platform: 'testboard' };
+    expect(() => explore(w, board({ dsp: 1 }), tables, base)).toThrow(/^budget: no engine design fits testboard: even the smallest needs dsp 2 > 0 \(cap 0\.8 of 1\)/);
+    expect(() => explore(w, board({ bram18: 2 }), tables, { ...base, arch: 'pipeline', engine: undefined, pipeline: { weightsInUram: false, deconv: 'subpixel', layers: {} } }))
+      .toThrow(/^budget: no pipeline design fits testboard: even one MAC per layer needs bram18 \d+ > 1 \(cap 0\.8 of 2\)/);
+  });
+});
