@@ -1,0 +1,104 @@
+import { UserError } from '../errors.js';
+import type { EngineLayer, EngineSpec, Point } from '../mapping/schema.js';
+import type { Precision } from '../platform/precision.js';
+import type { Platform } from '../platform/schema.js';
+import type { CostTables } from '../platform/tables.js';
+import { engineLayerCost, macPipelineDepth, tileFits, type EngineContext } from './engine.js';
+import { lower, type Lowered } from './lower.js';
+import { baseRow, passive, widest, type PathLayer, type Timed } from './plan.js';
+import { engineResources } from './resources.js';
+import { roofline } from './roofline.js';
+import type { LayerEstimate } from './types.js';
+
+/** The largest tile (channels first, then rows and columns) that fits the engine's buffers. */
+export function fitTile(lw: Lowered, spec: EngineSpec): EngineLayer | undefined {
+  const tn = Math.min(lw.N, spec.tif);
+  const tm = Math.min(lw.M, spec.tof);
+  for (let tr = lw.R; tr >= 1; tr = tr > 1 ? Math.max(1, Math.floor(tr / 2)) : 0) {
+    for (let tc = lw.C; tc >= 1; tc = tc > 1 ? Math.max(1, Math.floor(tc / 2)) : 0) {
+      const t = { tn, tm, tr, tc };
+      if (tileFits(lw, spec, t)) return t;
+    }
+  }
+  return undefined;
+}
+
+export function engineContext(spec: EngineSpec, p: Precision, platform: Platform, tables: CostTables, clockMHz: number): EngineContext {
+  return {
+    spec,
+    dramBytesPerCycle: platform.bandwidthBytesPerSec / (clockMHz * 1e6),
+    perTileCycles: spec.overheads.perTileCycles ?? tables.coefficients.engine.perTileCycles,
+    perLayerCycles: spec.overheads.perLayerCycles ?? tables.coefficients.engine.perLayerCycles,
+    pipelineDepth: spec.overheads.prologueCycles ?? macPipelineDepth(spec.pif, p),
+  };
+}
+
+/** The engine template over a path: per-layer cycles, the serial per-position loop, the array's resources. */
+export function evalEngine(plan: PathLayer[], point: Point, platform: Platform, tables: CostTables): Timed {
+  const spec = point.engine!;
+  const p = widest(plan);
+  const f = point.clockMHz * 1e6;
+  const ctx = engineContext(spec, p, platform, tables, point.clockMHz);
+  const res = engineResources(spec, p, platform.spec.dspFamily, tables);
+  const lanes = spec.pif * spec.pof * spec.poy * spec.pox;
+  const layers: LayerEstimate[] = [];
+  let frame = 0;
+  let serialPerPos = 0;
+  let slice = 0;
+  let bytes = 0;
+  let slowest: Timed['slowest'];
+  for (const pl of plan) {
+    const l = pl.layer;
+    if (pl.kind !== 'mac') {
+      layers.push(passive(pl, pl.kind === 'cpu' ? 'cpu' : 'fused'));
+      continue;
+    }
+    const lw = pl.lowered!;
+    const given = spec.layers[pl.id];
+    const tile = given ?? fitTile(lw, spec);
+    if (!tile) throw new UserError(`no tile of layer ${pl.id} fits the engine's buffers (in ${spec.inBufDepth}, weights ${spec.wBufDepth}, out ${spec.outBufDepth} words per bank)`, { field: 'engine' });
+    if (given && !tileFits(lw, spec, given)) {
+      throw new UserError(`tile tn=${given.tn} tm=${given.tm} tr=${given.tr} tc=${given.tc} does not fit the buffers (tif ${spec.tif}, tof ${spec.tof}, depths in/w/out ${spec.inBufDepth}/${spec.wBufDepth}/${spec.outBufDepth})`, { field: `engine.layers.${pl.id}` });
+    }
+    const lwx = given?.deconv && l.op === 'deconv' ? lower(l, given.deconv)! : lw;
+    if (pl.serial) {
+      // One latent position at a time: only the causal taps, a 1×1 output tile; weights stay resident when
+      // the weight buffer holds them all, otherwise they are fetched again for every position.
+      const one: Lowered = { ...lwx, R: 1, C: 1, inH: lwx.kh, inW: lwx.kw, taps: l.op === 'masked_conv' ? l.macs / (l.outH * l.outW * l.cout * lwx.N) : lwx.taps };
+      const comp = Math.ceil(one.N / spec.pif) * Math.ceil(one.M / spec.pof) * one.taps * one.groups + ctx.pipelineDepth;
+      const resident = one.groups * one.weightElems <= spec.wBufDepth * spec.pif * spec.pof;
+      const posBytes = (one.N * one.groups * one.kh * one.kw * pl.precision.actBits) / 8 + (resident ? 0 : (one.groups * one.weightElems * pl.precision.weightBits) / 8) + (one.M * one.groups * pl.precision.actBits) / 8;
+      const mem = posBytes / ctx.dramBytesPerCycle;
+      const perPos = Math.ceil(Math.max(comp, mem));
+      serialPerPos += perPos;
+      const positions = l.outH * l.outW;
+      const cycles = perPos * positions;
+      const r = roofline(2 * l.macs, posBytes * positions, 2 * lanes * f, platform.bandwidthBytesPerSec);
+      layers.push({ ...baseRow(pl), executedMacs: l.macs, cycles, timeMs: (cycles / f) * 1e3, bound: 'serial', ...r, utilization: l.macs / (cycles * lanes), dsp: 0, bram18: 0, mapping: `1 position × ${positions}${resident ? ', weights resident' : ', weights re-fetched'}` });
+      bytes += posBytes * positions;
+      continue;
+    }
+    const c = engineLayerCost(lwx, tile, pl.precision, ctx);
+    frame += c.cycles;
+    bytes += c.offchipBytes;
+    if (l.instance !== undefined) slice += c.cycles;
+    const r = roofline(2 * l.macs, c.offchipBytes, 2 * lanes * f, platform.bandwidthBytesPerSec);
+    const row: LayerEstimate = {
+      ...baseRow(pl), executedMacs: c.executedMacs, cycles: c.cycles, timeMs: (c.cycles / f) * 1e3, bound: c.bound, ...r,
+      utilization: l.macs / (c.cycles * lanes), dsp: 0, bram18: 0,
+      mapping: `tn${Math.min(tile.tn, lw.N)} tm${Math.min(tile.tm, lw.M)} tr${Math.min(tile.tr, lwx.R)} tc${Math.min(tile.tc, lwx.C)}${l.op === 'deconv' ? ` ${given?.deconv ?? spec.deconv}` : ''}`,
+    };
+    layers.push(row);
+    if (!slowest || c.cycles > slowest.cycles) slowest = { id: pl.id, bound: c.bound, cycles: c.cycles };
+  }
+  return {
+    layers,
+    resources: { dsp: res.dsp, bram18: res.bram18, uram: res.uram, lut: res.lut, ff: res.ff },
+    frameCycles: frame,
+    serialCyclesPerPosition: serialPerPos,
+    sliceCycles: slice,
+    latencyCycles: frame,
+    dramBytesPerFrame: bytes,
+    slowest,
+  };
+}
