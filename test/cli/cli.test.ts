@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,6 +53,24 @@ describe('CLI', () => {
       expect(r.stderr).not.toMatch(/\s+at /);
     });
   }
+  it('a contradictory user model and a resolution the model cannot take', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lic-'));
+    const f = path.join(dir, 'mine.json');
+    const doc = JSON.parse(readFileSync('test/fixtures/alexnet.json', 'utf8'));
+    doc.parts[0].layers[3].cout = 'C * 2';
+    writeFileSync(f, JSON.stringify(doc));
+    let r = run('describe', f, '--res', '227x227');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/mine\.json: features\.conv2\.cout: expression "C \* 2" uses undefined parameter "C"/);
+    r = run('describe', 'test/fixtures/alexnet.json', '--res', '32x32');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/alexnet\.json: layer features\/pool2: pool 3×3 is larger than the input 2×2 at 32x32 \(padded 32x32\)/);
+    r = run('describe', 'mbt2018', '--res', '0x720');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/res: "0x720" is not a resolution/);
+  });
+
   it('malformed JSON and malformed board file', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'lic-'));
     const f = path.join(dir, 'broken.json');
