@@ -55,11 +55,6 @@ export function evalEngine(plan: PathLayer[], point: Point, platform: Platform, 
     }
     const lw = pl.lowered!;
     const given = spec.layers[pl.id];
-    const tile = given ?? fitTile(lw, spec);
-    if (!tile) throw new UserError(`no tile of layer ${pl.id} fits the engine's buffers (in ${spec.inBufDepth}, weights ${spec.wBufDepth}, out ${spec.outBufDepth} words per bank)`, { field: 'engine' });
-    if (given && !tileFits(lw, spec, given)) {
-      throw new UserError(`tile tn=${given.tn} tm=${given.tm} tr=${given.tr} tc=${given.tc} does not fit the buffers (tif ${spec.tif}, tof ${spec.tof}, depths in/w/out ${spec.inBufDepth}/${spec.wBufDepth}/${spec.outBufDepth})`, { field: `engine.layers.${pl.id}` });
-    }
     const lwx = given?.deconv && l.op === 'deconv' ? lower(l, given.deconv)! : lw;
     if (pl.serial) {
       // One latent position at a time: only the causal taps, a 1×1 output tile; weights stay resident when
@@ -77,6 +72,11 @@ export function evalEngine(plan: PathLayer[], point: Point, platform: Platform, 
       layers.push({ ...baseRow(pl), executedMacs: l.macs, cycles, timeMs: (cycles / f) * 1e3, bound: 'serial', ...r, utilization: l.macs / (cycles * lanes), dsp: 0, bram18: 0, mapping: `1 position × ${positions}${resident ? ', weights resident' : ', weights re-fetched'}` });
       bytes += posBytes * positions;
       continue;
+    }
+    const tile = given ?? fitTile(lwx, spec);
+    if (!tile) throw new UserError(`no tile of layer ${pl.id} fits the engine's buffers (in ${spec.inBufDepth}, weights ${spec.wBufDepth}, out ${spec.outBufDepth} words per bank)`, { field: 'engine' });
+    if (given && !tileFits(lwx, spec, given)) {
+      throw new UserError(`tile tn=${given.tn} tm=${given.tm} tr=${given.tr} tc=${given.tc} does not fit the buffers (tif ${spec.tif}, tof ${spec.tof}, depths in/w/out ${spec.inBufDepth}/${spec.wBufDepth}/${spec.outBufDepth})`, { field: `engine.layers.${pl.id}` });
     }
     const c = engineLayerCost(lwx, tile, pl.precision, ctx);
     frame += c.cycles;
