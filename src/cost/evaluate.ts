@@ -7,10 +7,10 @@ import type { Workload } from '../workload/types.js';
 import { evalEngine } from './engine-design.js';
 import type { DeconvLowering } from './lower.js';
 import { evalPipeline } from './pipeline-design.js';
-import { DEFAULT_CAPS, pathPlan } from './plan.js';
+import { DEFAULT_CAPS, pathPlan, stageUnits } from './plan.js';
 import type { Estimate } from './types.js';
 
-export { DEFAULT_CAPS, layerId, pathPlan, widest, type PathLayer } from './plan.js';
+export { DEFAULT_CAPS, layerId, pathPlan, stageKey, stageUnits, widest, type PathLayer, type StageUnit } from './plan.js';
 export { engineContext, fitTile } from './engine-design.js';
 
 function checkClock(point: Point, platform: Platform) {
@@ -32,12 +32,12 @@ export function evaluate(w: Workload, platform: Platform, point: Point, tables: 
   const perLayerDeconv: Record<string, DeconvLowering> = {};
   if (point.arch === 'engine') for (const [k, v] of Object.entries(point.engine!.layers)) if (v.deconv) perLayerDeconv[k] = v.deconv;
   const plan = pathPlan(w, point, spec.deconv, perLayerDeconv);
-  if (point.arch === 'engine') {
-    const ids = new Set(plan.map((p) => p.id));
-    for (const k of Object.keys(point.engine!.layers)) if (!ids.has(k)) throw new UserError(`no layer "${k}" in the ${point.workload.path} path`, { field: `engine.layers.${k}` });
-  } else {
-    const ids = new Set(plan.map((p) => p.id));
-    for (const k of Object.keys(point.pipeline!.layers)) if (!ids.has(k)) throw new UserError(`no layer "${k}" in the ${point.workload.path} path`, { field: `pipeline.layers.${k}` });
+  // Every key of the point must name a layer (engine) or a stage (pipeline; shared slice stages use "*").
+  const [section, ids] = point.arch === 'engine'
+    ? ['engine', new Set(plan.map((p) => p.id))] as const
+    : ['pipeline', new Set(stageUnits(plan).map((u) => u.key))] as const;
+  for (const k of Object.keys(spec.layers)) {
+    if (!ids.has(k)) throw new UserError(`no ${section === 'engine' ? 'layer' : 'stage'} "${k}" in the ${point.workload.path} path`, { field: `${section}.layers.${k}` });
   }
   const t = point.arch === 'engine' ? evalEngine(plan, point, platform, tables) : evalPipeline(plan, point, platform, tables, w);
   const f = point.clockMHz * 1e6;

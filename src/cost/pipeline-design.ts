@@ -5,8 +5,8 @@ import type { Platform } from '../platform/schema.js';
 import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
 import { macPipelineDepth } from './engine.js';
-import { baseRow, passive, type PathLayer, type Timed } from './plan.js';
-import { pipelineOptionsValid, pipelineStageCost } from './pipeline.js';
+import { baseRow, passive, stageKey, stageUnits, type PathLayer, type Timed } from './plan.js';
+import { prepareUnit, unitOptionsValid, unitStageCost, type UnitMember } from './pipeline.js';
 import { addResources, zeroResources, type Resources } from './resources.js';
 import { roofline } from './roofline.js';
 import type { Bound, LayerEstimate } from './types.js';
@@ -25,6 +25,9 @@ export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform
   let slowest: Timed['slowest'];
   const co = tables.coefficients;
   let ports = 2;
+  const units = new Map(stageUnits(plan).map((u) => [u.key, u]));
+  const sliceStage = new Map<number, number>();
+  const done = new Map<string, ReturnType<typeof unitStageCost>>();
   for (const pl of plan) {
     const l = pl.layer;
     if (pl.kind !== 'mac') {
@@ -37,36 +40,44 @@ export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform
       layers.push(row);
       continue;
     }
-    const lw = pl.lowered!;
-    const cfg: PipelineLayer = spec.layers[pl.id] ?? { pin: 1, pout: 1, pk: 1, weights: 'onchip', reuse: 1, spill: false, fifoDepth: 2 };
-    const bad = pipelineOptionsValid(lw, cfg);
-    if (bad) throw new UserError(bad, { field: `pipeline.layers.${pl.id}` });
-    const depth = macPipelineDepth(cfg.pin, pl.precision);
-    const serialTaps = l.op === 'masked_conv' ? l.macs / (l.outH * l.outW * l.cout * lw.N) : undefined;
-    const c = pipelineStageCost(lw, cfg, pl.precision, platform.spec.dspFamily, tables, { weightsInUram: spec.weightsInUram, serialTaps, depth });
-    resources = addResources(resources, c.resources);
-    bytes += c.dramBytes;
-    if ((cfg.weights === 'stream' || cfg.spill) && ports === 2) ports = 3;
+    const key = stageKey(pl);
+    const unit = units.get(key)!;
+    const cfg: PipelineLayer = spec.layers[key] ?? { pin: 1, pout: 1, pk: 1, weights: 'onchip', reuse: 1, spill: false, fifoDepth: 2 };
     const lanes = cfg.pin * cfg.pout * cfg.pk;
-    let cycles = c.cycles;
-    let bound: Bound = 'compute';
-    if (pl.serial) {
-      serialPerPos += c.cyclesPerPosition;
-      cycles = c.cyclesPerPosition * l.outH * l.outW;
-      bound = 'serial';
-    } else {
-      maxStage = Math.max(maxStage, c.cycles);
-      fill += c.fillCycles;
-      if (l.instance !== undefined) slice += c.cycles;
-      if (!slowest || c.cycles > slowest.cycles) slowest = { id: pl.id, bound: 'compute', cycles: c.cycles };
+    let stage = done.get(key);
+    const first = !stage;
+    if (!stage) {
+      const members = unit.members.map(unitMember);
+      const bad = unitOptionsValid(members, cfg);
+      if (bad) throw new UserError(bad, { field: `pipeline.layers.${key}` });
+      stage = unitStageCost(prepareUnit(members), cfg, platform.spec.dspFamily, tables, { weightsInUram: spec.weightsInUram, depth: macPipelineDepth(cfg.pin, pl.precision) });
+      done.set(key, stage);
+      resources = addResources(resources, stage.resources);
+      bytes += stage.dramBytes;
+      if ((cfg.weights === 'stream' || cfg.spill) && ports === 2) ports = 3;
+      if (pl.serial) serialPerPos += stage.cyclesPerPosition;
+      else {
+        maxStage = Math.max(maxStage, stage.cycles);
+        fill += stage.fillCycles;
+        if (!slowest || stage.cycles > slowest.cycles) slowest = { id: key, bound: 'compute', cycles: stage.cycles };
+      }
     }
+    const c = stage.perMember[unit.members.indexOf(pl)];
+    // At decode, one slice's transforms stream through their stages together; slice i+1 waits for slice i.
+    if (l.instance !== undefined && !pl.serial) sliceStage.set(l.instance, Math.max(sliceStage.get(l.instance) ?? 0, c.cycles));
+    const cycles = pl.serial ? c.cyclesPerPosition * l.outH * l.outW : c.cycles;
+    const bound: Bound = pl.serial ? 'serial' : 'compute';
     const r = roofline(2 * l.macs, c.dramBytes, 2 * lanes * f, platform.bandwidthBytesPerSec);
+    const shared = unit.members.length > 1 ? ` shared by ${unit.members.length}` : '';
     layers.push({
       ...baseRow(pl), executedMacs: c.executedMacs, cycles, timeMs: (cycles / f) * 1e3, bound, ...r,
-      utilization: l.macs / (Math.max(1, cycles) * lanes), dsp: c.resources.dsp, bram18: c.resources.bram18,
-      mapping: `pin${cfg.pin} pout${cfg.pout}${cfg.pk > 1 ? ` pk${cfg.pk}` : ''}${cfg.weights === 'stream' ? ` stream×${cfg.reuse}` : ''}${cfg.spill ? ' spill' : ''}`,
+      utilization: l.macs / (Math.max(1, cycles) * lanes),
+      // A shared stage's hardware is counted once, on its first layer.
+      dsp: first ? stage.resources.dsp : 0, bram18: first ? stage.resources.bram18 : 0,
+      mapping: `pin${cfg.pin} pout${cfg.pout}${cfg.pk > 1 ? ` pk${cfg.pk}` : ''}${cfg.weights === 'stream' ? ` stream×${cfg.reuse}` : ''}${cfg.spill ? ' spill' : ''}${shared}`,
     });
   }
+  for (const v of sliceStage.values()) slice += v;
   resources.lut += co.lut.base + ports * co.lut.perAxiPortPer128Bits;
   resources.ff += co.ff.base + ports * co.ff.perAxiPortPer128Bits;
   // Bandwidth: the frame's DRAM traffic must pass at the board's sustained rate.
@@ -91,6 +102,11 @@ function imageAndLatentBytes(w: Workload, point: Point): number {
   return img + lat;
 }
 
+/** The skip buffers of every residual add: on-chip memory a pipeline needs whatever its parallelism. */
+export function skipBuffers(plan: PathLayer[], tables: CostTables): Resources {
+  return plan.filter((pl) => pl.kind !== 'mac' && pl.layer.op === 'add').reduce((r, pl) => addResources(r, skipBuffer(plan, pl, tables)), zeroResources());
+}
+
 /** A residual add in a stream must hold the skip branch for as many rows as the main branch delays it. */
 function skipBuffer(plan: PathLayer[], add: PathLayer, tables: CostTables): Resources {
   const l = add.layer;
@@ -106,4 +122,11 @@ function skipBuffer(plan: PathLayer[], add: PathLayer, tables: CostTables): Reso
   const c = tables.coefficients;
   const bram18 = words * width <= c.memory.lutramMaxBits ? 0 : Math.ceil((words * width) / (18 * 1024));
   return { ...zeroResources(), bram18 };
+}
+
+/** What a shared stage needs of a layer: its lowering, precision and (masked conv) causal taps. */
+export function unitMember(pl: PathLayer): UnitMember {
+  const l = pl.layer;
+  const lw = pl.lowered!;
+  return { lowered: lw, precision: pl.precision, serialTaps: l.op === 'masked_conv' ? l.macs / (l.outH * l.outW * l.cout * lw.N) : undefined };
 }

@@ -32,30 +32,50 @@ export function pipelineOptionsValid(lw: Lowered, c: PipelineLayer): string | un
 /** Line-buffer rows a sliding window of kh rows at stride S needs (one extra row to overlap fill and use). */
 const lineRows = (lw: Lowered) => (lw.kh > 1 ? lw.kh + lw.S - 1 : 0);
 
+export type StageTime = Omit<StageCost, 'resources' | 'banks'>;
+
 /**
- * One pipeline stage (FINN MVAU / fpgaConvNet / DNNBuilder): ⌈N/pin⌉·⌈M/pout⌉·⌈taps/pk⌉ cycles per output
- * position and group. Weights on chip are partitioned into pin·pout·pk banks; streamed weights are fetched
- * once per `reuse` output positions. A spilled stage reads its input from DRAM in column strips.
+ * Time and traffic of one pipeline stage (FINN MVAU / fpgaConvNet / DNNBuilder): ⌈N/pin⌉·⌈M/pout⌉·⌈taps/pk⌉
+ * cycles per output position and group; streamed weights are fetched once per `reuse` output positions; a
+ * spilled stage reads its input back from DRAM in column strips (with their halo).
  */
-export function pipelineStageCost(
-  lw: Lowered, c: PipelineLayer, p: Precision, family: string, tables: CostTables,
-  opts: { weightsInUram: boolean; serialTaps?: number; depth: number },
-): StageCost {
-  const lanes = c.pin * c.pout * c.pk;
+export function pipelineStageTime(lw: Lowered, c: PipelineLayer, p: Precision, opts: { serialTaps?: number; depth: number }): StageTime {
   const perPos = cdiv(lw.N, c.pin) * cdiv(lw.M, c.pout) * cdiv(lw.taps, c.pk);
   const positions = lw.R * lw.C;
   const cycles = lw.groups * perPos * positions;
-  const serialPerPos = lw.groups * cdiv(lw.N, c.pin) * cdiv(lw.M, c.pout) * cdiv(opts.serialTaps ?? lw.taps, c.pk) + opts.depth;
-  const aB = p.actBits / 8;
-  const banks: Bank[] = [];
+  const rows = lineRows(lw);
   let dramBytes = 0;
-  const wTotal = lw.groups * lw.weightElems;
+  if (!lw.secondIsActivation && c.weights === 'stream') dramBytes += lw.groups * lw.weightElems * (p.weightBits / 8) * cdiv(positions, c.reuse);
+  if (c.spill) {
+    const inElems = lw.inH * lw.inW * lw.N * lw.groups;
+    const halo = lw.kw > 1 ? (SPILL_STRIP + lw.kw - 1) / SPILL_STRIP : 1;
+    dramBytes += inElems * (p.actBits / 8) * (1 + halo);
+  }
+  return {
+    cycles,
+    cyclesPerPosition: lw.groups * cdiv(lw.N, c.pin) * cdiv(lw.M, c.pout) * cdiv(opts.serialTaps ?? lw.taps, c.pk) + opts.depth,
+    fillCycles: rows > 0 ? Math.ceil((cycles / Math.max(1, lw.R)) * (lw.kh - 1)) + opts.depth : opts.depth,
+    dramBytes,
+    executedMacs: lw.groups * lw.M * lw.N * positions * lw.taps,
+  };
+}
+
+/**
+ * Hardware of one stage: pin·pout·pk MAC lanes; weights on chip in FINN's layout (one bank per PE, pout·pk
+ * banks of pin-wide words) or a small double-buffered tile when streamed, with partial sums for `reuse`
+ * pixels; line buffers of kh + S − 1 rows (a column strip when spilled).
+ */
+export function pipelineStageResources(
+  lw: Lowered, c: PipelineLayer, p: Precision, family: string, tables: CostTables,
+  opts: { weightsInUram: boolean; storedWeights?: number },
+): { resources: Resources; banks: Bank[] } {
+  const lanes = c.pin * c.pout * c.pk;
+  const banks: Bank[] = [];
+  const wTotal = opts.storedWeights ?? lw.groups * lw.weightElems;
   if (!lw.secondIsActivation) {
     if (c.weights === 'onchip') {
-      // FINN's weight memory: one bank per PE (pout·pk), SIMD (pin) weights per word.
       banks.push({ count: c.pout * c.pk, width: c.pin * p.weightBits, depth: cdiv(wTotal, lanes), uram: opts.weightsInUram });
     } else {
-      dramBytes += wTotal * (p.weightBits / 8) * cdiv(positions, c.reuse);
       banks.push({ count: c.pout * c.pk, width: c.pin * p.weightBits, depth: 2 * cdiv(lw.taps, c.pk) * cdiv(lw.N, c.pin) });
       banks.push({ count: 1, width: c.pout * p.accBits, depth: c.reuse * cdiv(lw.M * lw.groups, c.pout) });
     }
@@ -70,23 +90,68 @@ export function pipelineStageCost(
     const nb = Math.min(c.pk, lw.kh);
     banks.push({ count: nb, width: c.pin * p.actBits, depth: cdiv(elems, nb * c.pin) });
   }
-  if (c.spill) {
-    const inElems = lw.inH * lw.inW * lw.N * lw.groups;
-    const halo = lw.kw > 1 ? (SPILL_STRIP + lw.kw - 1) / SPILL_STRIP : 1;
-    dramBytes += inElems * aB * (1 + halo);
-  }
   const mem = memoryFor(tables, banks);
   const dsp = macDsp(tables, family, p, lanes, c.pout) + postLaneDsp(p, c.pout);
   const co = tables.coefficients;
   const lut = Math.round(lanes * perMacLinear(co.lut, p) + c.pout * co.lut.perOutputLane + mem.banks * co.lut.perBufferBank + co.lut.perPipelineStage) + mem.lutram;
   const ff = Math.round(lanes * perMacLinear(co.ff, p) + c.pout * co.ff.perOutputLane + mem.banks * co.ff.perBufferBank + co.ff.perPipelineStage);
-  return {
-    cycles,
-    cyclesPerPosition: serialPerPos,
-    fillCycles: rows > 0 ? Math.ceil((cycles / Math.max(1, lw.R)) * (lw.kh - 1)) + opts.depth : opts.depth,
-    dramBytes,
-    resources: { dsp, bram18: mem.bram18, uram: mem.uram, lut, ff },
-    banks,
-    executedMacs: lw.groups * lw.M * lw.N * positions * lw.taps,
-  };
+  return { resources: { dsp, bram18: mem.bram18, uram: mem.uram, lut, ff }, banks };
+}
+
+/** A whole stage: its time and its hardware. */
+export function pipelineStageCost(
+  lw: Lowered, c: PipelineLayer, p: Precision, family: string, tables: CostTables,
+  opts: { weightsInUram: boolean; serialTaps?: number; depth: number; storedWeights?: number },
+): StageCost {
+  return { ...pipelineStageTime(lw, c, p, opts), ...pipelineStageResources(lw, c, p, family, tables, opts) };
+}
+
+export interface UnitMember {
+  lowered: Lowered;
+  precision: Precision;
+  serialTaps?: number;
+}
+
+/** The largest common parallelism of a shared stage must fit every member. */
+export function unitOptionsValid(members: UnitMember[], c: PipelineLayer): string | undefined {
+  for (const m of members) {
+    const bad = pipelineOptionsValid(m.lowered, c);
+    if (bad) return bad;
+  }
+  return undefined;
+}
+
+/**
+ * A stage shared by several layers of the same position (slice instances) used one after another: cycles and
+ * DRAM traffic add up; the hardware is sized for the widest member and stores every member's weights.
+ */
+/** A shared stage's members, its widest member (sizes the line buffer) and its stored weights. */
+export interface PreparedUnit {
+  members: UnitMember[];
+  widest: UnitMember;
+  stored: number;
+}
+
+export function prepareUnit(members: UnitMember[]): PreparedUnit {
+  const widest = members.reduce((a, b) => (b.lowered.N * b.lowered.inW * b.lowered.kh > a.lowered.N * a.lowered.inW * a.lowered.kh ? b : a));
+  return { members, widest, stored: members.reduce((s, m) => s + m.lowered.groups * m.lowered.weightElems, 0) };
+}
+
+export function unitStageCost(u: PreparedUnit, c: PipelineLayer, family: string, tables: CostTables, opts: { weightsInUram: boolean; depth: number }): StageCost & { perMember: StageTime[] } {
+  const perMember = u.members.map((m) => pipelineStageTime(m.lowered, c, m.precision, { depth: opts.depth, serialTaps: m.serialTaps }));
+  const hw = pipelineStageResources(u.widest.lowered, c, u.widest.precision, family, tables, { ...opts, storedWeights: u.stored });
+  if (perMember.length === 1) return { ...perMember[0], ...hw, perMember };
+  let cycles = 0;
+  let cyclesPerPosition = 0;
+  let fillCycles = 0;
+  let dramBytes = 0;
+  let executedMacs = 0;
+  for (const x of perMember) {
+    cycles += x.cycles;
+    cyclesPerPosition += x.cyclesPerPosition;
+    fillCycles = Math.max(fillCycles, x.fillCycles);
+    dramBytes += x.dramBytes;
+    executedMacs += x.executedMacs;
+  }
+  return { cycles, cyclesPerPosition, fillCycles, dramBytes, executedMacs, ...hw, perMember };
 }

@@ -75,3 +75,28 @@ export function passive(pl: PathLayer, bound: Bound): LayerEstimate {
     attainableGops: 0, rooflineBound: 'compute', utilization: 0, dsp: 0, bram18: 0, mapping: bound === 'cpu' ? 'CPU (entropy coder tables)' : 'fused into producer',
   };
 }
+
+/**
+ * Pipeline stages: one per MAC layer, except that the instances of a part (Minnen 2020's slice transforms)
+ * share one stage per layer position and use it one instance after another, as they run at decode anyway.
+ */
+export interface StageUnit {
+  key: string;
+  members: PathLayer[];
+}
+
+export const stageKey = (pl: PathLayer) =>
+  pl.layer.instance === undefined ? pl.id : `${pl.layer.part}/*.${pl.layer.name.slice(pl.layer.name.indexOf('.') + 1)}`;
+
+/** The MAC layers of a plan grouped into pipeline stages, in order of first appearance. */
+export function stageUnits(plan: PathLayer[]): StageUnit[] {
+  const units = new Map<string, StageUnit>();
+  for (const pl of plan) {
+    if (pl.kind !== 'mac') continue;
+    const key = stageKey(pl);
+    const u = units.get(key);
+    if (u) u.members.push(pl);
+    else units.set(key, { key, members: [pl] });
+  }
+  return [...units.values()];
+}

@@ -5,9 +5,10 @@ import { RESOURCE_KINDS } from '../platform/schema.js';
 import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
 import { macPipelineDepth } from '../cost/engine.js';
-import { DEFAULT_CAPS, pathPlan, type PathLayer } from '../cost/evaluate.js';
+import { DEFAULT_CAPS, pathPlan, stageUnits, type StageUnit } from '../cost/evaluate.js';
+import { skipBuffers, unitMember } from '../cost/pipeline-design.js';
 import { shapeKey } from './engine-search.js';
-import { pipelineStageCost } from '../cost/pipeline.js';
+import { prepareUnit, unitStageCost } from '../cost/pipeline.js';
 import { allocationLadder, minMaxAllocate, type Allocation, type StageOption } from './minmax.js';
 
 export function divisors(n: number): number[] {
@@ -22,28 +23,33 @@ export function divisors(n: number): number[] {
 }
 
 interface Stage {
-  pl: PathLayer;
+  unit: StageUnit;
   configs: PipelineLayer[];
   options: StageOption[];
 }
 
 const COST_KINDS: ResourceKind[] = RESOURCE_KINDS;
 
-function stageOptions(pl: PathLayer, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>, platform: Platform, tables: CostTables, uram: boolean): Stage {
-  const lw = pl.lowered!;
-  const l = pl.layer;
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+function stageOptions(unit: StageUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>, platform: Platform, tables: CostTables, uram: boolean): Omit<Stage, 'unit'> {
+  const members = unit.members.map(unitMember);
+  const prepared = prepareUnit(members);
+  const rep = unit.members[0];
   const configs: PipelineLayer[] = [];
   const options: StageOption[] = [];
-  const serialTaps = l.op === 'masked_conv' ? l.macs / (l.outH * l.outW * l.cout * lw.N) : undefined;
-  const positions = l.outH * l.outW;
-  for (const pin of divisors(lw.N)) {
-    for (const pout of divisors(lw.M)) {
-      const pks = pin === lw.N ? divisors(lw.taps) : [1];
+  const positions = rep.layer.outH * rep.layer.outW;
+  const N = members.map((m) => m.lowered.N).reduce(gcd);
+  const M = members.map((m) => m.lowered.M).reduce(gcd);
+  const sameN = members.every((m) => m.lowered.N === N);
+  for (const pin of divisors(N)) {
+    for (const pout of divisors(M)) {
+      const pks = sameN && pin === N ? divisors(rep.lowered!.taps) : [1];
       for (const pk of pks) {
         const cfg: PipelineLayer = { pin, pout, pk, ...mode, fifoDepth: 2 };
-        const c = pipelineStageCost(lw, cfg, pl.precision, platform.spec.dspFamily, tables, { weightsInUram: uram, serialTaps, depth: macPipelineDepth(pin, pl.precision) });
+        const c = unitStageCost(prepared, cfg, platform.spec.dspFamily, tables, { weightsInUram: uram, depth: macPipelineDepth(pin, rep.precision) });
         configs.push(cfg);
-        options.push({ cycles: pl.serial ? c.cyclesPerPosition * positions : c.cycles, costs: COST_KINDS.map((k) => c.resources[k]) });
+        options.push({ cycles: rep.serial ? c.cyclesPerPosition * positions : c.cycles, costs: COST_KINDS.map((k) => c.resources[k]) });
       }
     }
   }
@@ -54,21 +60,21 @@ function stageOptions(pl: PathLayer, mode: Pick<PipelineLayer, 'weights' | 'reus
     const o = options[i];
     if (!keep.some((j) => options[j].cycles <= o.cycles && options[j].costs.every((c, k) => c <= o.costs[k]))) keep.push(i);
   }
-  return { pl, configs: keep.map((i) => configs[i]), options: keep.map((i) => options[i]) };
+  return { configs: keep.map((i) => configs[i]), options: keep.map((i) => options[i]) };
 }
 
 /** Partial sums a streamed-weight stage may hold: 4 BRAM18s' worth (each weight fetch serves `reuse` pixels). */
 const PSUM_BITS = 4 * 18 * 1024;
-export function streamReuse(pl: PathLayer): number {
+export function streamReuse(unit: StageUnit): number {
+  const pl = unit.members[0];
   const lw = pl.lowered!;
   let r = 1;
   while (r * 2 <= lw.R * lw.C && r * 2 * lw.M * lw.groups * pl.precision.accBits <= PSUM_BITS) r *= 2;
   return r;
 }
 
-function dramBytes(st: Stage, choice: number, pl: PathLayer, platform: Platform, tables: CostTables, uram: boolean): number {
-  const c = pipelineStageCost(pl.lowered!, st.configs[choice], pl.precision, platform.spec.dspFamily, tables, { weightsInUram: uram, depth: 0 });
-  return c.dramBytes;
+function dramBytes(st: Stage, choice: number, platform: Platform, tables: CostTables, uram: boolean): number {
+  return unitStageCost(prepareUnit(st.unit.members.map(unitMember)), st.configs[choice], platform.spec.dspFamily, tables, { weightsInUram: uram, depth: 0 }).dramBytes;
 }
 
 /** Resources of the smallest design: every stage at its fewest-DSP option (one MAC lane). */
@@ -94,13 +100,22 @@ export interface PipelineResult {
  */
 export function searchPipeline(w: Workload, platform: Platform, tables: CostTables, base: Point): PipelineResult {
   const probe: Point = { ...base, arch: 'pipeline', pipeline: { weightsInUram: false, deconv: 'subpixel', layers: {} } };
-  const plan = pathPlan(w, probe, 'subpixel').filter((p) => p.kind === 'mac');
+  const full = pathPlan(w, probe, 'subpixel');
+  const plan = stageUnits(full);
   const caps = { ...DEFAULT_CAPS, ...base.caps } as Record<ResourceKind, number>;
   const co = tables.coefficients;
   const limit = COST_KINDS.map((k) => Math.floor(platform.available[k] * caps[k]));
   // Fixed costs outside the stages: control, AXI ports (input, output, plus one for streamed traffic).
   limit[COST_KINDS.indexOf('lut')] -= co.lut.base + 3 * co.lut.perAxiPortPer128Bits;
   limit[COST_KINDS.indexOf('ff')] -= co.ff.base + 3 * co.ff.perAxiPortPer128Bits;
+  // and the residual skip buffers, whose size does not depend on the parallelism.
+  const skips = skipBuffers(full, tables);
+  COST_KINDS.forEach((k, i) => (limit[i] -= skips[k]));
+  const overSkip = COST_KINDS.filter((k, i) => limit[i] < 0);
+  if (overSkip.length) {
+    const k = overSkip[0];
+    throw new UserError(`no pipeline design fits ${platform.name}: the residual skip buffers alone need ${k} ${skips[k]} > ${Math.floor(platform.available[k] * caps[k])} (cap ${caps[k]} of ${platform.available[k]})`, { field: 'budget' });
+  }
   let best: (PipelineResult & { cycles: number }) | undefined;
   let evaluated = 0;
   let lastFailure = '';
@@ -108,24 +123,25 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
   const bwBytesPerCycle = platform.bandwidthBytesPerSec / f;
   for (const uram of platform.available.uram > 0 ? [false, true] : [false]) {
     // Layers of one shape, precision and placement (repeated blocks, slice instances) share their options.
-    const cache = new Map<string, Omit<Stage, 'pl'>>();
+    const cache = new Map<string, Omit<Stage, 'unit'>>();
+    const unitKeys = plan.map((u) => `${u.members.map(shapeKey).join(';')}|${u.members[0].serial}`);
     const stageFor = (i: number, m: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>): Stage => {
-      const key = `${shapeKey(plan[i])}|${plan[i].serial}|${m.weights}|${m.reuse}|${m.spill}`;
+      const key = `${unitKeys[i]}|${m.weights}|${m.reuse}|${m.spill}`;
       let st = cache.get(key);
       if (!st) {
         st = stageOptions(plan[i], m, platform, tables, uram);
         cache.set(key, st);
         evaluated += st.options.length;
       }
-      return { ...st, pl: plan[i] };
+      return { ...st, unit: plan[i] };
     };
     // A lower bound over every placement: each layer at its least on-chip memory over the four placements.
     {
-      const modesOf = (pl: PathLayer) => (['onchip', 'stream'] as const)
-        .filter((wm) => wm === 'onchip' || !pl.lowered!.secondIsActivation)
-        .flatMap((wm) => [false, true].filter((sp) => !sp || pl.lowered!.kh > 1).map((sp) => ({ weights: wm, reuse: wm === 'stream' ? streamReuse(pl) : 1, spill: sp })));
+      const modesOf = (u: StageUnit) => (['onchip', 'stream'] as const)
+        .filter((wm) => wm === 'onchip' || !u.members[0].lowered!.secondIsActivation)
+        .flatMap((wm) => [false, true].filter((sp) => !sp || u.members[0].lowered!.kh > 1).map((sp) => ({ weights: wm, reuse: wm === 'stream' ? streamReuse(u) : 1, spill: sp })));
       const memK = [COST_KINDS.indexOf('bram18'), COST_KINDS.indexOf('uram')];
-      const lower = memK.map((k) => plan.reduce((sum, pl, i) => sum + Math.min(...modesOf(pl).map((m) => smallestCosts([stageFor(i, m)])[k])), 0));
+      const lower = memK.map((k) => plan.reduce((sum, u, i) => sum + Math.min(...modesOf(u).map((m) => smallestCosts([stageFor(i, m)])[k])), 0));
       const over = memK.map((k, j) => (lower[j] > limit[k] ? `${COST_KINDS[k]} ${lower[j]} > ${limit[k]} (cap ${caps[COST_KINDS[k]]} of ${platform.available[COST_KINDS[k]]})` : '')).filter(Boolean);
       if (over.length) {
         lastFailure = over.join(', ');
@@ -133,12 +149,13 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
       }
     }
     // Streaming candidates, cheapest first: DRAM bytes per frame added per on-chip weight bit saved.
-    const order = plan.map((pl, i) => {
-      const lw = pl.lowered!;
+    const order = plan.map((u, i) => {
+      const lw = u.members[0].lowered!;
       if (lw.secondIsActivation) return { i, score: Infinity };
-      const reuse = streamReuse(pl);
-      const traffic = lw.groups * lw.weightElems * (pl.precision.weightBits / 8) * Math.ceil((lw.R * lw.C) / reuse);
-      return { i, score: traffic / (lw.groups * lw.weightElems * pl.precision.weightBits) };
+      const reuse = streamReuse(u);
+      const bits = u.members.reduce((sum, m) => sum + m.lowered!.groups * m.lowered!.weightElems * m.precision.weightBits, 0);
+      const traffic = u.members.reduce((sum, m) => sum + m.lowered!.groups * m.lowered!.weightElems * (m.precision.weightBits / 8) * Math.ceil((lw.R * lw.C) / reuse), 0);
+      return { i, score: traffic / bits };
     }).filter((x) => Number.isFinite(x.score)).sort((a, b) => a.score - b.score || a.i - b.i).map((x) => x.i);
     // How many layers stream their weights: 0, 1, 2, 4, … and all (a geometric ladder keeps this O(log L)).
     const ks = [...new Set([0, ...Array.from({ length: 32 }, (_, j) => 2 ** j).filter((k) => k < order.length), order.length])];
@@ -151,7 +168,10 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
       for (let guard = 0; guard < plan.length; guard++) {
         const min = smallestCosts(stages);
         if (memK.every((m) => min[m] <= limit[m])) break;
-        const wide = plan.map((pl, i) => ({ i, w: modes[i].spill || pl.lowered!.kh <= 1 ? 0 : pl.lowered!.inW * pl.lowered!.N * pl.lowered!.groups * pl.lowered!.kh }))
+        const wide = plan.map((u, i) => {
+          const lw = u.members[0].lowered!;
+          return { i, w: modes[i].spill || lw.kh <= 1 ? 0 : Math.max(...u.members.map((m) => m.lowered!.inW * m.lowered!.N * m.lowered!.groups)) * lw.kh };
+        })
           .filter((c) => c.w > 0).sort((a, b) => b.w - a.w || a.i - b.i)[0];
         if (!wide) break;
         modes[wide.i] = { ...modes[wide.i], spill: true };
@@ -164,12 +184,12 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
         continue;
       }
       // DRAM traffic of streamed weights and spilled maps bounds the frame time too.
-      const bytes = stages.reduce((sum, st, i) => sum + (modes[i].weights === 'stream' || modes[i].spill ? dramBytes(st, alloc.choice[i], plan[i], platform, tables, uram) : 0), 0);
+      const bytes = stages.reduce((sum, st, i) => sum + (modes[i].weights === 'stream' || modes[i].spill ? dramBytes(st, alloc.choice[i], platform, tables, uram) : 0), 0);
       const cycles = Math.max(alloc.target, bytes / bwBytesPerCycle);
       if (best && cycles >= best.cycles) continue;
       const toSpec = (a: Allocation): PipelineSpec => ({
         weightsInUram: uram, deconv: 'subpixel',
-        layers: Object.fromEntries(stages.map((st, i) => [st.pl.id, st.configs[a.choice[i]]])),
+        layers: Object.fromEntries(stages.map((st, i) => [st.unit.key, st.configs[a.choice[i]]])),
       });
       best = {
         cycles, spec: toSpec(alloc), allocation: alloc, evaluated,

@@ -76,7 +76,7 @@ describe('system level', () => {
   it('unknown precision and unknown layer keys are refused', () => {
     const doc = modelDoc([{ name: 'c', op: 'conv', cout: 4, kernel: 1 }]);
     expect(() => evalDoc(doc, 16, 16, board({}), point({ precision: 'int99', arch: 'pipeline', pipeline: { layers: {} } }))).toThrow(/unknown precision "int99"/);
-    expect(() => evalDoc(doc, 16, 16, board({}), point({ arch: 'pipeline', pipeline: { layers: { 'g_a/nope': { pin: 1, pout: 1 } } } }))).toThrow(/pipeline\.layers\.g_a\/nope: no layer "g_a\/nope"/);
+    expect(() => evalDoc(doc, 16, 16, board({}), point({ arch: 'pipeline', pipeline: { layers: { 'g_a/nope': { pin: 1, pout: 1 } } } }))).toThrow(/pipeline\.layers\.g_a\/nope: no stage "g_a\/nope"/);
   });
 
   it('hybrid quantisation: a layer at int16 costs more DSPs than at int8', () => {
@@ -87,5 +87,25 @@ describe('system level', () => {
     expect(mixed.layers[1].precision).toBe('int16');
     expect(mixed.layers[1].dsp).toBe(64 + 8);
     expect(all8.layers[1].dsp).toBe(32 + 8);
+  });
+});
+
+describe('shared slice stages (Minnen & Singh 2020)', () => {
+  it('the instances of a slice transform share one stage, used one slice after another', async () => {
+    const { basePoint } = await import('../../src/mapping/base-point.js');
+    const { contextFor } = await import('../../src/mapping/load.js');
+    const { explore } = await import('../../src/search/explore.js');
+    const base = basePoint({ model: 'ms2020', platform: 'u50', precision: 'int8', res: '256x256', arch: 'pipeline', path: 'decode' });
+    const { workload, platform } = contextFor(base);
+    const r = explore(workload, platform, tables, base);
+    expect(Object.keys(r.point.pipeline!.layers)).toContain('cc_mean_transforms/*.transform.layer_0');
+    const rows = r.best.layers.filter((l) => l.part === 'cc_mean_transforms' && l.name.endsWith('.transform.layer_0'));
+    expect(rows).toHaveLength(10);
+    expect(rows[0].mapping).toMatch(/shared by 10$/);
+    // the hardware is counted once, on the first member
+    expect(rows.slice(1).every((l) => l.dsp === 0)).toBe(true);
+    // slices 5..9 see the same 480 input channels, so the same cycles
+    expect(new Set(rows.slice(5).map((l) => l.cycles)).size).toBe(1);
+    expect(rows[0].cycles).toBeLessThan(rows[5].cycles);
   });
 });
