@@ -7,6 +7,7 @@ import { modelsCommand } from './models.js';
 import { platformsCommand } from './platforms.js';
 import { evaluateCommand } from './evaluate.js';
 import { exploreCommand } from './explore.js';
+import { emitCommand } from './emit.js';
 
 /** User mistakes: one line on stderr, exit 2, no stack. Anything else is a bug and keeps its stack. */
 function fail(e: unknown): never {
@@ -25,6 +26,7 @@ async function main() {
   });
   let cli = yargs(hideBin(process.argv)).scriptName('lic-dse');
   for (const add of [modelsCommand, describeCommand, platformsCommand, evaluateCommand, exploreCommand]) cli = add(cli) as typeof cli;
+  cli = emitCommand(cli) as typeof cli;
   await cli
     .demandCommand(1, 'give a command (see --help)')
     .strict()

@@ -1,0 +1,224 @@
+// Compatibility layer of a lic-dse HLS project: the same sources build with Vitis HLS and with plain g++.
+// With the Vitis headers on the include path (csim, csynth, cosim) it uses hls::stream from <hls_stream.h> and
+// emits the HLS pragmas; without them it provides a std::queue-backed hls::stream and drops the pragmas, so
+// `g++ -std=c++17 -Wall -Werror` compiles the kernel and the testbench with nothing of Vitis installed.
+#ifndef LIC_HLS_COMPAT_H
+#define LIC_HLS_COMPAT_H
+
+#include <cstdint>
+
+#if defined(__has_include)
+#if __has_include(<hls_stream.h>)
+#define LIC_HAVE_VITIS 1
+#endif
+#endif
+
+// LIC_PRAGMA(HLS PIPELINE II=1) becomes _Pragma("HLS PIPELINE II=1") after macro expansion of its argument,
+// so pragma operands may name the constants of tiling.h / network.h. Define LIC_FORCE_PRAGMAS to expand them
+// under plain g++ too (add -Wno-unknown-pragmas then).
+#if defined(__SYNTHESIS__) || defined(LIC_HAVE_VITIS) || defined(LIC_FORCE_PRAGMAS)
+#define LIC_PRAGMA_STR(x) #x
+#define LIC_PRAGMA_EXP(x) LIC_PRAGMA_STR(x)
+#define LIC_PRAGMA(x) _Pragma(LIC_PRAGMA_EXP(x))
+#else
+#define LIC_PRAGMA(x)
+#endif
+
+// Loop labels name loops in the synthesis reports; plain g++ would warn that nothing jumps to them.
+#if defined(__SYNTHESIS__) || defined(LIC_HAVE_VITIS) || defined(LIC_FORCE_PRAGMAS)
+#define LIC_LOOP(name) name:
+#else
+#define LIC_LOOP(name)
+#endif
+
+#if defined(LIC_HAVE_VITIS) || defined(__SYNTHESIS__)
+#undef LIC_THREADED_DATAFLOW
+#include <hls_stream.h>
+#elif !defined(LIC_THREADED_DATAFLOW)
+#include <cstdio>
+#include <cstdlib>
+#include <queue>
+#include <string>
+
+namespace hls {
+// The subset of hls::stream the kernels use. Unbounded, like Vitis' own C simulation of a stream (the processes
+// of a DATAFLOW region run one after the other); reading an empty stream is a deadlock in hardware, so here it
+// stops the simulation with the stream's name.
+template <typename T>
+class stream {
+ public:
+  stream() : name_("stream") {}
+  explicit stream(const char* name) : name_(name) {}
+  stream(const stream&) = delete;
+  stream& operator=(const stream&) = delete;
+  void write(const T& v) { q_.push(v); }
+  T read() {
+    if (q_.empty()) {
+      std::fprintf(stderr, "hls_compat: read from empty stream %s\n", name_.c_str());
+      std::abort();
+    }
+    T v = q_.front();
+    q_.pop();
+    return v;
+  }
+  void read(T& v) { v = read(); }
+  bool empty() const { return q_.empty(); }
+  bool full() const { return false; }
+  std::size_t size() const { return q_.size(); }
+  void set_depth(std::size_t) {}
+
+ private:
+  std::queue<T> q_;
+  std::string name_;
+};
+}  // namespace hls
+#else
+// LIC_THREADED_DATAFLOW (plain g++ only, add -pthread): every process of a DATAFLOW region runs in its own thread
+// and every stream holds at most its STREAM depth, as in hardware. A process blocks on a full or empty stream; when
+// every live process is blocked the simulation stops and names the streams they wait on: the FIFO depths would
+// deadlock the hardware too.
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace lic_df {
+struct Wait {
+  const void* s;
+  bool (*ready)(const void*);
+  std::string what;
+};
+struct State {
+  std::mutex m;
+  int running = 0;
+  int opening = 0;  // regions still starting their processes
+  std::vector<Wait*> waits;
+};
+inline State& state() {
+  static State s;
+  return s;
+}
+// Called with the lock held: deadlock if every live process waits and none of their conditions holds.
+inline void check(State& st) {
+  if (st.opening > 0 || st.running == 0 || (int)st.waits.size() < st.running) return;
+  for (Wait* w : st.waits) {
+    if (w->ready(w->s)) return;
+  }
+  std::fprintf(stderr, "hls_compat: dataflow deadlock, every process is blocked:\n");
+  for (Wait* w : st.waits) std::fprintf(stderr, "  %s\n", w->what.c_str());
+  std::fflush(stderr);
+  std::abort();
+}
+inline void block(std::unique_lock<std::mutex>& lk, Wait& w, std::condition_variable& cv) {
+  State& st = state();
+  st.waits.push_back(&w);
+  check(st);
+  cv.wait(lk);
+  for (std::size_t i = 0; i < st.waits.size(); ++i) {
+    if (st.waits[i] == &w) {
+      st.waits.erase(st.waits.begin() + (long)i);
+      break;
+    }
+  }
+}
+class Region {
+ public:
+  Region() {
+    std::lock_guard<std::mutex> lk(state().m);
+    ++state().opening;
+  }
+  template <typename F>
+  void process(F f) {
+    {
+      std::lock_guard<std::mutex> lk(state().m);
+      ++state().running;
+    }
+    threads_.emplace_back([f]() mutable {
+      f();
+      std::unique_lock<std::mutex> lk(state().m);
+      --state().running;
+      check(state());
+    });
+  }
+  ~Region() {
+    {
+      std::lock_guard<std::mutex> lk(state().m);
+      --state().opening;
+      check(state());
+    }
+    for (std::thread& t : threads_) t.join();
+  }
+
+ private:
+  std::vector<std::thread> threads_;
+};
+}  // namespace lic_df
+
+namespace hls {
+template <typename T>
+class stream {
+ public:
+  stream() : name_("stream") {}
+  explicit stream(const char* name) : name_(name) {}
+  stream(const stream&) = delete;
+  stream& operator=(const stream&) = delete;
+  void set_depth(std::size_t d) { depth_ = d < 1 ? 1 : d; }
+  void write(const T& v) {
+    std::unique_lock<std::mutex> lk(lic_df::state().m);
+    lic_df::Wait w{this, &can_write, "write to full stream " + name_};
+    while (q_.size() >= depth_) lic_df::block(lk, w, cv_);
+    q_.push_back(v);
+    cv_.notify_all();
+  }
+  T read() {
+    std::unique_lock<std::mutex> lk(lic_df::state().m);
+    lic_df::Wait w{this, &can_read, "read from empty stream " + name_};
+    while (q_.empty()) lic_df::block(lk, w, cv_);
+    T v = q_.front();
+    q_.pop_front();
+    cv_.notify_all();
+    return v;
+  }
+  void read(T& v) { v = read(); }
+  bool empty() {
+    std::lock_guard<std::mutex> lk(lic_df::state().m);
+    return q_.empty();
+  }
+  bool full() {
+    std::lock_guard<std::mutex> lk(lic_df::state().m);
+    return q_.size() >= depth_;
+  }
+
+ private:
+  static bool can_read(const void* p) { return !static_cast<const stream*>(p)->q_.empty(); }
+  static bool can_write(const void* p) {
+    const stream* s = static_cast<const stream*>(p);
+    return s->q_.size() < s->depth_;
+  }
+  std::deque<T> q_;
+  std::condition_variable cv_;  // its reader or writer waits here (under the one dataflow lock)
+  std::size_t depth_ = (std::size_t)-1;
+  std::string name_;
+};
+}  // namespace hls
+#endif
+
+// The processes of a DATAFLOW region: called in order (Vitis, C simulation) or one thread each with FIFOs of the
+// emitted depths (LIC_THREADED_DATAFLOW).
+#ifdef LIC_THREADED_DATAFLOW
+#define LIC_DATAFLOW_BEGIN { lic_df::Region lic_region;
+#define LIC_PROCESS(...) lic_region.process([&]() { __VA_ARGS__; });
+#define LIC_DATAFLOW_END }
+#define LIC_FIFO_DEPTH(s, d) s.set_depth(d);
+#else
+#define LIC_DATAFLOW_BEGIN
+#define LIC_PROCESS(...) __VA_ARGS__;
+#define LIC_DATAFLOW_END
+#define LIC_FIFO_DEPTH(s, d)
+#endif
+
+#endif  // LIC_HLS_COMPAT_H

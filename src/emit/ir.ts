@@ -1,0 +1,278 @@
+import { UserError } from '../errors.js';
+import { fitTile, layerId } from '../cost/evaluate.js';
+import { lower, type DeconvLowering } from '../cost/lower.js';
+import type { EngineLayer, PipelineLayer, Point } from '../mapping/schema.js';
+import { parsePrecision } from '../platform/precision.js';
+import type { Workload, WorkloadLayer } from '../workload/types.js';
+import { uniqueIdents } from './names.js';
+import { ACT_ABS, ACT_LEAKY, ACT_NONE, ACT_RELU, GDN_KINDS, leakySlopeQ8, requantShift, type ActCode, type GdnKind } from './quant.js';
+
+/**
+ * The layers an emitted project computes, twice over: `layers` as the model defines them (what the TypeScript
+ * reference runs, one op each) and `steps` as the hardware runs them (element-wise layers fused into the
+ * convolution or GDN that produces their input, where that is exact).
+ */
+
+export const SUPPORTED_OPS = ['conv', 'deconv', 'gdn', 'igdn', 'gdn_simplified', 'igdn_simplified', 'relu', 'leaky_relu', 'abs', 'add', 'pixel_shuffle'] as const;
+export type EmitOp = (typeof SUPPORTED_OPS)[number];
+const MAC_KINDS = new Set<string>(['conv', 'deconv', ...GDN_KINDS]);
+export const isMacOp = (op: string) => MAC_KINDS.has(op);
+
+/** The convolutional part of each path: analysis at encode, synthesis at decode (DESIGN.md: emit/). */
+export const DEFAULT_PART: Record<'encode' | 'decode', string> = { encode: 'g_a', decode: 'g_s' };
+
+export const INPUT = '@input';
+
+export interface TensorShape {
+  c: number;
+  h: number;
+  w: number;
+}
+
+/** One model layer with every attribute the arithmetic needs. */
+export interface RefLayer {
+  id: string;
+  op: EmitOp;
+  /** Tensor keys read: INPUT or the id of an earlier layer. */
+  inputs: string[];
+  in: TensorShape;
+  out: TensorShape;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  /** Zero rows/columns before the input (conv), or P in o = i·s + k − P (deconv). */
+  padT: number;
+  padL: number;
+  bias: boolean;
+  shift: number;
+  slopeQ8: number;
+  factor: number;
+}
+
+export type StepKind = 'conv' | 'deconv' | GdnKind | 'add' | 'pixel_shuffle' | 'unary';
+
+/** One unit of hardware work: an engine layer pass or a pipeline stage. */
+export interface Step {
+  index: number;
+  /** The layer that gives the step its name and arithmetic. */
+  id: string;
+  cname: string;
+  kind: StepKind;
+  layer: RefLayer;
+  /** Layers folded in after the primary one, in model order. */
+  fused: string[];
+  /** Tensor keys read (one; two for a stand-alone add) and the tensor the step leaves in memory. */
+  inputs: string[];
+  output: string;
+  /** Shape of `output` (after a fused pixel shuffle). */
+  outShape: TensorShape;
+  act: ActCode;
+  slopeQ8: number;
+  /** Pixel-shuffle factor folded into the store (engine only); 1 for none. */
+  shuffle: number;
+  /** Residual add folded into the store: the other operand. */
+  addFrom?: string;
+  deconv: DeconvLowering;
+  tile?: { tn: number; tm: number; tr: number; tc: number };
+  par?: PipelineLayer;
+}
+
+export interface EmitIR {
+  model: string;
+  part: string;
+  arch: 'engine' | 'pipeline';
+  input: TensorShape;
+  layers: RefLayer[];
+  steps: Step[];
+  /** Tensor key of the part's output (its last layer). */
+  output: string;
+  consumers: Map<string, number>;
+}
+
+const SUPPORTED_TEXT = SUPPORTED_OPS.join(', ');
+
+function padding(l: WorkloadLayer): [number, number] {
+  const L = l.layer;
+  const [kh, kw] = L.kernel!;
+  const [sh, sw] = L.stride!;
+  if (l.op === 'conv') {
+    if (L.padding === 'same') {
+      return [Math.floor(Math.max((l.outH - 1) * sh + kh - l.inH, 0) / 2), Math.floor(Math.max((l.outW - 1) * sw + kw - l.inW, 0) / 2)];
+    }
+    return L.padding as [number, number];
+  }
+  // Transposed conv: o = i·s + k − P. Explicit padding is PyTorch's P; "same" is TensorFlow's ⌊max(K − s, 0)/2⌋.
+  if (L.padding === 'same') return [Math.floor(Math.max(kh - sh, 0) / 2), Math.floor(Math.max(kw - sw, 0) / 2)];
+  return L.padding as [number, number];
+}
+
+function refLayer(l: WorkloadLayer, nameToId: Map<string, string>): RefLayer {
+  const id = layerId(l);
+  const L = l.layer;
+  const op = l.op as EmitOp;
+  const where = `layer ${id} (${l.op})`;
+  if (!(SUPPORTED_OPS as readonly string[]).includes(l.op)) {
+    throw new UserError(`${where}: the HLS emitter supports ${SUPPORTED_TEXT}`, { field: 'emit' });
+  }
+  if ((L.groups ?? 1) !== 1) throw new UserError(`${where}: grouped convolution (groups ${L.groups}) is not emitted; the HLS emitter supports dense ${SUPPORTED_TEXT}`, { field: 'emit' });
+  if (L.dilation && (L.dilation[0] !== 1 || L.dilation[1] !== 1)) throw new UserError(`${where}: dilated convolution is not emitted`, { field: 'emit' });
+  const inputs = L.inputs.map((r) => (r === INPUT ? INPUT : nameToId.get(r)!));
+  const base: RefLayer = {
+    id, op, inputs,
+    in: { c: l.cin, h: l.inH, w: l.inW }, out: { c: l.cout, h: l.outH, w: l.outW },
+    kh: 1, kw: 1, sh: 1, sw: 1, padT: 0, padL: 0, bias: false, shift: 0, slopeQ8: 0, factor: 1,
+  };
+  if (op === 'conv' || op === 'deconv') {
+    const [kh, kw] = L.kernel!;
+    const [sh, sw] = L.stride!;
+    const [padT, padL] = padding(l);
+    const fanIn = op === 'conv' ? l.cin * kh * kw : l.cin * Math.ceil(kh / sh) * Math.ceil(kw / sw);
+    const shift = requantShift(fanIn);
+    // int32 accumulation: the worst case of F products of int8 operands plus the bias must stay below 2^31.
+    if (fanIn * 128 * 128 + 2 ** (shift + 1) >= 2 ** 31) throw new UserError(`${where}: ${fanIn} products per output can overflow the int32 accumulator`, { field: 'emit' });
+    return { ...base, kh, kw, sh, sw, padT, padL, bias: L.bias !== false, shift };
+  }
+  if ((GDN_KINDS as string[]).includes(op)) {
+    if (l.cin > 2048) throw new UserError(`${where}: ${l.cin} channels; the integer GDN is emitted for up to 2048`, { field: 'emit' });
+  }
+  if (op === 'leaky_relu') return { ...base, slopeQ8: leakySlopeQ8(L.slope ?? 0.01) };
+  if (op === 'pixel_shuffle') return { ...base, factor: L.factor! };
+  return base;
+}
+
+const ACT_OF: Record<string, ActCode> = { relu: ACT_RELU, leaky_relu: ACT_LEAKY, abs: ACT_ABS };
+
+/** The part's model layers and the hardware steps, for a design point's template. */
+export function buildIR(w: Workload, point: Point, part?: string): EmitIR {
+  const path = point.workload.path;
+  const partName = part ?? DEFAULT_PART[path];
+  const prec = parsePrecision(point.precision);
+  if (prec.name !== 'int8') throw new UserError(`precision ${prec.name}: the HLS emitter implements int8 (int8 weights and activations, int32 accumulation)`, { field: 'precision' });
+  for (const [k, v] of Object.entries(point.layerPrecision)) {
+    if (parsePrecision(v).name !== 'int8') throw new UserError(`precision ${v} for ${k}: the HLS emitter implements int8 only`, { field: `layerPrecision.${k}` });
+  }
+  const wl = w.layers.filter((l) => l.part === partName && l.instance === undefined);
+  if (!wl.length && w.layers.some((l) => l.part === partName)) {
+    throw new UserError(`part ${partName} of ${w.model} has several instances (slices); the emitter writes single-instance parts`, { field: 'part' });
+  }
+  if (!wl.length) {
+    const parts = [...new Set(w.layers.map((l) => l.part))];
+    throw new UserError(`model ${w.model} has no part "${partName}" (parts: ${parts.join(', ')})`, { field: 'part' });
+  }
+  if (!wl[0][path]) throw new UserError(`part ${partName} does not run in the ${path} path of ${w.model}`, { field: 'part' });
+  const nameToId = new Map<string, string>();
+  const layers: RefLayer[] = [];
+  for (const l of wl) {
+    layers.push(refLayer(l, nameToId));
+    nameToId.set(l.name, layerId(l));
+  }
+  const first = layers.find((l) => l.inputs.includes(INPUT))!;
+  const input = { ...first.in };
+  const consumers = new Map<string, number>();
+  for (const l of layers) for (const r of l.inputs) consumers.set(r, (consumers.get(r) ?? 0) + 1);
+  const output = layers[layers.length - 1].id;
+  const steps = fuse(layers, consumers, point.arch, input);
+  const names = uniqueIdents(steps.map((s) => s.id));
+  steps.forEach((s, k) => { s.cname = names[k]; });
+  attachMapping(steps, w, point);
+  return { model: w.model, part: partName, arch: point.arch, input, layers, steps, output, consumers };
+}
+
+function fuse(layers: RefLayer[], consumers: Map<string, number>, arch: 'engine' | 'pipeline', input: TensorShape): Step[] {
+  const steps: Step[] = [];
+  const producer = new Map<string, Step>();
+  const shapes = new Map<string, TensorShape>([[INPUT, input]]);
+  /** Tensors produced by a MAC step whose only reader is the next element-wise layer: still open to fusion. */
+  const open = new Map<string, Step>();
+  const newStep = (l: RefLayer, kind: StepKind, inputs: string[]): Step => {
+    const s: Step = {
+      index: steps.length, id: l.id, cname: '', kind, layer: l, fused: [], inputs, output: l.id, outShape: l.out,
+      act: ACT_NONE, slopeQ8: 0, shuffle: 1, deconv: 'subpixel',
+    };
+    steps.push(s);
+    return s;
+  };
+  const fuseInto = (s: Step, l: RefLayer, from: string) => {
+    s.fused.push(l.id);
+    s.output = l.id;
+    s.outShape = l.out;
+    open.delete(from);
+    if (consumers.get(l.id) === 1 || !consumers.has(l.id)) open.set(l.id, s);
+  };
+  for (const l of layers) {
+    shapes.set(l.id, l.out);
+    if (isMacOp(l.op)) {
+      const s = newStep(l, l.op as StepKind, [l.inputs[0]]);
+      producer.set(l.id, s);
+      if ((consumers.get(l.id) ?? 0) <= 1) open.set(l.id, s);
+      continue;
+    }
+    const src = l.inputs[0];
+    const s = open.get(src);
+    if ((l.op === 'relu' || l.op === 'leaky_relu' || l.op === 'abs') && s && s.act === ACT_NONE && !s.addFrom) {
+      s.act = ACT_OF[l.op];
+      s.slopeQ8 = l.slopeQ8;
+      fuseInto(s, l, src);
+      producer.set(l.id, s);
+      continue;
+    }
+    if (l.op === 'pixel_shuffle' && arch === 'engine' && s && s.shuffle === 1 && !s.addFrom) {
+      s.shuffle = l.factor;
+      fuseInto(s, l, src);
+      producer.set(l.id, s);
+      continue;
+    }
+    if (l.op === 'add') {
+      // Fold into the later producer; the other operand is already in memory (engine) or queued (pipeline).
+      let done = false;
+      for (const k of [1, 0]) {
+        const t = open.get(l.inputs[k]);
+        const other = l.inputs[1 - k];
+        const otherStep = producer.get(other);
+        if (t && !t.addFrom && other !== l.inputs[k] && (other === INPUT || (otherStep && otherStep.index < t.index))) {
+          t.addFrom = other;
+          fuseInto(t, l, l.inputs[k]);
+          producer.set(l.id, t);
+          done = true;
+          break;
+        }
+      }
+      if (done) continue;
+      const a = newStep(l, 'add', [...l.inputs]);
+      producer.set(l.id, a);
+      continue;
+    }
+    const u = newStep(l, l.op === 'pixel_shuffle' ? 'pixel_shuffle' : 'unary', [src]);
+    u.act = ACT_OF[l.op] ?? ACT_NONE;
+    u.slopeQ8 = l.slopeQ8;
+    producer.set(l.id, u);
+  }
+  return steps;
+}
+
+function attachMapping(steps: Step[], w: Workload, point: Point) {
+  const byId = new Map(w.layers.map((l) => [layerId(l), l]));
+  if (point.arch === 'engine') {
+    const spec = point.engine!;
+    for (const s of steps) {
+      if (!isMacOp(s.kind)) continue;
+      const given = spec.layers[s.id];
+      s.deconv = given?.deconv ?? spec.deconv;
+      const lw = lower(byId.get(s.id)!, s.deconv)!;
+      const t: EngineLayer | undefined = given ?? fitTile(lw, spec);
+      if (!t) throw new UserError(`no tile of layer ${s.id} fits the engine's buffers`, { field: `engine.layers.${s.id}` });
+      s.tile = { tn: Math.min(t.tn, lw.N), tm: Math.min(t.tm, lw.M), tr: Math.min(t.tr, lw.R), tc: Math.min(t.tc, lw.C) };
+    }
+  } else {
+    const spec = point.pipeline!;
+    for (const s of steps) {
+      s.deconv = spec.deconv;
+      if (!isMacOp(s.kind)) continue;
+      const lw = lower(byId.get(s.id)!, s.deconv)!;
+      const c = spec.layers[s.id] ?? { pin: 1, pout: 1, pk: 1, weights: 'onchip', reuse: 1, spill: false, fifoDepth: 2 };
+      if (c.pin > lw.N || c.pout > lw.M) throw new UserError(`pin ${c.pin} / pout ${c.pout} exceed the layer's ${lw.N} / ${lw.M} channels`, { field: `pipeline.layers.${s.id}` });
+      s.par = { ...c, pk: Math.max(1, Math.min(c.pk, s.layer.kh * s.layer.kw)) };
+    }
+  }
+}

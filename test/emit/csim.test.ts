@@ -1,0 +1,189 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contextFor } from '../../src/mapping/load.js';
+import type { Point } from '../../src/mapping/schema.js';
+import { compileAndRun, emitPoint, haveTool, pool, pointFor, tmp, type Case, type SimResult } from './helpers.js';
+
+// The same sources were checked at -O1 with -Wall -Werror; -O0 builds faster.
+const THREADED = ['-std=c++17', '-Wall', '-Werror', '-O0', '-pthread', '-DLIC_THREADED_DATAFLOW'];
+
+/**
+ * Every zoo family's convolutional path (analysis at encode, synthesis at decode) on both templates, at 64×64 with
+ * reduced channels, plus a fixture with every supported op and the lowering/port/parallelism variants: each
+ * emitted project must build with g++ -std=c++17 -Wall -Werror and its testbench must pass bit-exactly against
+ * the TypeScript reference.
+ */
+
+const ZOO: [string, Record<string, number>][] = [
+  ['balle2017', { N: 8 }],
+  ['bmshj2018-factorized', { N: 8, M: 12 }],
+  ['bmshj2018-hyperprior', { N: 8, M: 12 }],
+  ['mbt2018-mean', { N: 8, M: 12 }],
+  ['mbt2018', { N: 8, M: 12 }],
+  ['ms2020', { N: 8, M: 20 }],
+  ['cheng2020-anchor', { N: 8 }],
+];
+const OPS = 'test/fixtures/emit/ops.json';
+
+const taps = (p: Point, id: string) => {
+  const l = contextFor(p).workload.layers.find((x) => `${x.part}/${x.name}` === id);
+  return l?.layer.kernel ? l.layer.kernel[0] * l.layer.kernel[1] : 1;
+};
+/** Odd parallelism, kernel-tap unroll and weights from DRAM on every pipeline stage that has taps. */
+const streamed = (p: Point) => {
+  for (const [id, l] of Object.entries(p.pipeline!.layers)) {
+    l.weights = 'stream';
+    l.reuse = 3;
+    l.fifoDepth = 5;
+    if (taps(p, id) > 1) l.pk = Math.min(3, taps(p, id));
+  }
+};
+const oddEngine = (p: Point) => {
+  Object.assign(p.engine!, {
+    pif: 3, pof: 5, poy: 3, pox: 2, tif: 6, tof: 10, inBufDepth: 8192, outBufDepth: 8192, wBufDepth: 8192, layers: {},
+    ports: { read: 2, weight: 3, write: 2, widthBits: 64 }, weightsInUram: true,
+  });
+};
+
+const cases: Case[] = [];
+for (const [model, params] of ZOO) {
+  for (const arch of ['engine', 'pipeline'] as const) {
+    for (const p of ['encode', 'decode'] as const) cases.push({ name: `${model} ${p} ${arch}`, model, params, arch, path: p });
+  }
+}
+for (const arch of ['engine', 'pipeline'] as const) {
+  for (const p of ['encode', 'decode'] as const) cases.push({ name: `every op ${p} ${arch}`, model: OPS, arch, path: p, res: '24x16' });
+}
+cases.push(
+  { name: 'zero-insert deconv, engine (one layer sub-pixel)', model: 'bmshj2018-hyperprior', params: { N: 8, M: 12 }, arch: 'engine', path: 'decode', mutate: (p) => {
+    p.engine!.deconv = 'zero-insert';
+    p.engine!.layers['g_s/2'] = { ...p.engine!.layers['g_s/2'], deconv: 'subpixel' };
+  } },
+  { name: 'zero-insert deconv, engine, every op', model: OPS, arch: 'engine', path: 'decode', res: '24x16', mutate: (p) => { p.engine!.deconv = 'zero-insert'; } },
+  { name: 'zero-insert deconv, pipeline', model: 'balle2017', params: { N: 8 }, arch: 'pipeline', path: 'decode', mutate: (p) => { p.pipeline!.deconv = 'zero-insert'; } },
+  { name: 'zero-insert deconv, pipeline, every op', model: OPS, arch: 'pipeline', path: 'decode', res: '24x16', mutate: (p) => { p.pipeline!.deconv = 'zero-insert'; } },
+  { name: 'odd unroll, 2/3/2 AXI ports, URAM weights, engine encode', model: OPS, arch: 'engine', path: 'encode', res: '24x16', mutate: oddEngine },
+  { name: 'odd unroll, 2/3/2 AXI ports, URAM weights, engine decode', model: 'cheng2020-anchor', params: { N: 8 }, arch: 'engine', path: 'decode', mutate: oddEngine },
+  { name: 'streamed weights, kernel unroll, pipeline encode', model: OPS, arch: 'pipeline', path: 'encode', res: '24x16', mutate: streamed },
+  { name: 'streamed weights, kernel unroll, pipeline decode', model: 'cheng2020-anchor', params: { N: 8 }, arch: 'pipeline', path: 'decode', mutate: streamed },
+  { name: 'TensorFlow "same" padding at 50x38, engine', model: 'balle2017', params: { N: 8 }, arch: 'engine', path: 'decode', res: '50x38', mutate: (p) => { p.workload.pad = 'same'; p.engine!.layers = {}; } },
+  { name: 'hyper-analysis h_a (abs, conv, relu), engine', model: 'bmshj2018-hyperprior', params: { N: 8, M: 12 }, arch: 'engine', path: 'encode', part: 'h_a' },
+  { name: 'hyper-analysis h_a (abs, conv, relu), pipeline', model: 'bmshj2018-hyperprior', params: { N: 8, M: 12 }, arch: 'pipeline', path: 'encode', part: 'h_a' },
+  { name: 'hyper-synthesis h_s (deconv, leaky ReLU, conv), pipeline', model: 'mbt2018-mean', params: { N: 8, M: 12 }, arch: 'pipeline', path: 'decode', part: 'h_s' },
+  { name: 'TensorFlow "same" padding at 50x38, pipeline', model: 'balle2017', params: { N: 8 }, arch: 'pipeline', path: 'encode', res: '50x38', mutate: (p) => { p.workload.pad = 'same'; } },
+);
+
+const gpp = haveTool('g++');
+
+describe.skipIf(!gpp)(`emitted projects: g++ -Wall -Werror C simulation against the TypeScript reference${gpp ? '' : ' (skipped: no g++ on PATH; .ci/run installs it)'}`, () => {
+  let root = '';
+  const dirs: string[] = [];
+  let results: SimResult[] = [];
+  const dataflow: SimResult[] = [];
+  let emitMs = 0;
+  let simMs = 0;
+
+  beforeAll(async () => {
+    root = tmp();
+    const t0 = Date.now();
+    cases.forEach((c, k) => {
+      const dir = path.join(root, `p${k}`);
+      emitPoint(pointFor(c), dir, { part: c.part });
+      dirs.push(dir);
+    });
+    const t1 = Date.now();
+    results = await pool(dirs.map((d) => () => compileAndRun(d)));
+    // Pipelines again with one thread per stage and every FIFO bounded to its emitted depth (deadlock check).
+    const pipes = cases.map((c, k) => (c.arch === 'pipeline' ? k : -1)).filter((k) => k >= 0);
+    const threaded = await pool(pipes.map((k) => () => compileAndRun(dirs[k], THREADED, 'sim-dataflow.bin')));
+    pipes.forEach((k, i) => { dataflow[k] = threaded[i]; });
+    emitMs = t1 - t0;
+    simMs = Date.now() - t1;
+    const compile = results.reduce((s, r) => s + r.compileMs, 0);
+    const runMs = results.reduce((s, r) => s + r.runMs, 0);
+    process.stdout.write(`emit tests: ${cases.length} projects (+${dataflow.filter(Boolean).length} pipelines with threaded bounded FIFOs), search+emit ${(emitMs / 1e3).toFixed(1)} s, g++ and testbenches ${(simMs / 1e3).toFixed(1)} s wall (g++ ${(compile / 1e3).toFixed(1)} s, runs ${(runMs / 1e3).toFixed(1)} s summed)\n`);
+  }, 900_000);
+  afterAll(() => { if (root) rmSync(root, { recursive: true, force: true }); });
+
+  cases.forEach((c, k) => {
+    it(`${c.name}: builds with -Wall -Werror, testbench passes bit-exactly`, () => {
+      const r = results[k];
+      expect(r.compiled, r.output).toBe(true);
+      expect(r.passed, r.output).toBe(true);
+      expect(r.output).toMatch(/bit-exact/);
+      if (c.arch === 'pipeline') {
+        const t = dataflow[k];
+        expect(t.compiled, t.output).toBe(true);
+        expect(t.passed, `one thread per stage, FIFOs of the emitted depths: ${t.output}`).toBe(true);
+      }
+    });
+  });
+
+  it('bounded FIFOs: a residual FIFO shallower than the branch it waits for deadlocks, and the simulation says where', () => {
+    const k = cases.findIndex((c) => c.name === 'cheng2020-anchor decode pipeline');
+    const top = path.join(dirs[k], 'src', 'cheng2020_anchor_g_s_pipeline.cpp');
+    const src = readFileSync(top, 'utf8');
+    const deep = /LIC_FIFO_DEPTH\((s_input_1), (\d+)\)/.exec(src)!;
+    expect(Number(deep[2])).toBeGreaterThan(2);
+    writeFileSync(top, src.replace(deep[0], `LIC_FIFO_DEPTH(${deep[1]}, 2)`));
+    const b = spawnSync('g++', [...THREADED, 'src/cheng2020_anchor_g_s_pipeline.cpp', 'tb/tb_cheng2020_anchor_g_s_pipeline.cpp', '-o', 'shallow.bin'], { cwd: dirs[k], encoding: 'utf8' });
+    writeFileSync(top, src);
+    expect(b.status, b.stderr).toBe(0);
+    const r = spawnSync('./shallow.bin', [], { cwd: dirs[k], encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/dataflow deadlock, every process is blocked/);
+    expect(r.stderr).toMatch(/write to full stream s_input_1/);
+  }, 60_000);
+
+  it('the testbench fails (exit 1, FAIL) when one output value is off', () => {
+    const k = cases.findIndex((c) => c.name === 'bmshj2018-hyperprior decode engine');
+    const dir = dirs[k];
+    const golden = path.join(dir, 'data', 'golden_g_s_6.bin');
+    const orig = readFileSync(golden);
+    const bad = Buffer.from(orig);
+    bad[17] = (bad[17] + 1) & 0xff;
+    writeFileSync(golden, bad);
+    const r = spawnSync('./sim.bin', [], { cwd: dir, encoding: 'utf8' });
+    writeFileSync(golden, orig);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/g_s_6 .* 1 mismatches, first at c=0 y=0 x=17/);
+    expect(r.stdout).toMatch(/^FAIL/m);
+    const k2 = cases.findIndex((c) => c.name === 'mbt2018-mean decode pipeline');
+    const g2 = path.join(dirs[k2], 'data', 'golden_g_s_6.bin');
+    const o2 = readFileSync(g2);
+    writeFileSync(g2, o2.subarray(1));
+    const r2 = spawnSync('./sim.bin', [], { cwd: dirs[k2], encoding: 'utf8' });
+    writeFileSync(g2, o2);
+    expect(r2.status).toBe(1);
+    expect(r2.stdout).toMatch(/FAIL/);
+  });
+
+  it('the sources also build with the HLS pragmas expanded (as Vitis sees them)', async () => {
+    const flags = ['-std=c++17', '-Wall', '-Werror', '-Wno-unknown-pragmas', '-Wno-unused-label', '-DLIC_FORCE_PRAGMAS', '-O1'];
+    const pick = ['cheng2020-anchor decode engine', 'cheng2020-anchor decode pipeline', 'streamed weights, kernel unroll, pipeline encode', 'odd unroll, 2/3/2 AXI ports, URAM weights, engine encode'];
+    const rs = await pool(pick.map((n) => () => compileAndRun(dirs[cases.findIndex((c) => c.name === n)], flags)));
+    for (const r of rs) expect(r.passed, r.output).toBe(true);
+    const pre = (n: string) => spawnSync('g++', ['-std=c++17', '-E', '-DLIC_FORCE_PRAGMAS', ...['src'].map((d) => path.join(d, '*.cpp'))], { cwd: dirs[cases.findIndex((c) => c.name === n)], encoding: 'utf8', shell: true }).stdout;
+    const engine = pre('odd unroll, 2/3/2 AXI ports, URAM weights, engine encode');
+    for (const want of [
+      '#pragma HLS PIPELINE II=1', '#pragma HLS INTERFACE s_axilite port=return',
+      '#pragma HLS INTERFACE m_axi port=rd0 bundle=gmem_rd0 offset=slave depth=', '#pragma HLS INTERFACE m_axi port=rd1 bundle=gmem_rd1',
+      '#pragma HLS INTERFACE m_axi port=w2 bundle=gmem_w2', '#pragma HLS INTERFACE m_axi port=wr1 bundle=gmem_wr1', 'max_widen_bitwidth=64',
+      '#pragma HLS ARRAY_PARTITION variable=in_a dim=1 complete', '#pragma HLS ARRAY_PARTITION variable=out_b dim=3 complete',
+      '#pragma HLS BIND_STORAGE variable=w_a type=ram_2p impl=uram',
+    ]) expect(engine).toContain(want);
+    const pipe = pre('streamed weights, kernel unroll, pipeline encode');
+    for (const want of ['#pragma HLS DATAFLOW', '#pragma HLS STREAM variable=s_input depth=', '#pragma HLS INTERFACE m_axi port=ws_g_a_c0 bundle=gmem_w', '#pragma HLS ARRAY_PARTITION variable=lb dim=3 cyclic factor=PIN']) {
+      expect(pipe).toContain(want);
+    }
+  }, 120_000);
+
+  it.skipIf(!haveTool('make'))('make sim builds and runs the testbench', () => {
+    const dir = dirs[cases.findIndex((c) => c.name === 'balle2017 encode pipeline')];
+    const r = spawnSync('make', ['sim', 'CXXFLAGS=-std=c++17 -Wall -Werror -O1'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/PASS/);
+  }, 120_000);
+});

@@ -1,0 +1,126 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { evaluate } from '../../src/cost/evaluate.js';
+import { emitProject, type EmitResult } from '../../src/emit/index.js';
+import { basePoint } from '../../src/mapping/base-point.js';
+import { contextFor } from '../../src/mapping/load.js';
+import type { Point } from '../../src/mapping/schema.js';
+import { explore } from '../../src/search/explore.js';
+
+export const tmp = (prefix = 'lic-emit-') => mkdtempSync(path.join(tmpdir(), prefix));
+
+export interface Case {
+  name: string;
+  model: string;
+  params?: Record<string, number>;
+  arch: 'engine' | 'pipeline';
+  path: 'encode' | 'decode';
+  res?: string;
+  /** Part to emit instead of g_a / g_s. */
+  part?: string;
+  /** Change the searched point (e.g. zero-insert, streamed weights, more ports). */
+  mutate?: (p: Point) => void;
+}
+
+/** The point explore finds for a case, then the case's changes. */
+export function pointFor(c: Case): Point {
+  const base = basePoint({
+    model: c.model, params: c.params, platform: 'zcu102', precision: 'int8', res: c.res ?? '64x64', arch: c.arch, path: c.path,
+  });
+  const { workload, platform, tables } = contextFor(base);
+  const p = structuredClone(explore(workload, platform, tables, base).point);
+  c.mutate?.(p);
+  return p;
+}
+
+export function emitPoint(point: Point, out: string, opts: { force?: boolean; part?: string; seed?: number } = {}): EmitResult {
+  const { workload, platform, tables } = contextFor(point);
+  const estimate = evaluate(workload, platform, point, tables);
+  return emitProject({ point, estimate, workload, platform, out, ...opts });
+}
+
+export const CXXFLAGS = ['-std=c++17', '-Wall', '-Werror', '-O1'];
+
+export function haveTool(cmd: string, args = ['--version']): boolean {
+  return spawnSync(cmd, args, { stdio: 'ignore' }).status === 0 || spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** Sources a project compiles: every .cpp under src/ and tb/. */
+export function sources(dir: string): string[] {
+  return ['src', 'tb'].flatMap((d) => readdirSync(path.join(dir, d)).filter((f) => f.endsWith('.cpp')).sort().map((f) => path.join(d, f)));
+}
+
+export interface SimResult {
+  compiled: boolean;
+  passed: boolean;
+  status: number | null;
+  output: string;
+  compileMs: number;
+  runMs: number;
+}
+
+function run(cmd: string, args: string[], cwd: string): Promise<{ status: number | null; out: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const status = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+      resolve({ status, out: `${stdout}${stderr}` });
+    });
+  });
+}
+
+/** g++ -std=c++17 -Wall -Werror, then the testbench (from the project folder, as `make sim` runs it). */
+export async function compileAndRun(dir: string, flags = CXXFLAGS, exe = 'sim.bin'): Promise<SimResult> {
+  const t0 = Date.now();
+  const c = await run('g++', [...flags, ...sources(dir), '-o', exe], dir);
+  const t1 = Date.now();
+  if (c.status !== 0) return { compiled: false, passed: false, status: c.status, output: c.out, compileMs: t1 - t0, runMs: 0 };
+  const r = await run(`./${exe}`, [], dir);
+  return { compiled: true, passed: r.status === 0 && /PASS/.test(r.out) && !/FAIL/.test(r.out), status: r.status, output: r.out, compileMs: t1 - t0, runMs: Date.now() - t1 };
+}
+
+/** Run jobs with at most `limit` at a time (one per core). */
+export async function pool<T>(jobs: (() => Promise<T>)[], limit = Math.max(2, cpus().length)): Promise<T[]> {
+  const out: T[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const k = next++;
+      out[k] = await jobs[k]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+  return out;
+}
+
+/** Every file under a folder (relative paths, sorted). */
+export function listFiles(dir: string, rel = ''): string[] {
+  return readdirSync(path.join(dir, rel)).sort().flatMap((f) => {
+    const r = rel ? `${rel}/${f}` : f;
+    return statSync(path.join(dir, r)).isDirectory() ? listFiles(dir, r) : [r];
+  });
+}
+
+export const read = (dir: string, f: string) => readFileSync(path.join(dir, f));
+
+/** A minimal INI reader (what v++ reads from hls_config.cfg): global keys, [sections], repeated keys as lists. */
+export function parseIni(text: string): Record<string, Record<string, string[]>> {
+  const out: Record<string, Record<string, string[]>> = { '': {} };
+  let section = '';
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
+    const s = /^\[([^\]]+)\]$/.exec(line);
+    if (s) {
+      section = s[1].trim().toLowerCase();
+      out[section] ??= {};
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (eq < 1) throw new Error(`not key=value: ${line}`);
+    const k = line.slice(0, eq).trim();
+    (out[section][k] ??= []).push(line.slice(eq + 1).trim());
+  }
+  return out;
+}
