@@ -4,6 +4,7 @@ import type { CapsSpec } from '../mapping/schema.js';
 import { basePoint } from '../mapping/base-point.js';
 import { contextFor, pointJson, writeAtomic } from '../mapping/load.js';
 import { explore } from '../search/explore.js';
+import { emitProject } from '../emit/index.js';
 import { textTable } from '../report/table.js';
 import { jsonOut, parseParams } from './args.js';
 import { estimateText } from './estimate-view.js';
@@ -35,6 +36,8 @@ export function exploreCommand(y: Argv) {
     .option('caps', { type: 'string', describe: 'e.g. dsp=0.8,bram18=0.8,lut=0.7' })
     .option('entropy-rate', { type: 'number', describe: 'entropy coder symbols/s (default: the board\'s CPU)' })
     .option('save', { type: 'string', describe: 'write the chosen design point here' })
+    .option('emit', { type: 'string', describe: 'emit a Vitis HLS project for the chosen point into this folder' })
+    .option('force', { type: 'boolean', default: false, describe: 'with --emit: replace a folder lic-dse emitted before' })
     .option('json', { type: 'boolean', default: false }), (argv) => {
     const base = basePoint({
       model: argv.model, variant: argv.variant, params: parseParams(argv.param), platform: argv.platform,
@@ -44,9 +47,13 @@ export function exploreCommand(y: Argv) {
     const { workload, platform, tables } = contextFor(base);
     const r = explore(workload, platform, tables, base);
     if (argv.save) writeAtomic(argv.save, pointJson(r.point));
+    const emitted = argv.emit ? emitProject({ point: r.point, estimate: r.best, workload, platform, out: argv.emit, force: argv.force }) : undefined;
+    // With --json the JSON stays alone on stdout.
+    const note = emitted ? `wrote ${emitted.files.length} files of the ${emitted.arch} project ${emitted.name} to ${emitted.dir}\n` : '';
+    if (argv.json) process.stderr.write(note);
     if (argv.json) return void process.stdout.write(jsonOut({ ...r.best, pareto: r.pareto, evaluated: r.evaluated }));
     process.stdout.write(estimateText(r.best));
     process.stdout.write(`\nPareto front (accelerator FPS vs DSP, BRAM18), ${r.evaluated} design points evaluated:\n`);
-    process.stdout.write(`${textTable(['FPS', 'DSP', 'BRAM18', 'design'], r.pareto.slice(0, 12).map((p) => [Number(p.fps.toFixed(2)), p.dsp, p.bram18, p.design]))}\n`);
+    process.stdout.write(`${textTable(['FPS', 'DSP', 'BRAM18', 'design'], r.pareto.slice(0, 12).map((p) => [Number(p.fps.toFixed(2)), p.dsp, p.bram18, p.design]))}\n${note}`);
   });
 }

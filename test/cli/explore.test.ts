@@ -58,6 +58,18 @@ describe('explore and evaluate', () => {
     });
   }
 
+  it('explore --emit writes the HLS project of the chosen point; a second emit needs --force', () => {
+    const out = path.join(dir, 'hls');
+    const args = ['explore', '--model', 'bmshj2018-hyperprior', '--param', 'N=8', '--param', 'M=12', '--platform', 'kv260', '--res', '32x32', '--arch', 'pipeline', '--path', 'decode', '--emit', out];
+    const r = run(...args);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/wrote \d+ files of the pipeline project/);
+    const tiling = JSON.parse(readFileSync(path.join(out, 'tiling.json'), 'utf8'));
+    expect(JSON.stringify(tiling)).toContain('"arch":"pipeline"');
+    expect(run(...args).status).toBe(2);
+    expect(run(...args, '--force').status).toBe(0);
+  });
+
   it('a contradictory point file: a tile larger than the buffers', () => {
     const p = JSON.parse(readFileSync('test/fixtures/zhang15-point.json', 'utf8'));
     p.engine.layers['features/conv1'].tr = 55;
