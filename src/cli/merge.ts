@@ -1,0 +1,12 @@
+import type { Argv } from 'yargs';
+import { mergeShards } from '../sweep/merge.js';
+
+export function mergeCommand(y: Argv) {
+  return y.command('merge <dirs..>', 'join the outputs of `sweep --shard k/n` into what one unsharded run writes', (a) => a
+    .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'the shard directories (any order)' })
+    .option('out', { type: 'string', demandOption: true, describe: 'report directory' })
+    .option('charts', { type: 'boolean', default: true, describe: 'PNG charts (--no-charts to skip)' }), async (argv) => {
+    const s = await mergeShards(argv.dirs as string[], argv.out, { charts: argv.charts });
+    process.stdout.write(`wrote ${s.out}: ${s.shards} shards joined, ${s.total} design points, ${s.ok} explored, ${s.failed} failed\n`);
+  });
+}

@@ -1,0 +1,107 @@
+/**
+ * lic-dse as a library, for scripts and notebooks (`npx tsx my-study.ts`): load models and boards,
+ * describe a workload, evaluate a design point, explore the design space, run sweeps and write reports.
+ *
+ * ```ts
+ * import { exploreDesign, textTable } from 'lic-dse';
+ * const r = exploreDesign({ model: 'mbt2018-mean', platform: 'zcu102', precision: 'int8', res: '1280x720', arch: 'engine', path: 'encode' });
+ * console.log(r.best.fps, r.best.bottleneck);
+ * ```
+ * Everything here is pure or writes only where it is told to; a user's mistake throws `UserError`.
+ * @packageDocumentation
+ */
+import path from 'node:path';
+import { basePoint, type ExploreRequest } from './mapping/base-point.js';
+import { contextFor } from './mapping/load.js';
+import { parsePrecision } from './platform/precision.js';
+import { explore, type ExploreResult } from './search/explore.js';
+import { describeWorkload, type Description } from './workload/describe.js';
+import { loadModel } from './workload/load.js';
+import { resolveModel } from './workload/resolve.js';
+import { inferWorkload } from './workload/shapes.js';
+import type { PadPolicy, Workload } from './workload/types.js';
+import { parseResString } from './mapping/load.js';
+import { readCsvRecords } from './report/csv.js';
+import { LAYER_COLUMNS, PARETO_COLUMNS, POINT_COLUMNS, type LayerRecord, type ParetoRecord, type PointRecord } from './report/columns.js';
+
+// Errors
+export { UserError, isUserError } from './errors.js';
+
+// Workloads: the model zoo, model files, shapes at a resolution
+export { loadModel, parseModel, zooNames, type LoadedModel } from './workload/load.js';
+export { resolveModel, type VariantChoice } from './workload/resolve.js';
+export { inferWorkload, workloadTotals, pathLayers, type Resolution, type WorkloadTotals } from './workload/shapes.js';
+export { describeWorkload, type Description, type DescribeLayer } from './workload/describe.js';
+export type { Workload, WorkloadLayer, PadPolicy } from './workload/types.js';
+
+// Boards and cost tables
+export { loadPlatform, platformNames, loadCostTables } from './platform/load.js';
+export { parsePrecision, type Precision } from './platform/precision.js';
+export { RESOURCE_KINDS, type Platform, type ResourceKind } from './platform/schema.js';
+export type { CostTables } from './platform/tables.js';
+
+// Design points, the cost model and the search
+export { PointSchema, type Point, type CapsSpec, type EngineSpec, type PipelineSpec } from './mapping/schema.js';
+export { basePoint, type ExploreRequest } from './mapping/base-point.js';
+export { contextFor, loadPoint, pointJson, workloadFor, writeAtomic } from './mapping/load.js';
+export { evaluate } from './cost/evaluate.js';
+export type { Estimate, LayerEstimate, Bound } from './cost/types.js';
+export { explore, type ExploreResult, type ParetoPoint } from './search/explore.js';
+
+// Sweeps
+export { SweepFileSchema, DEFAULT_LISTS, resolveSweep, loadSweep, sweepJson, type SweepFile, type ResolvedSweep, type SweepModel } from './sweep/config.js';
+export { jobAt, jobCount, jobLabel, jobRequest, parseShard, shardIndices, type Job, type Shard } from './sweep/jobs.js';
+export { runSweep, planSweep, SweepAborted, type SweepOptions, type SweepSummary } from './sweep/sweep.js';
+export { mergeShards, type MergeOptions, type MergeSummary } from './sweep/merge.js';
+
+// Reports
+export { POINT_COLUMNS, LAYER_COLUMNS, PARETO_COLUMNS, type Column, type PointRecord, type LayerRecord, type ParetoRecord } from './report/columns.js';
+export { CsvWriter, readCsvRecords, readCsvFields } from './report/csv.js';
+export { pointRecord, layerRecords, paretoRecords, errorRecord, designSummary, keyFor, reportRecords, type PointKey } from './report/rows.js';
+export { rooflineSpec, layerCyclesSpec, paretoSpec, utilisationSpec, renderPng, fpsDspFront, type ChartSpec, type BoardPoint } from './report/charts.js';
+export { writeReport, type ReportOptions } from './report/report.js';
+export { writeHtml } from './report/html.js';
+export { textTable, fmtNum, si } from './report/table.js';
+
+/** The workload of a zoo model (or model file) at a resolution: layers with shapes, MACs and bytes. */
+export function workload(model: string, opts: { variant?: string; params?: Record<string, number>; res?: string; pad?: PadPolicy } = {}): Workload {
+  const { file, spec } = loadModel(model);
+  return inferWorkload(resolveModel(spec, file, { variant: opts.variant, params: opts.params }), parseResString(opts.res ?? '1280x720'), opts.pad ?? 'stride');
+}
+
+/** What `lic-dse describe` prints: per-layer shapes, MACs, parameters and bytes, and the totals per part and path. */
+export function describe(model: string, opts: { variant?: string; params?: Record<string, number>; res?: string; pad?: PadPolicy; precision?: string } = {}): Description {
+  return describeWorkload(workload(model, opts), parsePrecision(opts.precision ?? 'int8'));
+}
+
+/**
+ * Search the best design for one request (model, board, precision, resolution, template, path) — the
+ * library form of `lic-dse explore`. `best` is the full estimate, `point` the design point to save or edit.
+ */
+export function exploreDesign(req: ExploreRequest): ExploreResult {
+  const base = basePoint(req, 'exploreDesign');
+  const { workload: w, platform, tables } = contextFor(base);
+  return explore(w, platform, tables, base);
+}
+
+/** Read a report's points.csv back as typed records (streaming). */
+export function readPoints(dir: string): AsyncGenerator<PointRecord> {
+  return readCsvRecords<PointRecord>(path.join(dir, 'points.csv'), POINT_COLUMNS);
+}
+
+/** Read a report's layers.csv back as typed records (streaming). */
+export function readLayers(dir: string): AsyncGenerator<LayerRecord> {
+  return readCsvRecords<LayerRecord>(path.join(dir, 'layers.csv'), LAYER_COLUMNS);
+}
+
+/** Read a report's pareto.csv back as typed records (streaming). */
+export function readPareto(dir: string): AsyncGenerator<ParetoRecord> {
+  return readCsvRecords<ParetoRecord>(path.join(dir, 'pareto.csv'), PARETO_COLUMNS);
+}
+
+/** Collect an async iterable into an array (for small reports in scripts). */
+export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}

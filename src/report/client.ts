@@ -1,0 +1,277 @@
+/**
+ * The browser side of index.html: plain ES2017 (no build step, no network), kept as strings so the
+ * report embeds exactly these bytes whichever way the package runs (dist/ or tsx).
+ * It reads the JSON blocks the writer embedded, draws the charts with the inlined chart.js, and makes
+ * the tables sortable, filterable and paged, with links between a point and its layers.
+ */
+
+export const REPORT_CSS = `
+:root { --fg: #1b1f24; --muted: #5b6470; --line: #d9dee4; --head: #f3f5f7; --accent: #1f5fbf; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; color: var(--fg); margin: 0; background: #fff; }
+header { padding: 18px 28px 8px; border-bottom: 1px solid var(--line); }
+header h1 { margin: 0 0 4px; font-size: 22px; }
+header p { margin: 2px 0; color: var(--muted); }
+nav { position: sticky; top: 0; z-index: 5; background: #fff; border-bottom: 1px solid var(--line); padding: 6px 28px; }
+nav a { margin-right: 18px; color: var(--accent); text-decoration: none; font-weight: 600; }
+main { padding: 8px 28px 40px; }
+section { margin: 22px 0 34px; }
+h2 { font-size: 19px; margin: 0 0 10px; border-bottom: 2px solid var(--line); padding-bottom: 4px; }
+h3 { font-size: 16px; margin: 16px 0 6px; }
+.charts { display: flex; flex-wrap: wrap; gap: 18px; }
+.chart { position: relative; width: 100%; border: 1px solid var(--line); border-radius: 6px; padding: 6px; background: #fff; }
+.chart.half { flex: 1 1 640px; }
+.note { color: var(--muted); font-size: 13px; }
+.summary { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 8px 0 12px; }
+.summary dt { color: var(--muted); }
+.summary dd { margin: 0; }
+.tablebar { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; margin: 6px 0; }
+.tablebar input[type=search] { min-width: 260px; padding: 3px 6px; }
+.chip { background: #e8f0fc; border: 1px solid #b9cdf0; border-radius: 12px; padding: 1px 8px; }
+.chip button { border: 0; background: none; cursor: pointer; color: var(--accent); font-weight: 700; }
+.scroll { overflow: auto; max-height: 70vh; border: 1px solid var(--line); border-radius: 4px; }
+table { border-collapse: collapse; font-size: 12px; white-space: nowrap; }
+th, td { border-bottom: 1px solid var(--line); padding: 3px 8px; text-align: left; }
+th { position: sticky; top: 0; background: var(--head); cursor: pointer; user-select: none; z-index: 1; }
+th.sorted-asc::after { content: " \\25B2"; font-size: 10px; }
+th.sorted-desc::after { content: " \\25BC"; font-size: 10px; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr:nth-child(even) td { background: #fafbfc; }
+tr.hl td { background: #fff4c2; }
+tr.err td { color: #a33; }
+a { color: var(--accent); }
+select { max-width: 100%; padding: 3px; }
+pre { background: var(--head); padding: 8px; border-radius: 4px; overflow: auto; max-height: 300px; font-size: 12px; }
+`;
+
+export const REPORT_JS = `
+(function () {
+  'use strict';
+  var byId = function (id) { return document.getElementById(id); };
+  var blob = function (id) { return JSON.parse(byId(id).textContent); };
+  var cols = blob('d-columns');
+  var data = { points: blob('d-points'), layers: blob('d-layers'), pareto: blob('d-pareto') };
+  var boards = blob('d-boards');
+  var pointCharts = blob('d-point-charts');
+  var report = { ready: false, charts: {}, tables: {}, selected: null, errors: [] };
+  window.licReport = report;
+
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; });
+  }
+  function fmtNum(v) {
+    if (v === null || v === undefined) return '';
+    if (Number.isInteger(v)) return v.toLocaleString('en-US');
+    if (Math.abs(v) >= 100) return v.toFixed(1);
+    return String(Number(v.toPrecision(4)));
+  }
+  function logTick(value, decades) {
+    if (!(value > 0)) return '';
+    var e = Math.floor(Math.log10(value) + 1e-9);
+    var m = value / Math.pow(10, e);
+    var near = function (k) { return Math.abs(m - k) < 1e-6 * k; };
+    if (near(1) || (decades <= 4 && (near(2) || near(5)))) return Number(value.toPrecision(3)).toLocaleString('en-US');
+    return '';
+  }
+
+  // Charts: the embedded chart.js configurations, with tooltips, log tick labels and click-to-select added.
+  function hydrate(spec, onPick) {
+    var cfg = JSON.parse(JSON.stringify({ type: spec.type, data: spec.data, options: spec.options }));
+    spec.lic.logAxes.forEach(function (ax) {
+      var s = cfg.options.scales[ax];
+      var decades = s.min && s.max ? Math.log10(s.max / s.min) : 6;
+      s.ticks = s.ticks || {};
+      s.ticks.callback = function (v) { return logTick(Number(v), decades); };
+    });
+    cfg.options.responsive = true;
+    cfg.options.maintainAspectRatio = false;
+    cfg.options.animation = false;
+    var horizontal = cfg.options.indexAxis === 'y';
+    cfg.options.plugins.tooltip = { callbacks: { label: function (c) {
+      var r = c.raw;
+      if (r && typeof r === 'object' && r.label) return r.label + ': (' + fmtNum(r.x) + ', ' + fmtNum(r.y) + ')';
+      var v = horizontal ? c.parsed.x : c.parsed.y;
+      return c.dataset.label + ': ' + fmtNum(v);
+    } } };
+    if (onPick) {
+      cfg.options.onClick = function (evt, els, chart) {
+        if (!els.length) return;
+        var raw = chart.data.datasets[els[0].datasetIndex].data[els[0].index];
+        if (raw && raw.job !== undefined) onPick(raw.job);
+      };
+    }
+    return cfg;
+  }
+  function mount(id, spec, onPick) {
+    var canvas = byId(id);
+    canvas.parentNode.style.height = Math.min(spec.lic.height, 1400) + 'px';
+    canvas.parentNode.style.maxWidth = Math.max(spec.lic.width, 700) + 'px';
+    if (report.charts[id]) report.charts[id].destroy();
+    try {
+      report.charts[id] = new Chart(canvas, hydrate(spec, onPick));
+    } catch (e) {
+      report.errors.push(id + ': ' + e.message);
+    }
+  }
+  var pick = function (job) { location.hash = '#point-' + job; };
+
+  // Tables: sortable (click a header), filterable (search box, job links), paged.
+  function Table(name, columns, rows, opts) {
+    this.name = name; this.columns = columns; this.rows = rows; this.opts = opts || {};
+    this.sort = null; this.dir = 1; this.text = ''; this.job = null; this.page = 0; this.pageSize = 500;
+    this.root = byId('t-' + name);
+    this.jobCol = columns.indexOf('job');
+    var self = this;
+    var bar = document.createElement('div');
+    bar.className = 'tablebar';
+    bar.innerHTML = '<input type="search" placeholder="filter rows (any column)"> <span class="chip" hidden></span>' +
+      ' <span class="count"></span> <button data-go="-1">&#8592; previous</button> <button data-go="1">next &#8594;</button>' +
+      ' <label>rows per page <select><option>100</option><option selected>500</option><option>2000</option><option value="0">all</option></select></label>';
+    this.root.appendChild(bar);
+    this.chip = bar.querySelector('.chip');
+    this.count = bar.querySelector('.count');
+    bar.querySelector('input').addEventListener('input', function (e) { self.text = e.target.value.toLowerCase(); self.page = 0; self.render(); });
+    bar.querySelector('select').addEventListener('change', function (e) { self.pageSize = Number(e.target.value); self.page = 0; self.render(); });
+    Array.prototype.forEach.call(bar.querySelectorAll('button[data-go]'), function (b) {
+      b.addEventListener('click', function () { self.page += Number(b.getAttribute('data-go')); self.render(); });
+    });
+    var scroll = document.createElement('div');
+    scroll.className = 'scroll';
+    var head = (this.opts.extra ? '<th data-extra="1">' + esc(this.opts.extra.title) + '</th>' : '') +
+      columns.map(function (c, i) { return '<th data-i="' + i + '">' + esc(c) + '</th>'; }).join('');
+    scroll.innerHTML = '<table><thead><tr>' + head + '</tr></thead><tbody></tbody></table>';
+    this.root.appendChild(scroll);
+    this.tbody = scroll.querySelector('tbody');
+    this.ths = scroll.querySelectorAll('th[data-i]');
+    Array.prototype.forEach.call(this.ths, function (th) {
+      th.addEventListener('click', function () {
+        var i = Number(th.getAttribute('data-i'));
+        if (self.sort === i) self.dir = -self.dir; else { self.sort = i; self.dir = 1; }
+        self.page = 0; self.render();
+      });
+    });
+    this.render();
+  }
+  Table.prototype.setJob = function (job) { this.job = job; this.page = 0; this.render(); };
+  Table.prototype.view = function () {
+    var self = this, idx = [];
+    for (var r = 0; r < this.rows.length; r++) {
+      var row = this.rows[r];
+      if (this.job !== null && row[this.jobCol] !== this.job) continue;
+      if (this.text && row.join('\\u0001').toLowerCase().indexOf(this.text) < 0) continue;
+      idx.push(r);
+    }
+    if (this.sort !== null) {
+      var i = this.sort, dir = this.dir;
+      idx.sort(function (a, b) {
+        var x = self.rows[a][i], y = self.rows[b][i];
+        if (x === y) return a - b;
+        if (x === null || x === '') return 1;
+        if (y === null || y === '') return -1;
+        return (x < y ? -1 : 1) * dir;
+      });
+    }
+    return idx;
+  };
+  Table.prototype.render = function () {
+    var self = this, idx = this.view();
+    var size = this.pageSize || idx.length || 1;
+    var pages = Math.max(1, Math.ceil(idx.length / size));
+    this.page = Math.min(Math.max(0, this.page), pages - 1);
+    var from = this.page * size, to = Math.min(idx.length, from + size);
+    var html = [];
+    for (var k = from; k < to; k++) {
+      var row = this.rows[idx[k]];
+      var cls = (this.opts.rowClass ? this.opts.rowClass(row) : '');
+      var cells = this.opts.extra ? ['<td>' + this.opts.extra.cell(row) + '</td>'] : [];
+      for (var c = 0; c < row.length; c++) {
+        var v = row[c];
+        var raw = v === null ? '' : String(v);
+        var shown = typeof v === 'number' ? fmtNum(v) : esc(raw);
+        if (c === this.jobCol && this.opts.jobLink) shown = this.opts.jobLink(v);
+        cells.push('<td data-c="' + c + '" data-v="' + esc(raw) + '"' + (typeof v === 'number' ? ' class="num"' : '') + '>' + shown + '</td>');
+      }
+      html.push('<tr data-job="' + row[this.jobCol] + '"' + (cls ? ' class="' + cls + '"' : '') + '>' + cells.join('') + '</tr>');
+    }
+    this.tbody.innerHTML = html.join('');
+    Array.prototype.forEach.call(this.ths, function (th) {
+      var i = Number(th.getAttribute('data-i'));
+      th.className = i === self.sort ? (self.dir > 0 ? 'sorted-asc' : 'sorted-desc') : '';
+    });
+    this.count.textContent = idx.length ? 'rows ' + (from + 1) + '\\u2013' + to + ' of ' + idx.length + (idx.length < this.rows.length ? ' (of ' + this.rows.length + ')' : '') : 'no rows';
+    if (this.job !== null) {
+      this.chip.hidden = false;
+      this.chip.innerHTML = 'job ' + this.job + ' <button title="show every job">&#10005;</button>';
+      this.chip.querySelector('button').addEventListener('click', function () { self.setJob(null); });
+    } else this.chip.hidden = true;
+  };
+
+  var P = {};
+  cols.points.forEach(function (c, i) { P[c] = i; });
+  var pointByJob = {};
+  data.points.forEach(function (row) { pointByJob[row[P.job]] = row; });
+
+  report.tables.points = new Table('points', cols.points, data.points, {
+    extra: { title: 'layers', cell: function (row) { return row[P.status] === 'ok' ? '<a href="#layers-' + row[P.job] + '">layers</a>' : ''; } },
+    jobLink: function (job) { return '<a href="#point-' + job + '">' + job + '</a>'; },
+    rowClass: function (row) { return row[P.status] === 'ok' ? '' : 'err'; },
+  });
+  report.tables.layers = new Table('layers', cols.layers, data.layers, {
+    jobLink: function (job) { return '<a href="#point-' + job + '">' + job + '</a>'; },
+  });
+  report.tables.pareto = new Table('pareto', cols.pareto, data.pareto, {
+    jobLink: function (job) { return '<a href="#point-' + job + '">' + job + '</a>'; },
+  });
+
+  boards.forEach(function (b, i) {
+    mount('c-board-' + i + '-pareto', b.pareto, pick);
+    mount('c-board-' + i + '-utilisation', b.utilisation, null);
+  });
+
+  // The selected design point: summary, roofline, cycles per layer, a link to its layers.
+  var select = byId('point-select');
+  data.points.forEach(function (row) {
+    if (row[P.status] !== 'ok') return;
+    var o = document.createElement('option');
+    o.value = String(row[P.job]);
+    o.textContent = row[P.job] + ': ' + row[P.label] + ' \\u2014 ' + fmtNum(row[P.fps]) + ' FPS';
+    select.appendChild(o);
+  });
+  select.addEventListener('change', function () { pick(Number(select.value)); });
+  function showPoint(job) {
+    var row = pointByJob[job];
+    if (!row || row[P.status] !== 'ok' || !pointCharts[job]) return false;
+    report.selected = job;
+    select.value = String(job);
+    var items = [
+      ['design point', row[P.label]], ['FPS (end to end)', fmtNum(row[P.fps])], ['accelerator FPS', fmtNum(row[P.acceleratorFps])],
+      ['latency', fmtNum(row[P.latencyMs]) + ' ms'], ['useful GOP/s', fmtNum(row[P.gops]) + ' of ' + fmtNum(row[P.peakGops]) + ' peak'],
+      ['bottleneck', row[P.bottleneck]], ['design', row[P.design]],
+      ['DSP', fmtNum(row[P.dspUsed]) + ' of ' + fmtNum(row[P.dspAvailable])], ['BRAM18', fmtNum(row[P.bram18Used]) + ' of ' + fmtNum(row[P.bram18Available])],
+      ['URAM', fmtNum(row[P.uramUsed]) + ' of ' + fmtNum(row[P.uramAvailable])], ['LUT', fmtNum(row[P.lutUsed]) + ' of ' + fmtNum(row[P.lutAvailable])],
+      ['bandwidth', fmtNum(row[P.bandwidthUsedGBs]) + ' of ' + fmtNum(row[P.bandwidthAvailableGBs]) + ' GB/s'],
+    ];
+    byId('point-summary').innerHTML = items.map(function (it) { return '<dt>' + esc(it[0]) + '</dt><dd>' + esc(it[1]) + '</dd>'; }).join('') +
+      '<dt>layers</dt><dd><a href="#layers-' + job + '">the ' + row[P.layerCount] + ' layers of this point</a></dd>';
+    mount('c-point-roofline', pointCharts[job].roofline, null);
+    mount('c-point-layers', pointCharts[job].layers, null);
+    Array.prototype.forEach.call(document.querySelectorAll('#t-points tr.hl'), function (tr) { tr.classList.remove('hl'); });
+    var tr = document.querySelector('#t-points tr[data-job="' + job + '"]');
+    if (tr) tr.classList.add('hl');
+    return true;
+  }
+  function route() {
+    var m = /^#(point|layers)-(\\d+)$/.exec(location.hash);
+    if (!m) return;
+    var job = Number(m[2]);
+    if (m[1] === 'point') { if (showPoint(job)) byId('point').scrollIntoView(); }
+    else { report.tables.layers.setJob(job); byId('layers').scrollIntoView(); }
+  }
+  window.addEventListener('hashchange', route);
+  var first = data.points.filter(function (row) { return row[P.status] === 'ok'; })[0];
+  if (first) showPoint(first[P.job]);
+  else byId('point-summary').innerHTML = '<dd>no design point succeeded</dd>';
+  route();
+  report.ready = true;
+})();
+`;

@@ -1,0 +1,129 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { cli, csvFields, tempDir } from '../sweep/helpers.js';
+
+/**
+ * index.html in a real browser: Debian's chromium (installed by .ci/run), driven by playwright-core.
+ * Under CI a missing browser is a failure; elsewhere the test is skipped with the reason.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ci = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && !ci) console.warn(`skipping the index.html browser test: ${CHROMIUM} not found (apt-get install chromium; CI installs it)`);
+
+describe.skipIf(!haveChromium && !ci)('index.html in headless Chromium', () => {
+  const dir = tempDir('html');
+  const out = path.join(dir, 'r');
+  let ctx: BrowserContext;
+  let page: Page;
+  const blocked: string[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    expect(haveChromium, `${CHROMIUM} is missing: CI must install Debian's chromium package`).toBe(true);
+    const r = cli('sweep', '--models', 'bmshj2018-factorized,mbt2018', '--platforms', 'zcu102,kv260', '--precisions', 'int8', '--res', '256x256', '--out', out, '--jobs', '2');
+    expect(r.status, r.stderr).toBe(0);
+    ctx = await chromium.launchPersistentContext(tempDir('chromium-profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1400, height: 1000 },
+    });
+    // Self-contained: anything but the file itself is a failure.
+    await ctx.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url === pathToFileURL(path.join(out, 'index.html')).href || url.startsWith(pathToFileURL(path.join(out, 'index.html')).href + '#')) return route.continue();
+      blocked.push(url);
+      return route.abort();
+    });
+    page = ctx.pages()[0] ?? await ctx.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(pathToFileURL(path.join(out, 'index.html')).href);
+    await page.waitForFunction(() => (window as unknown as { licReport?: { ready: boolean } }).licReport?.ready === true, undefined, { timeout: 30_000 });
+  }, 180_000);
+
+  afterAll(async () => {
+    await ctx?.close();
+  });
+
+  /** Each chart: a chart.js instance on the canvas and non-white pixels drawn. */
+  const chartState = () => page.evaluate(() => Array.from(document.querySelectorAll('canvas')).map((c) => {
+    const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: unknown[] } } | undefined } }).Chart.getChart(c);
+    const g = c.getContext('2d')!;
+    const d = g.getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 240 || d[i + 1] < 240 || d[i + 2] < 240)) ink++;
+    return { id: c.id, chart: !!chart, datasets: chart ? chart.data.datasets.length : 0, width: c.width, height: c.height, ink: ink / (d.length / 4) };
+  }));
+
+  it('renders every chart with no script error and no network request', async () => {
+    const charts = await chartState();
+    expect(charts.map((c) => c.id).sort()).toEqual(['c-board-0-pareto', 'c-board-0-utilisation', 'c-board-1-pareto', 'c-board-1-utilisation', 'c-point-layers', 'c-point-roofline']);
+    for (const c of charts) {
+      expect(c.chart, c.id).toBe(true);
+      expect(c.datasets, c.id).toBeGreaterThan(0);
+      expect(c.width, c.id).toBeGreaterThan(300);
+      expect(c.ink, c.id).toBeGreaterThan(0.01);
+    }
+    expect(await page.evaluate(() => (window as unknown as { licReport: { errors: string[] } }).licReport.errors)).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    expect(blocked).toEqual([]);
+  });
+
+  for (const name of ['points', 'layers', 'pareto'] as const) {
+    it(`the ${name} table holds ${name}.csv's rows, cell for cell`, async () => {
+      const [header, ...rows] = await csvFields(path.join(out, `${name}.csv`));
+      await page.selectOption(`#t-${name} select`, '0'); // all rows on one page
+      const table = await page.evaluate((n) => ({
+        head: Array.from(document.querySelectorAll(`#t-${n} th[data-i]`)).map((th) => th.textContent),
+        rows: Array.from(document.querySelectorAll(`#t-${n} tbody tr`)).map((tr) => Array.from(tr.querySelectorAll('td[data-c]')).map((td) => td.getAttribute('data-v'))),
+      }), name);
+      expect(table.head).toEqual(header);
+      expect(table.rows).toHaveLength(rows.length);
+      expect(table.rows).toEqual(rows);
+    });
+  }
+
+  it('tables sort by a column header', async () => {
+    await page.click('#t-points th[data-i]:text-is("fps")');
+    await page.click('#t-points th[data-i]:text-is("fps")'); // descending
+    const fps = await page.evaluate(() => {
+      const i = Array.from(document.querySelectorAll('#t-points th[data-i]')).findIndex((th) => th.textContent === 'fps');
+      return Array.from(document.querySelectorAll('#t-points tbody tr')).map((tr) => tr.querySelectorAll('td[data-c]')[i].getAttribute('data-v'));
+    });
+    const nums = fps.filter((v) => v !== '').map(Number);
+    expect(nums.length).toBeGreaterThan(5);
+    expect(nums).toEqual([...nums].sort((a, b) => b - a));
+    expect(fps.slice(nums.length).every((v) => v === '')).toBe(true); // the failed point (no FPS) last
+  });
+
+  it('links a point to its layers and a layer back to its point, which redraws its charts', async () => {
+    const [ph, ...points] = await csvFields(path.join(out, 'points.csv'));
+    const p = points.find((r) => r[ph.indexOf('status')] === 'ok' && r[0] === '5')!;
+    await page.click('#t-points a[href="#layers-5"]');
+    await page.waitForFunction(() => document.querySelectorAll('#t-layers tbody tr').length > 0 && Array.from(document.querySelectorAll('#t-layers tbody tr')).every((tr) => tr.getAttribute('data-job') === '5'));
+    expect(await page.locator('#t-layers tbody tr').count()).toBe(Number(p[ph.indexOf('layerCount')]));
+    await page.click('#t-layers tbody tr:first-child a[href="#point-5"]');
+    await page.waitForFunction(() => (window as unknown as { licReport: { selected: number } }).licReport.selected === 5);
+    const title = await page.evaluate(() => {
+      const c = (window as unknown as { Chart: { getChart(id: string): { options: { plugins: { title: { text: string } } } } } }).Chart.getChart('c-point-roofline');
+      return c.options.plugins.title.text;
+    });
+    expect(title).toBe(`Roofline — ${p[ph.indexOf('label')]}`);
+    expect((await chartState()).every((c) => c.chart && c.ink > 0.01)).toBe(true);
+    expect(await page.locator('#point-summary').textContent()).toContain(p[ph.indexOf('bottleneck')]);
+  });
+
+  it('is one self-contained file: chart.js inlined, no external reference, no timestamp', () => {
+    const html = readFileSync(path.join(out, 'index.html'), 'utf8');
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    expect(html).not.toMatch(/<link[^>]+href=/);
+    const outsideScripts = html.replace(/<script>[\s\S]*?<\/script>/g, '');
+    expect(outsideScripts).not.toMatch(/(src|href)="(https?:)?\/\//);
+    expect(html).toContain('Chart.js v4');
+    expect(html).not.toMatch(/20\d\d-\d\d-\d\dT\d\d:\d\d/);
+  });
+});
