@@ -63,6 +63,9 @@ export { writeReport, type ReportOptions } from './report/report.js';
 export { writeHtml } from './report/html.js';
 export { textTable, fmtNum, si } from './report/table.js';
 
+// HLS emission: a Vitis HLS project (kernel, golden testbench, Tcl, cfg, Makefile) for a design point.
+export { emitProject, type EmitOptions, type EmitResult } from './emit/index.js';
+
 /** The workload of a zoo model (or model file) at a resolution: layers with shapes, MACs and bytes. */
 export function workload(model: string, opts: { variant?: string; params?: Record<string, number>; res?: string; pad?: PadPolicy } = {}): Workload {
   const { file, spec } = loadModel(model);

@@ -69,7 +69,7 @@ export function evalEngine(plan: PathLayer[], point: Point, platform: Platform, 
       const positions = l.outH * l.outW;
       const cycles = perPos * positions;
       const r = roofline(2 * l.macs, posBytes * positions, 2 * lanes * f, platform.bandwidthBytesPerSec);
-      layers.push({ ...baseRow(pl), executedMacs: l.macs, cycles, timeMs: (cycles / f) * 1e3, bound: 'serial', ...r, utilization: l.macs / (cycles * lanes), dsp: 0, bram18: 0, mapping: `1 position × ${positions}${resident ? ', weights resident' : ', weights re-fetched'}` });
+      layers.push({ ...baseRow(pl), executedMacs: l.macs, cycles, timeMs: (cycles / f) * 1e3, bound: 'serial', ...r, utilization: l.macs / (cycles * lanes), lanes, dsp: 0, bram18: 0, mapping: `1 position × ${positions}${resident ? ', weights resident' : ', weights re-fetched'}` });
       bytes += posBytes * positions;
       continue;
     }
@@ -85,7 +85,7 @@ export function evalEngine(plan: PathLayer[], point: Point, platform: Platform, 
     const r = roofline(2 * l.macs, c.offchipBytes, 2 * lanes * f, platform.bandwidthBytesPerSec);
     const row: LayerEstimate = {
       ...baseRow(pl), executedMacs: c.executedMacs, cycles: c.cycles, timeMs: (c.cycles / f) * 1e3, bound: c.bound, ...r,
-      utilization: l.macs / (c.cycles * lanes), dsp: 0, bram18: 0,
+      utilization: l.macs / (c.cycles * lanes), lanes, dsp: 0, bram18: 0,
       mapping: `tn${Math.min(tile.tn, lw.N)} tm${Math.min(tile.tm, lw.M)} tr${Math.min(tile.tr, lwx.R)} tc${Math.min(tile.tc, lwx.C)}${l.op === 'deconv' ? ` ${given?.deconv ?? spec.deconv}` : ''}`,
     };
     layers.push(row);
@@ -100,5 +100,6 @@ export function evalEngine(plan: PathLayer[], point: Point, platform: Platform, 
     latencyCycles: frame,
     dramBytesPerFrame: bytes,
     slowest,
+    lanes,
   };
 }

@@ -94,6 +94,7 @@ export function evaluate(w: Workload, platform: Platform, point: Point, tables: 
     acceleratorFps: accelFps,
     latencyMs: (t.latencyCycles / f + (serial ? serial.seconds : 0) + cpuSeconds) * 1e3,
     gops: (2 * usefulMacs * accelFps) / 1e9,
+    peakGops: (2 * t.lanes * f) / 1e9,
     bottleneck,
     feasible: violations.length === 0,
     violations,

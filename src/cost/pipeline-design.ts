@@ -27,6 +27,7 @@ export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform
   let ports = 2;
   const units = new Map(stageUnits(plan).map((u) => [u.key, u]));
   const sliceStage = new Map<number, number>();
+  let allLanes = 0;
   const done = new Map<string, ReturnType<typeof unitStageCost>>();
   for (const pl of plan) {
     const l = pl.layer;
@@ -52,6 +53,7 @@ export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform
       if (bad) throw new UserError(bad, { field: `pipeline.layers.${key}` });
       stage = unitStageCost(prepareUnit(members), cfg, platform.spec.dspFamily, tables, { weightsInUram: spec.weightsInUram, depth: macPipelineDepth(cfg.pin, pl.precision) });
       done.set(key, stage);
+      allLanes += lanes;
       resources = addResources(resources, stage.resources);
       bytes += stage.dramBytes;
       if ((cfg.weights === 'stream' || cfg.spill) && ports === 2) ports = 3;
@@ -70,8 +72,8 @@ export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform
     const r = roofline(2 * l.macs, c.dramBytes, 2 * lanes * f, platform.bandwidthBytesPerSec);
     const shared = unit.members.length > 1 ? ` shared by ${unit.members.length}` : '';
     layers.push({
-      ...baseRow(pl), executedMacs: c.executedMacs, cycles, timeMs: (cycles / f) * 1e3, bound, ...r,
-      utilization: l.macs / (Math.max(1, cycles) * lanes),
+      ...baseRow(pl), stage: key, executedMacs: c.executedMacs, cycles, timeMs: (cycles / f) * 1e3, bound, ...r,
+      utilization: l.macs / (Math.max(1, cycles) * lanes), lanes,
       // A shared stage's hardware is counted once, on its first layer.
       dsp: first ? stage.resources.dsp : 0, bram18: first ? stage.resources.bram18 : 0,
       mapping: `pin${cfg.pin} pout${cfg.pout}${cfg.pk > 1 ? ` pk${cfg.pk}` : ''}${cfg.weights === 'stream' ? ` stream×${cfg.reuse}` : ''}${cfg.spill ? ' spill' : ''}${shared}`,
@@ -90,7 +92,7 @@ export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform
   }
   return {
     layers, resources, frameCycles: Math.ceil(frame), serialCyclesPerPosition: serialPerPos, sliceCycles: slice,
-    latencyCycles: Math.ceil(fill + maxStage), dramBytesPerFrame: bytes, slowest,
+    latencyCycles: Math.ceil(fill + maxStage), dramBytesPerFrame: bytes, slowest, lanes: allLanes,
   };
 }
 

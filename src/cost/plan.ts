@@ -62,17 +62,19 @@ export interface Timed {
   latencyCycles: number;
   dramBytesPerFrame: number;
   slowest: { id: string; bound: Bound; cycles: number } | undefined;
+  /** Every MAC lane of the design (its compute roof is 2 × lanes × clock). */
+  lanes: number;
 }
 
 export function baseRow(pl: PathLayer) {
   const l = pl.layer;
-  return { id: pl.id, name: l.name, part: l.part, op: l.op, precision: pl.precision.name, macs: l.macs };
+  return { id: pl.id, name: l.name, part: l.part, op: l.op, precision: pl.precision.name, macs: l.macs, stage: pl.id };
 }
 
 export function passive(pl: PathLayer, bound: Bound): LayerEstimate {
   return {
     ...baseRow(pl), executedMacs: 0, cycles: 0, timeMs: 0, bound, ops: 0, offchipBytes: 0, ctc: null,
-    attainableGops: 0, rooflineBound: 'compute', utilization: 0, dsp: 0, bram18: 0, mapping: bound === 'cpu' ? 'CPU (entropy coder tables)' : 'fused into producer',
+    attainableGops: 0, rooflineBound: 'compute', utilization: 0, lanes: 0, dsp: 0, bram18: 0, mapping: bound === 'cpu' ? 'CPU (entropy coder tables)' : 'fused into producer',
   };
 }
 

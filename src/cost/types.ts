@@ -25,6 +25,10 @@ export interface LayerEstimate {
   rooflineBound: 'compute' | 'memory';
   /** Useful MACs per cycle over the MAC lanes available to the layer. */
   utilization: number;
+  /** MAC lanes the layer runs on: the engine's whole array, or its pipeline stage's (0 when fused or on the CPU). */
+  lanes: number;
+  /** The engine layer, or the pipeline stage (shared slice stages are "<part>/*.<name>") it runs on. */
+  stage: string;
   dsp: number;
   bram18: number;
   /** Engine: chosen tiles; pipeline: parallelism (for the tables). */
@@ -48,6 +52,8 @@ export interface Estimate {
   latencyMs: number;
   /** Useful GOP/s of the accelerator (2 ops per MAC). */
   gops: number;
+  /** Compute roof of the whole design: 2 ops × every MAC lane × clock. */
+  peakGops: number;
   bottleneck: string;
   feasible: boolean;
   violations: string[];

@@ -24,18 +24,9 @@ const keyCells = (k: PointKey) => ({
   model: k.model, variant: k.variant ?? '', platform: k.platform, precision: k.precision, res: k.res, arch: k.arch, path: k.path,
 });
 
-/** MAC lanes of the design a layer runs on: the engine's whole array, or its own pipeline stage. */
-function lanesOf(design: Point, layerId: string): number {
-  if (design.arch === 'engine' && design.engine) {
-    const e = design.engine;
-    return e.pif * e.pof * e.poy * e.pox;
-  }
-  const l = design.pipeline?.layers[layerId];
-  return l ? l.pin * l.pout * l.pk : 1;
-}
-
+/** MAC lanes a design point asks for (its pipeline stages' together). */
 function designLanes(design: Point): number {
-  if (design.arch === 'engine' && design.engine) return lanesOf(design, '');
+  if (design.arch === 'engine' && design.engine) return design.engine.pif * design.engine.pof * design.engine.poy * design.engine.pox;
   return Object.values(design.pipeline?.layers ?? {}).reduce((s, l) => s + l.pin * l.pout * l.pk, 0);
 }
 
@@ -61,7 +52,6 @@ export function bottleneckLayerOf(bottleneck: string): string {
 /** The points.csv record of an explored point. */
 export function pointRecord(k: PointKey, r: ExploreResult): PointRecord {
   const e: Estimate = r.best;
-  const f = e.clockMHz * 1e6;
   const res = Object.fromEntries(RESOURCE_KINDS.flatMap((kind) => [
     [`${kind}Used`, e.resources[kind].used], [`${kind}Available`, e.resources[kind].available], [`${kind}Cap`, e.resources[kind].cap],
   ])) as Pick<PointRecord, 'dspUsed'>;
@@ -71,7 +61,7 @@ export function pointRecord(k: PointKey, r: ExploreResult): PointRecord {
     params: paramsCell(k.params), pad: k.pad, clockMHz: e.clockMHz,
     width: e.resolution.width, height: e.resolution.height, paddedWidth: e.resolution.paddedWidth, paddedHeight: e.resolution.paddedHeight,
     fps: e.fps, acceleratorFps: e.acceleratorFps, latencyMs: e.latencyMs, gops: e.gops,
-    peakGops: (2 * designLanes(e.design) * f) / 1e9,
+    peakGops: e.peakGops,
     macs: e.layers.reduce((s, l) => s + l.macs, 0),
     bottleneck: e.bottleneck, bottleneckLayer: bottleneckLayerOf(e.bottleneck),
     feasible: e.feasible, violations: e.violations.join('; '),
@@ -112,9 +102,9 @@ export function layerRecords(k: PointKey, r: ExploreResult): LayerRecord[] {
     macs: l.macs, executedMacs: l.executedMacs, cycles: l.cycles, timeMs: l.timeMs, bound: l.bound,
     ops: l.ops, offchipBytes: l.offchipBytes, ctc: l.ctc, attainableGops: l.attainableGops,
     achievedGops: l.cycles > 0 ? l.ops / (l.cycles / f) / 1e9 : null,
-    roofGops: l.macs > 0 ? (2 * lanesOf(e.design, l.id) * f) / 1e9 : null,
+    roofGops: l.lanes > 0 ? (2 * l.lanes * f) / 1e9 : null,
     rooflineBound: l.rooflineBound, utilization: l.utilization, dsp: l.dsp, bram18: l.bram18, mapping: l.mapping,
-    bottleneck: l.id === bl || (serialChain && l.bound === 'serial'),
+    bottleneck: l.stage === bl || (serialChain && l.bound === 'serial'),
   }));
 }
 
