@@ -5,20 +5,9 @@ import { RESOURCE_KINDS } from '../platform/schema.js';
 import type { ExploreResult } from '../search/explore.js';
 import type { LayerRecord, ParetoRecord, PointRecord } from './columns.js';
 
-/** The inputs of a design point, as every report row repeats them. */
-export interface PointKey {
-  job: number;
-  label: string;
-  model: string;
-  variant?: string;
-  params?: Record<string, number>;
-  platform: string;
-  precision: string;
-  res: string;
-  pad: string;
-  arch: string;
-  path: string;
-}
+/** The inputs of a design point, as every report row repeats them: the explore request, numbered. */
+export type PointKey = { job: number; label: string; pad: string }
+  & Pick<ExploreRequest, 'model' | 'variant' | 'params' | 'platform' | 'precision' | 'res' | 'arch' | 'path'>;
 
 const keyCells = (k: PointKey) => ({
   model: k.model, variant: k.variant ?? '', platform: k.platform, precision: k.precision, res: k.res, arch: k.arch, path: k.path,
