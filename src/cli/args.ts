@@ -1,12 +1,4 @@
 import { UserError } from '../errors.js';
-import type { Resolution } from '../workload/shapes.js';
-
-/** "1280x720" → {width, height}. */
-export function parseRes(s: string, field = 'res'): Resolution {
-  const m = /^(\d+)[x×](\d+)$/i.exec(String(s).trim());
-  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new UserError(`"${s}" is not a resolution (allowed: WIDTHxHEIGHT, e.g. 1280x720)`, { field });
-  return { width: Number(m[1]), height: Number(m[2]) };
-}
 
 /** ["N=192", "M=320"] → {N: 192, M: 320}. */
 export function parseParams(list: unknown): Record<string, number> {

@@ -5,7 +5,8 @@ import { loadModel } from '../workload/load.js';
 import { resolveModel } from '../workload/resolve.js';
 import { inferWorkload } from '../workload/shapes.js';
 import { textTable, si } from '../report/table.js';
-import { jsonOut, parseParams, parseRes } from './args.js';
+import { jsonOut, parseParams } from './args.js';
+import { parseResString } from '../mapping/load.js';
 
 export function describeCommand(y: Argv) {
   return y.command(
@@ -22,7 +23,7 @@ export function describeCommand(y: Argv) {
     (argv) => {
       const { file, spec } = loadModel(argv.model);
       const resolved = resolveModel(spec, file, { variant: argv.variant, params: parseParams(argv.param) });
-      const w = inferWorkload(resolved, parseRes(argv.res), argv.pad);
+      const w = inferWorkload(resolved, parseResString(argv.res), argv.pad);
       const d = describeWorkload(w, parsePrecision(argv.precision));
       if (argv.json) {
         process.stdout.write(jsonOut(d));

@@ -7,7 +7,7 @@ import type { Workload } from '../workload/types.js';
 import { macPipelineDepth } from './engine.js';
 import { baseRow, passive, stageKey, stageUnits, type PathLayer, type Timed } from './plan.js';
 import { prepareUnit, unitOptionsValid, unitStageCost, type UnitMember } from './pipeline.js';
-import { addResources, zeroResources, type Resources } from './resources.js';
+import { addResources, memoryFor, zeroResources, type Resources } from './resources.js';
 import { roofline } from './roofline.js';
 import type { Bound, LayerEstimate } from './types.js';
 
@@ -119,11 +119,9 @@ function skipBuffer(plan: PathLayer[], add: PathLayer, tables: CostTables): Reso
   let rows = 1;
   for (let i = Math.max(0, srcIdx + 1); i < idx; i++) rows += same[i].lowered?.kh ?? 0;
   const elems = rows * l.outW * l.cout;
-  const width = add.precision.actBits;
-  const words = Math.ceil(elems);
-  const c = tables.coefficients;
-  const bram18 = words * width <= c.memory.lutramMaxBits ? 0 : Math.ceil((words * width) / (18 * 1024));
-  return { ...zeroResources(), bram18 };
+  // One FIFO of C-wide words, mapped like any other buffer (aspect-ratio table, LUTRAM when small).
+  const mem = memoryFor(tables, [{ count: 1, width: l.cout * add.precision.actBits, depth: Math.ceil(elems / l.cout) }]);
+  return { ...zeroResources(), bram18: mem.bram18, uram: mem.uram, lut: mem.lutram };
 }
 
 /** What a shared stage needs of a layer: its lowering, precision and (masked conv) causal taps. */

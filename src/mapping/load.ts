@@ -16,7 +16,7 @@ export function loadPoint(file: string): Point {
 }
 
 export function parseResString(res: string, field = 'res'): { width: number; height: number } {
-  const m = /^(\d+)x(\d+)$/.exec(res);
+  const m = /^(\d+)[x×](\d+)$/i.exec(String(res).trim());
   if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new UserError(`"${res}" is not a resolution (allowed: WIDTHxHEIGHT, e.g. 1280x720)`, { field });
   return { width: Number(m[1]), height: Number(m[2]) };
 }
