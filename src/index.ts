@@ -20,7 +20,7 @@ import { loadModel } from './workload/load.js';
 import { resolveModel } from './workload/resolve.js';
 import { inferWorkload } from './workload/shapes.js';
 import type { PadPolicy, Workload } from './workload/types.js';
-import { parseResString } from './mapping/load.js';
+import { DEFAULT_RES, parseResString } from './mapping/load.js';
 import { readCsvRecords } from './report/csv.js';
 import { LAYER_COLUMNS, PARETO_COLUMNS, POINT_COLUMNS, type LayerRecord, type ParetoRecord, type PointRecord } from './report/columns.js';
 
@@ -43,7 +43,7 @@ export type { CostTables } from './platform/tables.js';
 // Design points, the cost model and the search
 export { PointSchema, type Point, type CapsSpec, type EngineSpec, type PipelineSpec } from './mapping/schema.js';
 export { basePoint, type ExploreRequest } from './mapping/base-point.js';
-export { contextFor, loadPoint, pointJson, workloadFor, writeAtomic } from './mapping/load.js';
+export { contextFor, loadPoint, pointJson, workloadFor, writeAtomic, DEFAULT_RES } from './mapping/load.js';
 export { evaluate } from './cost/evaluate.js';
 export type { Estimate, LayerEstimate, Bound } from './cost/types.js';
 export { explore, type ExploreResult, type ParetoPoint } from './search/explore.js';
@@ -69,7 +69,7 @@ export { emitProject, type EmitOptions, type EmitResult } from './emit/index.js'
 /** The workload of a zoo model (or model file) at a resolution: layers with shapes, MACs and bytes. */
 export function workload(model: string, opts: { variant?: string; params?: Record<string, number>; res?: string; pad?: PadPolicy } = {}): Workload {
   const { file, spec } = loadModel(model);
-  return inferWorkload(resolveModel(spec, file, { variant: opts.variant, params: opts.params }), parseResString(opts.res ?? '1280x720'), opts.pad ?? 'stride');
+  return inferWorkload(resolveModel(spec, file, { variant: opts.variant, params: opts.params }), parseResString(opts.res ?? DEFAULT_RES), opts.pad ?? 'stride');
 }
 
 /** What `lic-dse describe` prints: per-layer shapes, MACs, parameters and bytes, and the totals per part and path. */

@@ -4,22 +4,26 @@ import { describeWorkload } from '../workload/describe.js';
 import { loadModel } from '../workload/load.js';
 import { resolveModel } from '../workload/resolve.js';
 import { inferWorkload } from '../workload/shapes.js';
-import { textTable, si } from '../report/table.js';
+import { TERMINAL_WIDTH, textTable, si, wrapWords } from '../report/table.js';
 import { jsonOut, parseParams } from './args.js';
 import { parseResString } from '../mapping/load.js';
+import { jsonOpt, modelOpt, padOpt, paramOpt, resOpt, variantOpt, wideOpt } from './options.js';
 
 export function describeCommand(y: Argv) {
   return y.command(
     'describe <model>',
     'per-layer shapes, MACs and parameters of a model at a resolution',
     (a) => a
-      .positional('model', { type: 'string', demandOption: true, describe: 'zoo name or model .json file' })
-      .option('variant', { type: 'string', describe: 'variant, e.g. q3' })
-      .option('param', { type: 'string', array: true, describe: 'override a parameter, e.g. N=96' })
-      .option('res', { type: 'string', default: '768x512', describe: 'WIDTHxHEIGHT' })
-      .option('pad', { choices: ['stride', 'same'] as const, default: 'stride' as const, describe: 'pad to a multiple of the total stride, or ceil per strided layer' })
-      .option('precision', { type: 'string', default: 'int8', describe: 'for activation and weight bytes' })
-      .option('json', { type: 'boolean', default: false }),
+      .positional('model', { ...modelOpt(), demandOption: true })
+      .option('variant', variantOpt)
+      .option('param', paramOpt)
+      .option('res', resOpt)
+      .option('pad', padOpt)
+      .option('precision', { type: 'string', default: 'int8', describe: 'precision of the activation and weight bytes (int8, int16, wXaY, fp16, fp32)' })
+      .option('wide', wideOpt)
+      .option('json', jsonOpt)
+      .example('$0 describe mbt2018 --variant q3 --res 1920x1080', 'layers, MACs and parameters of Minnen 2018 at 1080p')
+      .example('$0 describe bmshj2018-hyperprior --param N=96 --param M=128', 'a pruned student'),
     (argv) => {
       const { file, spec } = loadModel(argv.model);
       const resolved = resolveModel(spec, file, { variant: argv.variant, params: parseParams(argv.param) });
@@ -31,14 +35,16 @@ export function describeCommand(y: Argv) {
       }
       const r = d.resolution;
       const ps = Object.entries(d.params).map(([k, v]) => `${k}=${v}`).join(' ');
+      const maxWidth = argv.wide ? undefined : TERMINAL_WIDTH;
       const out = [
         `${spec.title}`,
-        `model ${d.model}  variant ${d.variant ?? '(custom)'}  ${ps}`,
+        wrapWords(`model ${d.model}  variant ${d.variant ?? '(custom)'}  ${ps}`, maxWidth),
         `resolution ${r.width}x${r.height}, padded ${r.paddedWidth}x${r.paddedHeight} (${d.padding})  precision ${d.precision}`,
         '',
         textTable(
           ['part', 'name', 'op', 'C_in', 'C_out', 'k', 's', 'in HxW', 'out HxW', 'MACs', 'zero-ins MACs', 'params'],
           d.layers.map((l) => [l.part, l.name, l.op, l.cin, l.cout, l.kernel, l.stride, `${l.inH}x${l.inW}`, `${l.outH}x${l.outW}`, l.macs, l.zeroMacs, l.params]),
+          { maxWidth },
         ),
         '',
         textTable(
@@ -49,6 +55,7 @@ export function describeCommand(y: Argv) {
             ['decode path', d.totals.paths.decode.params, d.totals.paths.decode.macs, si(d.totals.paths.decode.macs)],
             ['all', d.totals.params, d.totals.macs, si(d.totals.macs)],
           ],
+          { maxWidth },
         ),
       ];
       process.stdout.write(`${out.join('\n')}\n`);

@@ -1,16 +1,21 @@
 import type { Argv } from 'yargs';
 import { evaluate } from '../cost/evaluate.js';
 import { contextFor, loadPoint } from '../mapping/load.js';
+import { TERMINAL_WIDTH } from '../report/table.js';
 import { jsonOut } from './args.js';
 import { estimateText } from './estimate-view.js';
+import { jsonOpt, wideOpt } from './options.js';
 
 export function evaluateCommand(y: Argv) {
-  return y.command('evaluate', 'evaluate a design point (engine or pipeline) on its workload and board', (a) => a
-    .option('point', { type: 'string', demandOption: true, describe: 'design point .json' })
-    .option('json', { type: 'boolean', default: false }), (argv) => {
+  return y.command('evaluate', 'estimate a design point (engine or pipeline) on its workload and board', (a) => a
+    .option('point', { type: 'string', demandOption: true, describe: 'design point .json (from explore --save, or written by hand: lic-dse/point@1)' })
+    .option('summary', { type: 'boolean', default: false, describe: 'headline and resources only (no per-layer table)' })
+    .option('wide', wideOpt)
+    .option('json', jsonOpt)
+    .example('$0 evaluate --point test/fixtures/zhang15-point.json', 'the Zhang et al. FPGA\'15 AlexNet engine (known answer)'), (argv) => {
     const point = loadPoint(argv.point);
     const { workload, platform, tables } = contextFor(point);
     const e = evaluate(workload, platform, point, tables);
-    process.stdout.write(argv.json ? jsonOut(e) : estimateText(e));
+    process.stdout.write(argv.json ? jsonOut(e) : estimateText(e, { layers: !argv.summary, maxWidth: argv.wide ? undefined : TERMINAL_WIDTH }));
   });
 }

@@ -4,10 +4,12 @@ import type { CapsSpec } from '../mapping/schema.js';
 import { basePoint } from '../mapping/base-point.js';
 import { contextFor, pointJson, writeAtomic } from '../mapping/load.js';
 import { explore } from '../search/explore.js';
-import { emitProject } from '../emit/index.js';
-import { textTable } from '../report/table.js';
+import { emittable } from '../emit/ir.js';
+import { TERMINAL_WIDTH, textTable } from '../report/table.js';
 import { jsonOut, parseParams } from './args.js';
+import { emitSummary, emitWithProgress } from './emit-run.js';
 import { estimateText } from './estimate-view.js';
+import { capsOpt, clockOpt, entropyOpt, jsonOpt, modelOpt, padOpt, paramOpt, platformOpt, precisionOpt, resOpt, variantOpt, wideOpt } from './options.js';
 
 /** "dsp=0.8,bram18=0.7" → caps. */
 export function parseCaps(s: string | undefined): CapsSpec {
@@ -21,39 +23,51 @@ export function parseCaps(s: string | undefined): CapsSpec {
   return out;
 }
 
+const DEFAULT_ARCH = 'engine';
+const DEFAULT_PATH = 'encode';
+
 export function exploreCommand(y: Argv) {
-  return y.command('explore', 'search the best engine or pipeline design for a model on a board', (a) => a
-    .option('model', { type: 'string', demandOption: true })
-    .option('variant', { type: 'string' })
-    .option('param', { type: 'string', array: true })
-    .option('platform', { type: 'string', demandOption: true })
-    .option('precision', { type: 'string', default: 'int8' })
-    .option('res', { type: 'string', default: '1280x720' })
-    .option('pad', { choices: ['stride', 'same'] as const, default: 'stride' as const })
-    .option('arch', { choices: ['engine', 'pipeline'] as const, default: 'engine' as const })
-    .option('path', { choices: ['encode', 'decode'] as const, default: 'encode' as const })
-    .option('clock', { type: 'number', describe: 'MHz (default: the board\'s typical kernel clock)' })
-    .option('caps', { type: 'string', describe: 'e.g. dsp=0.8,bram18=0.8,lut=0.7' })
-    .option('entropy-rate', { type: 'number', describe: 'entropy coder symbols/s (default: the board\'s CPU)' })
-    .option('save', { type: 'string', describe: 'write the chosen design point here' })
+  return y.command('explore', 'search the best engine or pipeline design for a model on a board and say what limits it', (a) => a
+    .option('model', { ...modelOpt(), demandOption: true })
+    .option('variant', variantOpt)
+    .option('param', paramOpt)
+    .option('platform', { ...platformOpt(), demandOption: true })
+    .option('precision', precisionOpt)
+    .option('res', resOpt)
+    .option('pad', padOpt)
+    .option('arch', { choices: ['engine', 'pipeline'] as const, describe: `template: engine (one shared MAC array, layers in turn) or pipeline (one stage per layer) (default: ${DEFAULT_ARCH})` })
+    .option('path', { choices: ['encode', 'decode'] as const, describe: `encode (analysis + hyper-analysis) or decode (synthesis, context model) (default: ${DEFAULT_PATH})` })
+    .option('clock', clockOpt)
+    .option('caps', capsOpt)
+    .option('entropy-rate', entropyOpt)
+    .option('save', { type: 'string', describe: 'write the chosen design point (JSON) here, for evaluate / emit / editing' })
     .option('emit', { type: 'string', describe: 'emit a Vitis HLS project for the chosen point into this folder' })
     .option('force', { type: 'boolean', default: false, describe: 'with --emit: replace a folder lic-dse emitted before' })
-    .option('json', { type: 'boolean', default: false }), (argv) => {
+    .option('summary', { type: 'boolean', default: false, describe: 'headline, resources and the Pareto front only (no per-layer table)' })
+    .option('wide', wideOpt)
+    .option('json', jsonOpt)
+    .example('$0 explore --model mbt2018-mean --platform zcu102 --arch pipeline --path decode --summary', 'the best 720p int8 decoder pipeline on a ZCU102, headline only')
+    .example('$0 explore --model bmshj2018-hyperprior --param N=96 --param M=128 --platform kv260 --save p.json', 'a narrower student on a KV260; keep the design point'), (argv) => {
+    const arch = argv.arch ?? DEFAULT_ARCH;
+    const path = argv.path ?? DEFAULT_PATH;
     const base = basePoint({
       model: argv.model, variant: argv.variant, params: parseParams(argv.param), platform: argv.platform,
-      precision: argv.precision, res: argv.res, pad: argv.pad, arch: argv.arch, path: argv.path,
+      precision: argv.precision, res: argv.res, pad: argv.pad, arch, path,
       clockMHz: argv.clock, caps: parseCaps(argv.caps), entropySymbolsPerSec: argv['entropy-rate'],
     }, 'explore arguments');
     const { workload, platform, tables } = contextFor(base);
+    // An emit that cannot happen is said before the search, not after it.
+    if (argv.emit) emittable(workload, base);
     const r = explore(workload, platform, tables, base);
     if (argv.save) writeAtomic(argv.save, pointJson(r.point));
-    const emitted = argv.emit ? emitProject({ point: r.point, estimate: r.best, workload, platform, out: argv.emit, force: argv.force }) : undefined;
-    // With --json the JSON stays alone on stdout.
-    const note = emitted ? `wrote ${emitted.files.length} files of the ${emitted.arch} project ${emitted.name} to ${emitted.dir}\n` : '';
-    if (argv.json) process.stderr.write(note);
-    if (argv.json) return void process.stdout.write(jsonOut({ ...r.best, pareto: r.pareto, evaluated: r.evaluated }));
-    process.stdout.write(estimateText(r.best));
-    process.stdout.write(`\nPareto front (accelerator FPS vs DSP, BRAM18), ${r.evaluated} design points evaluated:\n`);
-    process.stdout.write(`${textTable(['FPS', 'DSP', 'BRAM18', 'design'], r.pareto.slice(0, 12).map((p) => [Number(p.fps.toFixed(2)), p.dsp, p.bram18, p.design]))}\n${note}`);
+    const emitted = argv.emit ? emitWithProgress({ point: r.point, estimate: r.best, workload, platform, out: argv.emit, force: argv.force }) : undefined;
+    if (argv.json) return void process.stdout.write(jsonOut({ ...r.best, pareto: r.pareto, evaluated: r.evaluated, ...(emitted ? { emitted: emitSummary(emitted) } : {}) }));
+    const defaults = [argv.arch ? '' : `--arch ${arch}`, argv.path ? '' : `--path ${path}`].filter(Boolean);
+    if (defaults.length) process.stdout.write(`(defaults: ${defaults.join(', ')}; the other ${defaults.length > 1 ? 'choices are' : 'choice is'} ${[argv.arch ? '' : '--arch pipeline', argv.path ? '' : '--path decode'].filter(Boolean).join(', ')})\n`);
+    const maxWidth = argv.wide ? undefined : TERMINAL_WIDTH;
+    process.stdout.write(estimateText(r.best, { layers: !argv.summary, maxWidth }));
+    process.stdout.write(`\nPareto front (accelerator FPS vs DSP, BRAM18), ${r.evaluated.toLocaleString('en-US')} design points evaluated:\n`);
+    process.stdout.write(`${textTable(['FPS', 'DSP', 'BRAM18', 'design'], r.pareto.slice(0, 12).map((p) => [Number(p.fps.toFixed(2)), p.dsp, p.bram18, p.design]), { maxWidth })}\n`);
+    if (emitted) process.stdout.write(`wrote ${emitted.files.length} files of the ${emitted.arch} project ${emitted.name} to ${emitted.dir}\n`);
   });
 }

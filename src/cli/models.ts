@@ -1,10 +1,14 @@
 import type { Argv } from 'yargs';
 import { loadModel, zooNames } from '../workload/load.js';
-import { textTable } from '../report/table.js';
+import { TERMINAL_WIDTH, textTable } from '../report/table.js';
 import { jsonOut } from './args.js';
+import { jsonOpt, wideOpt } from './options.js';
 
 export function modelsCommand(y: Argv) {
-  return y.command('models', 'the model zoo, one line per model', (a) => a.option('json', { type: 'boolean', default: false }), (argv) => {
+  return y.command('models', 'the model zoo, one line per model', (a) => a
+    .option('wide', wideOpt)
+    .option('json', jsonOpt)
+    .example('$0 models --json', 'every model with its variants, parameters and reference code'), (argv) => {
     const rows = zooNames().map((n) => {
       const { spec } = loadModel(n);
       return {
@@ -22,6 +26,6 @@ export function modelsCommand(y: Argv) {
       r.variants.length ? `${r.variants.join(',')} (${r.defaultVariant})` : Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' '),
       r.reference,
       r.title,
-    ]))}\n`);
+    ]), { maxWidth: argv.wide ? undefined : TERMINAL_WIDTH })}\n`);
   });
 }

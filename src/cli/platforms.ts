@@ -1,8 +1,9 @@
 import type { Argv } from 'yargs';
 import { loadPlatform, platformNames } from '../platform/load.js';
 import { RESOURCE_KINDS, type Platform } from '../platform/schema.js';
-import { textTable } from '../report/table.js';
+import { TERMINAL_WIDTH, textTable } from '../report/table.js';
 import { jsonOut } from './args.js';
+import { jsonOpt, wideOpt } from './options.js';
 
 const summary = (p: Platform) => ({
   name: p.name,
@@ -16,17 +17,23 @@ const summary = (p: Platform) => ({
 
 export function platformsCommand(y: Argv) {
   return y
-    .command('platforms', 'the built-in boards, one line each', (a) => a.option('json', { type: 'boolean', default: false }), (argv) => {
+    .command('platforms', 'the built-in boards, one line each', (a) => a
+      .option('wide', wideOpt)
+      .option('json', jsonOpt)
+      .example('$0 platforms --json', 'every board file in full'), (argv) => {
       const ps = platformNames().map(loadPlatform);
       if (argv.json) return void process.stdout.write(jsonOut(ps.map((p) => p.spec)));
       process.stdout.write(`${textTable(
         ['board', 'part', 'DSP family', 'DSP', 'BRAM18', 'URAM', 'LUT', 'FF', 'memory (peak × efficiency)', 'clock MHz'],
         ps.map(summary).map((s) => [s.name, s.part, s.dspFamily, ...RESOURCE_KINDS.map((k) => s.available[k]), s.memory, s.clockMHz]),
+        { maxWidth: argv.wide ? undefined : TERMINAL_WIDTH },
       )}\n(available to kernels: device minus platform shell)\n`);
     })
     .command('platform <board>', 'one board in full, with sources', (a) => a
-      .positional('board', { type: 'string', demandOption: true, describe: 'built-in name or board .json file' })
-      .option('json', { type: 'boolean', default: false }), (argv) => {
+      .positional('board', { type: 'string', demandOption: true, describe: 'built-in board name or a board .json file' })
+      .option('wide', { ...wideOpt, describe: 'print every source in full (default: shortened to fit 120 characters)' })
+      .option('json', jsonOpt)
+      .example('$0 platform zcu102 --wide', 'the ZCU102 with the full source of every figure'), (argv) => {
       const p = loadPlatform(argv.board);
       if (argv.json) return void process.stdout.write(jsonOut(p.spec));
       const s = p.spec;
@@ -39,6 +46,6 @@ export function platformsCommand(y: Argv) {
         ['clock', `${s.clock.typicalMHz} MHz typical, ${s.clock.maxMHz} MHz max`, s.clock.source],
         ['cpu', `${s.cpu.name}, entropy coder ${s.cpu.entropySymbolsPerSec.toExponential(2)} symbols/s`, s.cpu.source],
       ];
-      process.stdout.write(`${s.title} (${s.name})\n${textTable(['field', 'value', 'source'], rows)}\n`);
+      process.stdout.write(`${s.title} (${s.name})\n${textTable(['field', 'value', 'source'], rows, { maxWidth: argv.wide ? undefined : TERMINAL_WIDTH })}\n`);
     });
 }

@@ -3,7 +3,11 @@ import type { Argv } from 'yargs';
 import { UserError } from '../errors.js';
 import { loadSweep, resolveSweep, type ResolvedSweep } from '../sweep/config.js';
 import { runSweep, SweepAborted, type SweepSummary } from '../sweep/sweep.js';
-import { parseParams } from './args.js';
+import { jsonOut, parseParams } from './args.js';
+import { jsonOpt } from './options.js';
+import { PRECISION_HELP } from '../platform/precision.js';
+import { platformNames } from '../platform/load.js';
+import { zooNames } from '../workload/load.js';
 import { parseCaps } from './explore.js';
 
 const list = (s: string | undefined) => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean));
@@ -30,28 +34,31 @@ export async function runInterruptible(run: (signal: AbortSignal) => Promise<Swe
 }
 
 export function summaryText(s: SweepSummary): string {
-  return `wrote ${s.out}: ${s.ran} design points${s.ran < s.total ? ` (of ${s.total})` : ''}, ${s.ok} explored, ${s.failed} failed; `
+  return `wrote ${s.out}: ${s.ran} design points${s.ran < s.total ? ` (of ${s.total})` : ''}, ${s.ok} explored, ${s.failed} without a design (see the error column of points.csv); `
     + `${s.layerRows} layer rows, ${s.paretoRows} Pareto rows, ${s.charts} charts; ${s.seconds.toFixed(1)} s\n`;
 }
 
 export function sweepCommand(y: Argv) {
   return y.command('sweep', 'explore every combination of models × boards × precisions × resolutions × templates × paths and write a report', (a) => a
     .option('config', { type: 'string', describe: 'sweep file (JSON, lic-dse/sweep@1); or give the lists below' })
-    .option('models', { type: 'string', describe: 'comma list: zoo names, model files, name@variant, or "all" (default: all)' })
+    .option('models', { type: 'string', describe: `comma list of zoo names (${zooNames().join(', ')}), model files, name@variant, or "all" (default: all)` })
     .option('param', { type: 'string', array: true, describe: 'parameter override for every model, e.g. N=96' })
-    .option('platforms', { type: 'string', describe: 'comma list of boards or "all" (default: zcu102,kv260,u50)' })
-    .option('precisions', { type: 'string', describe: 'comma list (default: int8,int16)' })
+    .option('platforms', { type: 'string', describe: `comma list of boards (${platformNames().join(', ')}), board files, or "all" (default: zcu102,kv260,u50)` })
+    .option('precisions', { type: 'string', describe: `comma list of ${PRECISION_HELP} (default: int8,int16)` })
     .option('res', { type: 'string', describe: 'comma list of WIDTHxHEIGHT (default: 1280x720,1920x1080)' })
-    .option('arch', { type: 'string', describe: 'engine,pipeline (default: both)' })
-    .option('path', { type: 'string', describe: 'encode,decode (default: both)' })
-    .option('pad', { choices: ['stride', 'same'] as const })
+    .option('arch', { type: 'string', describe: 'templates, comma list of engine, pipeline (default: both)' })
+    .option('path', { type: 'string', describe: 'paths, comma list of encode, decode (default: both)' })
+    .option('pad', { choices: ['stride', 'same'] as const, describe: 'padding policy: stride (CompressAI) or same (tensorflow-compression) (default: stride)' })
     .option('clock', { type: 'number', describe: 'MHz for every board (default: each board\'s typical clock)' })
     .option('caps', { type: 'string', describe: 'e.g. dsp=0.8,bram18=0.8,lut=0.7' })
     .option('entropy-rate', { type: 'number', describe: 'entropy coder symbols/s (default: each board\'s CPU)' })
     .option('out', { type: 'string', demandOption: true, describe: 'report directory, e.g. reports/demo' })
-    .option('jobs', { type: 'number', default: availableParallelism(), describe: 'worker threads' })
+    .option('jobs', { type: 'number', default: availableParallelism(), describe: 'worker threads (default: one per core)' })
     .option('shard', { type: 'string', describe: 'run shard k/n only (jobs with index % n == k-1); join with `lic-dse merge`' })
-    .option('charts', { type: 'boolean', default: true, describe: 'PNG charts (--no-charts to skip)' }), async (argv) => {
+    .option('charts', { type: 'boolean', default: true, describe: 'PNG charts (--no-charts to skip)' })
+    .option('json', jsonOpt)
+    .example('$0 sweep --config examples/demo-sweep.json --out reports/demo', 'the demo sweep (what `npm run demo` runs)')
+    .example('$0 sweep --models mbt2018,bmshj2018-hyperprior@q5 --platforms zcu102,kv260 --precisions int8 --res 1280x720 --path decode --out reports/decoders', 'two decoders on two boards, both templates'), async (argv) => {
     const given = LIST_FLAGS.filter((f) => argv[f] !== undefined);
     let sweep: ResolvedSweep;
     if (argv.config) {
@@ -76,6 +83,6 @@ export function sweepCommand(y: Argv) {
       }, 'sweep arguments');
     }
     const summary = await runInterruptible((signal) => runSweep({ sweep, out: argv.out, jobs: argv.jobs, shard: argv.shard, charts: argv.charts, signal }));
-    process.stdout.write(summaryText(summary));
+    process.stdout.write(argv.json ? jsonOut(summary) : summaryText(summary));
   });
 }

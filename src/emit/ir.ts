@@ -143,15 +143,12 @@ function refLayer(l: WorkloadLayer, nameToId: Map<string, string>): RefLayer {
 
 const ACT_OF: Record<string, ActCode> = { relu: ACT_RELU, leaky_relu: ACT_LEAKY, abs: ACT_ABS };
 
-/** The part's model layers and the hardware steps, for a design point's template. */
-export function buildIR(w: Workload, point: Point, part?: string): EmitIR {
-  const path = point.workload.path;
-  const partName = part ?? DEFAULT_PART[path];
-  const prec = parsePrecision(point.precision);
-  if (prec.name !== 'int8') throw new UserError(`precision ${prec.name}: the HLS emitter implements int8 (int8 weights and activations, int32 accumulation)`, { field: 'precision' });
-  for (const [k, v] of Object.entries(point.layerPrecision)) {
-    if (parsePrecision(v).name !== 'int8') throw new UserError(`precision ${v} for ${k}: the HLS emitter implements int8 only`, { field: `layerPrecision.${k}` });
-  }
+/**
+ * The layers of the part an emitted project computes, or a user error saying why that part cannot be emitted
+ * (no such part, several instances, not on this path, an op the emitter does not write). Cheap: `explore --emit`
+ * calls it before the search.
+ */
+export function partLayers(w: Workload, path: 'encode' | 'decode', partName: string): WorkloadLayer[] {
   const wl = w.layers.filter((l) => l.part === partName && l.instance === undefined);
   if (!wl.length && w.layers.some((l) => l.part === partName)) {
     throw new UserError(`part ${partName} of ${w.model} has several instances (slices); the emitter writes single-instance parts`, { field: 'part' });
@@ -161,6 +158,25 @@ export function buildIR(w: Workload, point: Point, part?: string): EmitIR {
     throw new UserError(`model ${w.model} has no part "${partName}" (parts: ${parts.join(', ')})`, { field: 'part' });
   }
   if (!wl[0][path]) throw new UserError(`part ${partName} does not run in the ${path} path of ${w.model}`, { field: 'part' });
+  const unsupported = wl.find((l) => !(SUPPORTED_OPS as readonly string[]).includes(l.op));
+  if (unsupported) throw new UserError(`layer ${layerId(unsupported)} (${unsupported.op}): the HLS emitter supports ${SUPPORTED_TEXT}`, { field: 'emit' });
+  return wl;
+}
+
+/** What `emitProject` accepts of this point (precision, part), checked before any search or arithmetic. */
+export function emittable(w: Workload, point: Point, partName: string = DEFAULT_PART[point.workload.path]): WorkloadLayer[] {
+  const prec = parsePrecision(point.precision);
+  if (prec.name !== 'int8') throw new UserError(`precision ${prec.name}: the HLS emitter implements int8 (int8 weights and activations, int32 accumulation)`, { field: 'precision' });
+  for (const [k, v] of Object.entries(point.layerPrecision)) {
+    if (parsePrecision(v).name !== 'int8') throw new UserError(`precision ${v} for ${k}: the HLS emitter implements int8 only`, { field: `layerPrecision.${k}` });
+  }
+  return partLayers(w, point.workload.path, partName);
+}
+
+/** The part's model layers and the hardware steps, for a design point's template. */
+export function buildIR(w: Workload, point: Point, part?: string): EmitIR {
+  const partName = part ?? DEFAULT_PART[point.workload.path];
+  const wl = emittable(w, point, partName);
   const nameToId = new Map<string, string>();
   const layers: RefLayer[] = [];
   for (const l of wl) {

@@ -153,8 +153,11 @@ export function refLayerForward(l: RefLayer, xs: Int8Array[], p: LayerParams): I
 }
 
 /** Every layer's output (and the input under INPUT), in model order. */
-export function referenceForward(layers: RefLayer[], input: Int8Array, params: Map<string, LayerParams>): Tensors {
+export function referenceForward(layers: RefLayer[], input: Int8Array, params: Map<string, LayerParams>, onLayer?: (done: number, id: string) => void): Tensors {
   const t: Tensors = new Map([[INPUT, input]]);
-  for (const l of layers) t.set(l.id, refLayerForward(l, l.inputs.map((r) => t.get(r)!), params.get(l.id) ?? {}));
+  layers.forEach((l, k) => {
+    t.set(l.id, refLayerForward(l, l.inputs.map((r) => t.get(r)!), params.get(l.id) ?? {}));
+    onLayer?.(k + 1, l.id);
+  });
   return t;
 }

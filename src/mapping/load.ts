@@ -15,6 +15,9 @@ export function loadPoint(file: string): Point {
   return parseWith(PointSchema, readJson(file), path.relative(process.cwd(), path.resolve(file)) || file);
 }
 
+/** The one default resolution of every command and library call: 720p, what the published LIC accelerators report. */
+export const DEFAULT_RES = '1280x720';
+
 export function parseResString(res: string, field = 'res'): { width: number; height: number } {
   const m = /^(\d+)[x×](\d+)$/i.exec(String(res).trim());
   if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new UserError(`"${res}" is not a resolution (allowed: WIDTHxHEIGHT, e.g. 1280x720)`, { field });

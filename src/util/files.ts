@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { z } from 'zod';
 import { UserError } from '../errors.js';
+import { didYouMean } from './suggest.js';
 
 /** The package root (models/, platforms/, hls-templates/ live there), from src/ or dist/. */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -42,11 +43,12 @@ export function parseWith<T>(schema: z.ZodType<T>, data: unknown, file: string):
 }
 
 /** Resolve a built-in name (models/<name>.json) or a path to a user's JSON file. */
-export function locate(nameOrFile: string, dir: string, kind: string): string {
+export function locate(nameOrFile: string, dir: string, kind: string, exclude: string[] = []): string {
   if (nameOrFile.endsWith('.json') || nameOrFile.includes('/')) return path.resolve(nameOrFile);
   const file = path.join(PACKAGE_ROOT, dir, `${nameOrFile}.json`);
-  if (!existsSync(file)) {
-    throw new UserError(`unknown ${kind} "${nameOrFile}" (built-in: ${builtinNames(dir).join(', ')}; or give a .json file)`, { field: kind });
+  if (!existsSync(file) || exclude.includes(nameOrFile)) {
+    const names = builtinNames(dir, exclude);
+    throw new UserError(`unknown ${kind} "${nameOrFile}"${didYouMean(nameOrFile, names)} (built-in: ${names.join(', ')}; or give a .json file)`, { field: kind });
   }
   return file;
 }
