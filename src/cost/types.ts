@@ -37,14 +37,22 @@ export interface LayerEstimate {
 
 export type ResourceUse = Record<ResourceKind, { used: number; available: number; cap: number }>;
 
+/** What the cost model says of one design point: the answer of `evaluate` and the `best` of `explore`. */
 export interface Estimate {
+  /** Model name (zoo name or the model file's `name`). */
   model: string;
+  /** Model variant, or null when the model has none or parameters override it. */
   variant: string | null;
+  /** Board name. */
   platform: string;
+  /** Template: one shared MAC array (engine) or one stage per layer (pipeline). */
   arch: 'engine' | 'pipeline';
   path: 'encode' | 'decode';
+  /** Default precision of the design (layers may differ: `LayerEstimate.precision`). */
   precision: string;
+  /** Design clock, MHz. */
   clockMHz: number;
+  /** Input resolution and the padded one the layers run at. */
   resolution: { width: number; height: number; paddedWidth: number; paddedHeight: number };
   /** End-to-end frames per second (accelerator and entropy coder together). */
   fps: number;
@@ -54,13 +62,22 @@ export interface Estimate {
   gops: number;
   /** Compute roof of the whole design: 2 ops × every MAC lane × clock. */
   peakGops: number;
+  /** What limits the design, in words: a layer and its bound, off-chip bandwidth, the entropy coder or a serial chain. */
   bottleneck: string;
+  /** True when every resource is within its cap. */
   feasible: boolean;
+  /** The resources over their cap, e.g. "bram18 1,900 > 1,459 (cap 0.8 of 1,824)". */
   violations: string[];
+  /** Per resource (dsp, bram18, uram, lut, ff): used by the design, available to kernels on the board, the cap fraction. */
   resources: ResourceUse;
+  /** Off-chip traffic at the accelerator's frame rate against the board's sustained bandwidth, GB/s. */
   bandwidth: { usedGBs: number; availableGBs: number };
+  /** The entropy coder on the board's CPU: symbols per frame, seconds per frame, throughput. */
   entropy: { symbols: number; seconds: number; symbolsPerSec: number };
+  /** The serial chain at decode (Minnen 2018's context model): latent positions and seconds per frame; null when none. */
   serial: { positions: number; seconds: number } | null;
+  /** The design point this estimate is of. */
   design: Point;
+  /** Every layer of the path, in model order. */
   layers: LayerEstimate[];
 }

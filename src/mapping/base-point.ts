@@ -3,19 +3,31 @@ import { parsePrecision } from '../platform/precision.js';
 import { parseWith } from '../util/files.js';
 import { PointSchema, type CapsSpec, type Point } from './schema.js';
 
+/** One design question, as `lic-dse explore` asks it: which design runs this model best on this board? */
 export interface ExploreRequest {
+  /** Zoo name (`zooNames()`, e.g. "mbt2018-mean") or the path of a model .json file. */
   model: string;
+  /** Model variant, e.g. "q3" (default: the model's own default variant). */
   variant?: string;
+  /** Channel parameters overriding the variant's, e.g. {N: 96, M: 128}: a pruned or distilled student. */
   params?: Record<string, number>;
+  /** Board name (`platformNames()`: "zcu102", "kv260", "u50") or the path of a board .json file. */
   platform: string;
+  /** Default precision of every layer: "int8", "int16", "wXaY" (e.g. "w4a8"), "fp16" or "fp32". */
   precision: string;
+  /** Input resolution "WIDTHxHEIGHT", e.g. "1280x720" (DEFAULT_RES). */
   res: string;
+  /** "stride" pads the image to a multiple of the total stride (CompressAI); "same" rounds up per strided layer (tensorflow-compression). Default "stride". */
   pad?: 'stride' | 'same';
+  /** "engine": one shared MAC array running the layers in turn (Zhang'15, X-LIC); "pipeline": one stage per layer (FINN, fpgaConvNet). */
   arch: 'engine' | 'pipeline';
+  /** "encode": analysis and hyper-analysis transforms; "decode": synthesis, hyper-synthesis and the context model. */
   path: 'encode' | 'decode';
-  /** MHz; default: the board's typical kernel clock. */
+  /** Design clock in MHz; default: the board's typical HLS kernel clock. */
   clockMHz?: number;
+  /** Fraction (0, 1] of each resource the design may use; default FINN's: DSP/BRAM18/URAM 0.8, LUT 0.7, FF 0.5. */
   caps?: CapsSpec;
+  /** Entropy coder throughput on the board's CPU, symbols/s; default: the board file's figure. */
   entropySymbolsPerSec?: number;
 }
 

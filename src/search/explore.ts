@@ -17,8 +17,11 @@ export interface ParetoPoint {
 }
 
 export interface ExploreResult {
+  /** The chosen design's full estimate: FPS, latency, bottleneck, resources, bandwidth and every layer. */
   best: Estimate;
+  /** The chosen design point (lic-dse/point@1): save it (`pointJson`), edit it, `evaluate` it, `emitProject` it. */
   point: Point;
+  /** The search's Pareto front of accelerator FPS against DSP and BRAM18, fastest first. */
   pareto: ParetoPoint[];
   /** Design points (per-layer mappings) whose cost was evaluated. */
   evaluated: number;

@@ -1,0 +1,42 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// A script outside the repository imports lic-dse by its package name, as after `npm i <path or tarball>`
+// (npm links a folder into node_modules; a tarball unpacks the same files there).
+describe('lic-dse as a package', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lic-pkg-'));
+  mkdirSync(path.join(dir, 'node_modules'));
+  symlinkSync(path.resolve('.'), path.join(dir, 'node_modules', 'lic-dse'), 'dir');
+  const script = `import { exploreDesign, zooNames, DEFAULT_RES, type ExploreRequest } from 'lic-dse';
+const req: ExploreRequest = { model: 'bmshj2018-hyperprior', params: { N: 16, M: 24 }, platform: 'zcu102', precision: 'int8', res: '64x64', arch: 'engine', path: 'encode' };
+const r = exploreDesign(req);
+const fps: number = r.best.fps;
+console.log(JSON.stringify({ fps, models: zooNames().length, res: DEFAULT_RES, bottleneck: r.best.bottleneck }));
+`;
+  writeFileSync(path.join(dir, 'study.ts'), script);
+  writeFileSync(path.join(dir, 'study.mjs'), script.replace(', type ExploreRequest', '').replace(': ExploreRequest', '').replace(': number', ''));
+  writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true }, files: ['study.ts'] }));
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'study', type: 'module', private: true }));
+
+  it('runs by package name', () => {
+    const r = spawnSync(process.execPath, ['study.mjs'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.fps).toBeGreaterThan(0);
+    expect(out.models).toBeGreaterThanOrEqual(9);
+    expect(out.res).toBe('1280x720');
+  }, 180_000);
+
+  it('type-checks by package name (the request and estimate types come with it)', () => {
+    const tsc = path.resolve('node_modules/typescript/bin/tsc');
+    const r = spawnSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    writeFileSync(path.join(dir, 'study.ts'), script.replace("arch: 'engine'", "arch: 'both'"));
+    const bad = spawnSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stdout).toMatch(/'"both"' is not assignable/);
+  }, 180_000);
+});
