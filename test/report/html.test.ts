@@ -24,7 +24,7 @@ describe.skipIf(!haveChromium && !ci)('index.html in headless Chromium', () => {
 
   beforeAll(async () => {
     expect(haveChromium, `${CHROMIUM} is missing: CI must install Debian's chromium package`).toBe(true);
-    const r = cli('sweep', '--models', 'bmshj2018-factorized,mbt2018', '--platforms', 'zcu102,kv260', '--precisions', 'int8', '--res', '256x256', '--out', out, '--jobs', '2');
+    const r = await cli('sweep', '--models', 'bmshj2018-factorized,mbt2018', '--platforms', 'zcu102,kv260', '--precisions', 'int8', '--res', '256x256', '--out', out, '--jobs', '2');
     expect(r.status, r.stderr).toBe(0);
     ctx = await chromium.launchPersistentContext(tempDir('chromium-profile'), {
       executablePath: CHROMIUM,
@@ -42,8 +42,8 @@ describe.skipIf(!haveChromium && !ci)('index.html in headless Chromium', () => {
     page = ctx.pages()[0] ?? await ctx.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(pathToFileURL(path.join(out, 'index.html')).href);
-    await page.waitForFunction(() => (window as unknown as { licReport?: { ready: boolean } }).licReport?.ready === true, undefined, { timeout: 30_000 });
-  }, 180_000);
+    await page.waitForFunction(() => (window as unknown as { licReport?: { ready: boolean } }).licReport?.ready === true, undefined, { timeout: 0 });
+  });
 
   afterAll(async () => {
     await ctx?.close();
