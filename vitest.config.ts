@@ -5,13 +5,15 @@ import { defineConfig } from 'vitest/config';
  * - Timeouts are a backstop against a hung test, not a speed check: 15 minutes, far above the cost of
  *   the slowest test (the C simulations, about a minute on an idle 2-core machine). Tests set none of their own.
  * - Subprocesses are started asynchronously (test/spawn.ts) so that a test worker's event loop keeps
- *   answering vitest's RPC (whose 60 s timeout is not configurable) while a child runs.
+ *   answering vitest's RPC (whose 60 s timeout is not configurable) while a child runs; test/setup.ts
+ *   turns the event loop between tests for the same reason.
  * - Forked workers (the default pool), at most 2: the machine this must pass on has 2 cores, and more
  *   workers only add start-up cost and contention.
  */
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/setup.ts'],
     testTimeout: 900_000,
     hookTimeout: 900_000,
     teardownTimeout: 120_000,

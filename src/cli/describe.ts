@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { COMMANDS } from './commands.js';
 import { parsePrecision } from '../platform/precision.js';
 import { describeWorkload } from '../workload/describe.js';
 import { loadModel } from '../workload/load.js';
@@ -10,8 +11,8 @@ import { parseResString } from '../mapping/load.js';
 
 export function describeCommand(y: Argv) {
   return y.command(
-    'describe <model>',
-    'per-layer shapes, MACs and parameters of a model at a resolution',
+    COMMANDS.describe.usage,
+    COMMANDS.describe.describe,
     (a) => a
       .positional('model', { type: 'string', demandOption: true, describe: 'zoo name or model .json file' })
       .option('variant', { type: 'string', describe: 'variant, e.g. q3' })

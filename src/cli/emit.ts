@@ -1,11 +1,12 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
+import { COMMANDS } from './commands.js';
 import { evaluate } from '../cost/evaluate.js';
 import { emitProject } from '../emit/index.js';
 import { contextFor, loadPoint } from '../mapping/load.js';
 
 export function emitCommand(y: Argv) {
-  return y.command('emit', 'write a Vitis HLS project (kernel, testbench, Tcl/cfg, Makefile) for a design point', (a) => a
+  return y.command(COMMANDS.emit.usage, COMMANDS.emit.describe, (a) => a
     .option('point', { type: 'string', demandOption: true, describe: 'design point .json (from explore --save)' })
     .option('out', { type: 'string', demandOption: true, describe: 'output folder, e.g. hls/<name>' })
     .option('force', { type: 'boolean', default: false, describe: 'replace a project emitted there before' })

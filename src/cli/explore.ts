@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { COMMANDS } from './commands.js';
 import { UserError } from '../errors.js';
 import type { CapsSpec } from '../mapping/schema.js';
 import { basePoint } from '../mapping/base-point.js';
@@ -22,7 +23,7 @@ export function parseCaps(s: string | undefined): CapsSpec {
 }
 
 export function exploreCommand(y: Argv) {
-  return y.command('explore', 'search the best engine or pipeline design for a model on a board', (a) => a
+  return y.command(COMMANDS.explore.usage, COMMANDS.explore.describe, (a) => a
     .option('model', { type: 'string', demandOption: true })
     .option('variant', { type: 'string' })
     .option('param', { type: 'string', array: true })

@@ -1,14 +1,8 @@
 #!/usr/bin/env node
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isUserError } from '../errors.js';
-import { describeCommand } from './describe.js';
-import { modelsCommand } from './models.js';
-import { platformsCommand } from './platforms.js';
-import { evaluateCommand } from './evaluate.js';
-import { exploreCommand } from './explore.js';
-import { emitCommand } from './emit.js';
-import { sweepCommand } from './sweep.js'; import { mergeCommand } from './merge.js';
+import { COMMANDS, loadCommand, type CommandName } from './commands.js';
 
 /** User mistakes: one line on stderr, exit 2, no stack. Anything else is a bug and keeps its stack. */
 function fail(e: unknown): never {
@@ -25,9 +19,17 @@ async function main() {
     if (e.code === 'EPIPE') process.exit(0);
     throw e;
   });
-  let cli = yargs(hideBin(process.argv)).scriptName('lic-dse');
-  for (const add of [modelsCommand, describeCommand, platformsCommand, evaluateCommand, exploreCommand, sweepCommand, mergeCommand]) cli = add(cli) as typeof cli;
-  cli = emitCommand(cli) as typeof cli;
+  const args = hideBin(process.argv);
+  // There are no global options that take a value, so the first word that is not an option is the command.
+  // Only its module is imported (start-up time); the others are listed from their usage and description.
+  const word = args.find((a) => !a.startsWith('-'));
+  const chosen = word !== undefined && Object.hasOwn(COMMANDS, word) ? COMMANDS[word as CommandName].module : undefined;
+  let cli: Argv = yargs(args).scriptName('lic-dse');
+  for (const c of Object.values(COMMANDS)) {
+    if (c.module === chosen) {
+      if (c === Object.values(COMMANDS).find((x) => x.module === chosen)) cli = (await loadCommand(chosen))(cli);
+    } else cli = cli.command(c.usage, c.describe);
+  }
   await cli
     .demandCommand(1, 'give a command (see --help)')
     .strict()

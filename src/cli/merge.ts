@@ -1,8 +1,9 @@
 import type { Argv } from 'yargs';
+import { COMMANDS } from './commands.js';
 import { mergeShards } from '../sweep/merge.js';
 
 export function mergeCommand(y: Argv) {
-  return y.command('merge <dirs..>', 'join the outputs of `sweep --shard k/n` into what one unsharded run writes', (a) => a
+  return y.command(COMMANDS.merge.usage, COMMANDS.merge.describe, (a) => a
     .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'the shard directories (any order)' })
     .option('out', { type: 'string', demandOption: true, describe: 'report directory' })
     .option('charts', { type: 'boolean', default: true, describe: 'PNG charts (--no-charts to skip)' }), async (argv) => {

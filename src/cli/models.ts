@@ -1,10 +1,11 @@
 import type { Argv } from 'yargs';
+import { COMMANDS } from './commands.js';
 import { loadModel, zooNames } from '../workload/load.js';
 import { textTable } from '../report/table.js';
 import { jsonOut } from './args.js';
 
 export function modelsCommand(y: Argv) {
-  return y.command('models', 'the model zoo, one line per model', (a) => a.option('json', { type: 'boolean', default: false }), (argv) => {
+  return y.command(COMMANDS.models.usage, COMMANDS.models.describe, (a) => a.option('json', { type: 'boolean', default: false }), (argv) => {
     const rows = zooNames().map((n) => {
       const { spec } = loadModel(n);
       return {

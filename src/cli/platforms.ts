@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { COMMANDS } from './commands.js';
 import { loadPlatform, platformNames } from '../platform/load.js';
 import { RESOURCE_KINDS, type Platform } from '../platform/schema.js';
 import { textTable } from '../report/table.js';
@@ -16,7 +17,7 @@ const summary = (p: Platform) => ({
 
 export function platformsCommand(y: Argv) {
   return y
-    .command('platforms', 'the built-in boards, one line each', (a) => a.option('json', { type: 'boolean', default: false }), (argv) => {
+    .command(COMMANDS.platforms.usage, COMMANDS.platforms.describe, (a) => a.option('json', { type: 'boolean', default: false }), (argv) => {
       const ps = platformNames().map(loadPlatform);
       if (argv.json) return void process.stdout.write(jsonOut(ps.map((p) => p.spec)));
       process.stdout.write(`${textTable(
@@ -24,7 +25,7 @@ export function platformsCommand(y: Argv) {
         ps.map(summary).map((s) => [s.name, s.part, s.dspFamily, ...RESOURCE_KINDS.map((k) => s.available[k]), s.memory, s.clockMHz]),
       )}\n(available to kernels: device minus platform shell)\n`);
     })
-    .command('platform <board>', 'one board in full, with sources', (a) => a
+    .command(COMMANDS.platform.usage, COMMANDS.platform.describe, (a) => a
       .positional('board', { type: 'string', demandOption: true, describe: 'built-in name or board .json file' })
       .option('json', { type: 'boolean', default: false }), (argv) => {
       const p = loadPlatform(argv.board);

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
+import { COMMANDS } from './commands.js';
 import { UserError } from '../errors.js';
 import { loadSweep, resolveSweep, type ResolvedSweep } from '../sweep/config.js';
 import { runSweep, SweepAborted, type SweepSummary } from '../sweep/sweep.js';
@@ -35,7 +36,7 @@ export function summaryText(s: SweepSummary): string {
 }
 
 export function sweepCommand(y: Argv) {
-  return y.command('sweep', 'explore every combination of models × boards × precisions × resolutions × templates × paths and write a report', (a) => a
+  return y.command(COMMANDS.sweep.usage, COMMANDS.sweep.describe, (a) => a
     .option('config', { type: 'string', describe: 'sweep file (JSON, lic-dse/sweep@1); or give the lists below' })
     .option('models', { type: 'string', describe: 'comma list: zoo names, model files, name@variant, or "all" (default: all)' })
     .option('param', { type: 'string', array: true, describe: 'parameter override for every model, e.g. N=96' })
