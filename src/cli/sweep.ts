@@ -1,8 +1,12 @@
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Argv } from 'yargs';
 import { COMMANDS } from './commands.js';
 import { UserError } from '../errors.js';
-import { loadSweep, resolveSweep, type ResolvedSweep } from '../sweep/config.js';
+import { loadSweep, resolveSweep, sweepJson, type ResolvedSweep } from '../sweep/config.js';
+import { shardFromEnv, shq, slurmScript } from '../sweep/cluster.js';
+import type { Shard } from '../sweep/jobs.js';
 import { runSweep, SweepAborted, type SweepSummary } from '../sweep/sweep.js';
 import { parseParams } from './args.js';
 import { parseCaps } from './explore.js';
@@ -51,8 +55,11 @@ export function sweepCommand(y: Argv) {
     .option('entropy-rate', { type: 'number', describe: 'entropy coder symbols/s (default: each board\'s CPU)' })
     .option('out', { type: 'string', demandOption: true, describe: 'report directory, e.g. reports/demo' })
     .option('jobs', { type: 'number', default: availableParallelism(), describe: 'worker threads' })
-    .option('shard', { type: 'string', describe: 'run shard k/n only (jobs with index % n == k-1); join with `lic-dse merge`' })
-    .option('charts', { type: 'boolean', default: true, describe: 'PNG charts (--no-charts to skip)' }), async (argv) => {
+    .option('shard', { type: 'string', describe: 'run shard k/n only (jobs with index % n == k-1), or "auto": k/n from a Slurm array task (SLURM_ARRAY_TASK_ID, _COUNT) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX and --shard-count); join with `lic-dse merge`' })
+    .option('shard-count', { type: 'number', describe: 'number of shards: of a Kubernetes Indexed Job (its completions) with --shard auto, or of the --slurm-script array' })
+    .option('slurm-script', { type: 'boolean', default: false, describe: 'print a script that submits the sweep to Slurm (an array of --shard-count tasks, then the merge into --out) instead of running it' })
+    .option('charts', { type: 'boolean', default: true, describe: 'the per-board PNG charts (--no-charts to skip)' })
+    .option('point-charts', { type: 'boolean', default: false, describe: 'also two PNGs per design point in charts/points/ (index.html draws them in any case)' }), async (argv) => {
     const given = LIST_FLAGS.filter((f) => argv[f] !== undefined);
     let sweep: ResolvedSweep;
     if (argv.config) {
@@ -76,7 +83,22 @@ export function sweepCommand(y: Argv) {
         ...(argv['entropy-rate'] !== undefined ? { entropySymbolsPerSec: argv['entropy-rate'] } : {}),
       }, 'sweep arguments');
     }
-    const summary = await runInterruptible((signal) => runSweep({ sweep, out: argv.out, jobs: argv.jobs, shard: argv.shard, charts: argv.charts, signal }));
+    const count = argv['shard-count'];
+    if (count !== undefined && !(Number.isInteger(count) && count >= 1)) throw new UserError(`--shard-count ${count} is not a positive integer`, { field: 'shard-count' });
+    if (argv['slurm-script']) {
+      if (argv.shard !== undefined) throw new UserError('give --slurm-script or --shard, not both (the script runs the shards)', { field: 'shard' });
+      if (count === undefined) throw new UserError('--slurm-script needs --shard-count (the number of array tasks)', { field: 'shard-count' });
+      process.stdout.write(slurmScript({
+        sweepJson: sweepJson(sweep), out: path.resolve(argv.out), shards: count, jobs: argv.jobs, cwd: process.cwd(),
+        command: `${shq(process.execPath)} ${shq(fileURLToPath(new URL('./main.js', import.meta.url)))}`, charts: argv.charts, pointCharts: argv['point-charts'],
+      }));
+      return;
+    }
+    let shard: string | Shard | undefined = argv.shard;
+    if (shard?.trim() === 'auto') shard = shardFromEnv(process.env, count);
+    else if (count !== undefined) throw new UserError('--shard-count goes with --shard auto or --slurm-script', { field: 'shard-count' });
+    const opts = { sweep, out: argv.out, jobs: argv.jobs, shard, charts: argv.charts, pointCharts: argv['point-charts'] };
+    const summary = await runInterruptible((signal) => runSweep({ ...opts, signal }));
     process.stdout.write(summaryText(summary));
   });
 }

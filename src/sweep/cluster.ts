@@ -94,3 +94,20 @@ array=$(sbatch --parsable <<'EOF'
 #SBATCH --output=${shq(path.join(shardsDir, 'slurm-%A_%a.out'))}
 set -euo pipefail
 exec ${o.command} sweep --config ${shq(path.join(shardsDir, 'sweep.json'))} --out ${shq(shardsDir)}/"$SLURM_ARRAY_TASK_ID" --shard auto --jobs ${o.jobs}${sweepFlags}
+EOF
+)
+array=\${array%%;*}
+merge=$(sbatch --parsable --dependency=afterok:"$array" <<'EOF'
+#!/bin/bash
+#SBATCH --job-name=lic-dse-merge
+#SBATCH --ntasks=1
+#SBATCH --cpus-per-task=1
+#SBATCH --chdir=${shq(o.cwd)}
+#SBATCH --output=${shq(path.join(shardsDir, 'slurm-merge-%j.out'))}
+set -euo pipefail
+exec ${o.command} merge ${dirs.join(' ')} --out ${shq(o.out)}${charts}
+EOF
+)
+echo "submitted: sweep array $array (${o.shards} tasks), merge \${merge%%;*} after it"
+`;
+}

@@ -31,7 +31,7 @@ describe('PNG charts', () => {
   const dir = tempDir('png');
   const out = path.join(dir, 'r');
   beforeAll(async () => {
-    const r = await cli('sweep', '--models', 'bmshj2018-hyperprior', '--platforms', 'zcu102', '--precisions', 'int8', '--res', '256x256', '--out', out, '--jobs', '1');
+    const r = await cli('sweep', '--models', 'bmshj2018-hyperprior', '--platforms', 'zcu102', '--precisions', 'int8', '--res', '256x256', '--out', out, '--jobs', '1', '--point-charts');
     expect(r.status, r.stderr).toBe(0);
   });
 

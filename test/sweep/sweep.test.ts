@@ -16,13 +16,14 @@ describe('lic-dse sweep', () => {
     expect(r.stderr).toBe(''); // no progress bar when piped / under CI
   });
 
-  it('writes points.csv, layers.csv, pareto.csv, sweep.json, charts and index.html, and nothing half-written', () => {
+  it('writes points.csv, layers.csv, pareto.csv, sweep.json, charts, index.html and its point details, and nothing half-written', () => {
     const files = listFiles(out);
     for (const f of ['points.csv', 'layers.csv', 'pareto.csv', 'sweep.json', 'index.html', 'charts/zcu102-fps-dsp.png', 'charts/zcu102-utilisation.png', 'charts/kv260-fps-dsp.png', 'charts/kv260-utilisation.png']) {
       expect(files).toContain(f);
     }
-    expect(files.filter((f) => f.startsWith('charts/points/') && f.endsWith('-roofline.png'))).toHaveLength(15);
-    expect(files.filter((f) => f.startsWith('charts/points/') && f.endsWith('-layers.png'))).toHaveLength(15);
+    // Per-point PNGs only on request (--point-charts, test/report/png.test.ts); each explored point's detail for index.html.
+    expect(files.filter((f) => f.startsWith('charts/points/'))).toEqual([]);
+    expect(files.filter((f) => /^detail\/\d+\.js$/.test(f))).toHaveLength(15);
     expect(files.filter((f) => /(^|\/)\./.test(f))).toEqual([]);
     expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
   });
