@@ -14,7 +14,7 @@ import { runAsync, type Ran } from '../spawn.js';
  * Reference: https://slurm.schedmd.com/slurm.conf.html
  */
 export class SlurmCluster {
-  readonly dir = mkdtempSync(path.join(tmpdir(), 'lic-slurm-'));
+  readonly dir = mkdtempSync(path.join(tmpdir(), 'lic-slurmd-'));
   readonly conf = path.join(this.dir, 'slurm.conf');
   readonly env: NodeJS.ProcessEnv = { ...process.env, SLURM_CONF: this.conf };
   private started = false;
