@@ -50,10 +50,12 @@ export function exploreBench(res = '1280x720'): ExploreBenchRow[] {
   return rows;
 }
 
-export function exploreBenchText(rows: ExploreBenchRow[]): string {
-  const worst = rows.reduce((a, b) => (b.ms > a.ms ? b : a));
+export function exploreBenchText(rows: ExploreBenchRow[], before: Record<string, number> = {}): string {
   return `${textTable(
-    ['model', 'board', 'arch', 'explore ms', 'points', 'points/s', 'FPS', 'note'],
-    rows.map((r) => [r.model, r.platform, r.arch, Number(r.ms.toFixed(1)), r.evaluated, Math.round(r.perSecond), r.fps === null ? '-' : Number(r.fps.toFixed(2)), r.note]),
-  )}\nslowest explore: ${worst.model} ${worst.platform} ${worst.arch} ${worst.ms.toFixed(0)} ms (target < 1000 ms)\n`;
+    ['model', 'board', 'arch', 'explore ms', 'before ms', 'points', 'points/s', 'FPS', 'note'],
+    rows.map((r) => {
+      const was = before[`${r.model} ${r.platform} ${r.arch}`];
+      return [r.model, r.platform, r.arch, Number(r.ms.toFixed(1)), was === undefined ? '-' : was, r.evaluated, Math.round(r.perSecond), r.fps === null ? '-' : Number(r.fps.toFixed(2)), r.note];
+    }),
+  )}\n`;
 }

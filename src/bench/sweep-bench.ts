@@ -1,16 +1,16 @@
 /**
- * The demo sweep's wall time and memory, for `npm run bench` (src/bench/run.ts calls runSweepBench).
- * Target: under 60 s on a 2-core machine with one worker per core.
- *
- * LIC_SWEEP_BENCH_SCALE=N runs a sweep N times larger (N × 2 resolutions instead of 2) and reports its
- * peak memory, to check that memory stays bounded as the sweep grows (the rows are streamed).
+ * The demo sweep as a user runs it (`lic-dse sweep --config examples/demo-sweep.json`, a fresh process):
+ * wall time, peak RSS and what it wrote. LIC_SWEEP_BENCH_SCALE=N also runs a sweep N times larger
+ * (N × 2 resolutions instead of 2), to check that memory stays flat as the sweep grows (rows are streamed).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_LISTS } from '../sweep/config.js';
-import { runSweep } from '../sweep/sweep.js';
-import { textTable } from '../report/table.js';
+import { PACKAGE_ROOT } from '../util/files.js';
 
 /** N × 2 resolutions: the demo's two, then widths and heights stepped by 64 pixels (all 16:9-ish). */
 export function scaledResolutions(scale: number): string[] {
@@ -22,24 +22,78 @@ export function scaledResolutions(scale: number): string[] {
   return res;
 }
 
-export async function runSweepBench(): Promise<void> {
-  const scale = Math.max(1, Number(process.env.LIC_SWEEP_BENCH_SCALE ?? 1) || 1);
+export interface SweepBenchResult {
+  label: string;
+  jobs: number;
+  seconds: number;
+  peakRssMB: number;
+  summary: string;
+  files: number;
+  megabytes: number;
+  indexHtmlMB: number;
+}
+
+function du(dir: string): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      const d = du(p);
+      files += d.files;
+      bytes += d.bytes;
+    } else {
+      files++;
+      bytes += statSync(p).size;
+    }
+  }
+  return { files, bytes };
+}
+
+/** Run `lic-dse sweep --config <file> --out <tmp> --jobs <cores>` and measure it. */
+export async function sweepBench(config: string, label: string): Promise<SweepBenchResult> {
   const jobs = availableParallelism();
   const dir = mkdtempSync(path.join(tmpdir(), 'lic-sweep-bench-'));
   const out = path.join(dir, 'demo');
+  const rssFile = path.join(dir, 'rss');
+  const hook = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rss-hook.js');
+  const cli = path.join(PACKAGE_ROOT, 'dist', 'cli', 'main.js');
   try {
-    const s = await runSweep({ sweep: { ...DEFAULT_LISTS, res: scaledResolutions(scale) }, out, jobs, progress: false });
-    const rssMB = process.resourceUsage().maxRSS / 1024;
-    process.stdout.write(`${textTable(
-      ['sweep', 'jobs', 'design points', 'explored', 'failed', 'layer rows', 'charts', 'seconds', 'peak RSS MB', 'reorder buffer max'],
-      [[scale === 1 ? 'demo' : `demo × ${scale}`, jobs, s.ran, s.ok, s.failed, s.layerRows, s.charts, Number(s.seconds.toFixed(1)), Math.round(rssMB), s.maxBuffered]],
-    )}\n`);
-    process.stdout.write(`command: lic-dse sweep --config examples/demo-sweep.json --out reports/demo --jobs ${jobs} (${s.seconds.toFixed(1)} s; target < 60 s on 2 cores)\n`);
-    if (scale === 1 && s.seconds >= 60) {
-      process.stdout.write('demo sweep over 60 s\n');
-      process.exitCode = 1;
-    }
+    const t0 = performance.now();
+    const stdout = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', hook, cli, 'sweep', '--config', config, '--out', out, '--jobs', String(jobs)], {
+        env: { ...process.env, CI: 'true', LIC_BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let text = '';
+      child.stdout.on('data', (b) => { text += String(b); });
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`the sweep exited with ${code}`))));
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    const { files, bytes } = du(out);
+    return {
+      label, jobs, seconds, peakRssMB: Number(readFileSync(rssFile, 'utf8')) / 1024, summary: stdout.trim(),
+      files, megabytes: bytes / 1e6, indexHtmlMB: statSync(path.join(out, 'index.html')).size / 1e6,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The demo, and (LIC_SWEEP_BENCH_SCALE=N) the demo with N times as many resolutions. */
+export async function demoBenches(): Promise<SweepBenchResult[]> {
+  const out = [await sweepBench(path.join(PACKAGE_ROOT, 'examples', 'demo-sweep.json'), 'demo')];
+  const scale = Math.max(1, Number(process.env.LIC_SWEEP_BENCH_SCALE ?? 1) || 1);
+  if (scale > 1) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lic-sweep-scale-'));
+    try {
+      const demo = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'examples', 'demo-sweep.json'), 'utf8')) as Record<string, unknown>;
+      const file = path.join(dir, 'sweep.json');
+      writeFileSync(file, JSON.stringify({ ...demo, res: scaledResolutions(scale) }));
+      out.push(await sweepBench(file, `demo × ${scale}`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { COMMANDS } from './commands.js';
 import { parsePrecision } from '../platform/precision.js';
 import { describeWorkload } from '../workload/describe.js';
 import { loadModel } from '../workload/load.js';
@@ -11,8 +12,8 @@ import { jsonOpt, modelOpt, padOpt, paramOpt, resOpt, variantOpt, wideOpt } from
 
 export function describeCommand(y: Argv) {
   return y.command(
-    'describe <model>',
-    'per-layer shapes, MACs and parameters of a model at a resolution',
+    COMMANDS.describe.usage,
+    COMMANDS.describe.describe,
     (a) => a
       .positional('model', { ...modelOpt(), demandOption: true })
       .option('variant', variantOpt)

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
+import { COMMANDS } from './commands.js';
 import { evaluate } from '../cost/evaluate.js';
 import { contextFor, loadPoint } from '../mapping/load.js';
 import { jsonOut } from './args.js';
@@ -7,7 +8,7 @@ import { emitSummary, emitWithProgress } from './emit-run.js';
 import { jsonOpt } from './options.js';
 
 export function emitCommand(y: Argv) {
-  return y.command('emit', 'write a Vitis HLS project (kernel, golden testbench, Tcl/cfg, Makefile) for a design point', (a) => a
+  return y.command(COMMANDS.emit.usage, COMMANDS.emit.describe, (a) => a
     .option('point', { type: 'string', demandOption: true, describe: 'design point .json (from explore --save, or written by hand)' })
     .option('out', { type: 'string', demandOption: true, describe: 'output folder, e.g. hls/<name> (created; must be empty or an earlier emit with --force)' })
     .option('force', { type: 'boolean', default: false, describe: 'replace a project lic-dse emitted there before' })

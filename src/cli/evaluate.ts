@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { COMMANDS } from './commands.js';
 import { evaluate } from '../cost/evaluate.js';
 import { contextFor, loadPoint } from '../mapping/load.js';
 import { TERMINAL_WIDTH } from '../report/table.js';
@@ -7,7 +8,7 @@ import { estimateText } from './estimate-view.js';
 import { jsonOpt, wideOpt } from './options.js';
 
 export function evaluateCommand(y: Argv) {
-  return y.command('evaluate', 'estimate a design point (engine or pipeline) on its workload and board', (a) => a
+  return y.command(COMMANDS.evaluate.usage, COMMANDS.evaluate.describe, (a) => a
     .option('point', { type: 'string', demandOption: true, describe: 'design point .json (from explore --save, or written by hand: lic-dse/point@1)' })
     .option('summary', { type: 'boolean', default: false, describe: 'headline and resources only (no per-layer table)' })
     .option('wide', wideOpt)

@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { COMMANDS } from './commands.js';
 import { UserError } from '../errors.js';
 import type { CapsSpec } from '../mapping/schema.js';
 import { basePoint } from '../mapping/base-point.js';
@@ -27,7 +28,7 @@ const DEFAULT_ARCH = 'engine';
 const DEFAULT_PATH = 'encode';
 
 export function exploreCommand(y: Argv) {
-  return y.command('explore', 'search the best engine or pipeline design for a model on a board and say what limits it', (a) => a
+  return y.command(COMMANDS.explore.usage, COMMANDS.explore.describe, (a) => a
     .option('model', { ...modelOpt(), demandOption: true })
     .option('variant', variantOpt)
     .option('param', paramOpt)

@@ -1,18 +1,12 @@
 #!/usr/bin/env node
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isUserError } from '../errors.js';
 import { didYouMean } from '../util/suggest.js';
-import { describeCommand } from './describe.js';
-import { modelsCommand } from './models.js';
-import { platformsCommand } from './platforms.js';
-import { evaluateCommand } from './evaluate.js';
-import { exploreCommand } from './explore.js';
-import { emitCommand } from './emit.js';
-import { sweepCommand } from './sweep.js'; import { mergeCommand } from './merge.js';
+import { COMMANDS, loadCommand, type CommandName } from './commands.js';
 
 /** The first word of every command, for "did you mean" on a misspelt one. */
-const COMMANDS = ['models', 'describe', 'platforms', 'platform', 'evaluate', 'explore', 'sweep', 'merge', 'emit'];
+const NAMES = Object.keys(COMMANDS);
 
 /** User mistakes: one line on stderr, exit 2, no stack. Anything else is a bug and keeps its stack. */
 function fail(e: unknown): never {
@@ -26,8 +20,8 @@ function fail(e: unknown): never {
 /** yargs' own messages, made one line; a misspelt command is named as such, with the closest command. */
 function usageMessage(msg: string, args: string[]): string {
   const first = args.find((a) => !a.startsWith('-'));
-  if (first !== undefined && !COMMANDS.includes(first) && (/^Unknown argument/.test(msg) || /give a command/.test(msg))) {
-    return `unknown command "${first}"${didYouMean(first, COMMANDS)} (commands: ${COMMANDS.join(', ')}; lic-dse --help)`;
+  if (first !== undefined && !NAMES.includes(first) && (/^Unknown argument/.test(msg) || /give a command/.test(msg))) {
+    return `unknown command "${first}"${didYouMean(first, NAMES)} (commands: ${NAMES.join(', ')}; lic-dse --help)`;
   }
   return msg.replace(/\s*\n\s*/g, ' ');
 }
@@ -39,9 +33,16 @@ async function main() {
     throw e;
   });
   const args = hideBin(process.argv);
-  let cli = yargs(args).scriptName('lic-dse');
-  for (const add of [modelsCommand, describeCommand, platformsCommand, evaluateCommand, exploreCommand, sweepCommand, mergeCommand]) cli = add(cli) as typeof cli;
-  cli = emitCommand(cli) as typeof cli;
+  // There are no global options that take a value, so the first word that is not an option is the command.
+  // Only its module is imported (start-up time); the others are listed from their usage and description.
+  const word = args.find((a) => !a.startsWith('-'));
+  const chosen = word !== undefined && Object.hasOwn(COMMANDS, word) ? COMMANDS[word as CommandName].module : undefined;
+  let cli: Argv = yargs(args).scriptName('lic-dse');
+  for (const c of Object.values(COMMANDS)) {
+    if (c.module === chosen) {
+      if (c === Object.values(COMMANDS).find((x) => x.module === chosen)) cli = (await loadCommand(chosen))(cli);
+    } else cli = cli.command(c.usage, c.describe);
+  }
   await cli
     .demandCommand(1, 'give a command (see --help)')
     .strict()

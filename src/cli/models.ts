@@ -1,11 +1,12 @@
 import type { Argv } from 'yargs';
+import { COMMANDS } from './commands.js';
 import { loadModel, zooNames } from '../workload/load.js';
 import { TERMINAL_WIDTH, textTable } from '../report/table.js';
 import { jsonOut } from './args.js';
 import { jsonOpt, wideOpt } from './options.js';
 
 export function modelsCommand(y: Argv) {
-  return y.command('models', 'the model zoo, one line per model', (a) => a
+  return y.command(COMMANDS.models.usage, COMMANDS.models.describe, (a) => a
     .option('wide', wideOpt)
     .option('json', jsonOpt)
     .example('$0 models --json', 'every model with its variants, parameters and reference code'), (argv) => {

@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { COMMANDS } from './commands.js';
 import { loadPlatform, platformNames } from '../platform/load.js';
 import { RESOURCE_KINDS, type Platform } from '../platform/schema.js';
 import { TERMINAL_WIDTH, textTable } from '../report/table.js';
@@ -17,7 +18,7 @@ const summary = (p: Platform) => ({
 
 export function platformsCommand(y: Argv) {
   return y
-    .command('platforms', 'the built-in boards, one line each', (a) => a
+    .command(COMMANDS.platforms.usage, COMMANDS.platforms.describe, (a) => a
       .option('wide', wideOpt)
       .option('json', jsonOpt)
       .example('$0 platforms --json', 'every board file in full'), (argv) => {
@@ -29,7 +30,7 @@ export function platformsCommand(y: Argv) {
         { maxWidth: argv.wide ? undefined : TERMINAL_WIDTH },
       )}\n(available to kernels: device minus platform shell)\n`);
     })
-    .command('platform <board>', 'one board in full, with sources', (a) => a
+    .command(COMMANDS.platform.usage, COMMANDS.platform.describe, (a) => a
       .positional('board', { type: 'string', demandOption: true, describe: 'built-in board name or a board .json file' })
       .option('wide', { ...wideOpt, describe: 'print every source in full (default: shortened to fit 120 characters)' })
       .option('json', jsonOpt)

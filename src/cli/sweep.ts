@@ -1,7 +1,12 @@
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Argv } from 'yargs';
+import { COMMANDS } from './commands.js';
 import { UserError } from '../errors.js';
-import { loadSweep, resolveSweep, type ResolvedSweep } from '../sweep/config.js';
+import { loadSweep, resolveSweep, sweepJson, type ResolvedSweep } from '../sweep/config.js';
+import { shardFromEnv, shq, slurmScript } from '../sweep/cluster.js';
+import type { Shard } from '../sweep/jobs.js';
 import { runSweep, SweepAborted, type SweepSummary } from '../sweep/sweep.js';
 import { jsonOut, parseParams } from './args.js';
 import { jsonOpt } from './options.js';
@@ -39,7 +44,7 @@ export function summaryText(s: SweepSummary): string {
 }
 
 export function sweepCommand(y: Argv) {
-  return y.command('sweep', 'explore every combination of models × boards × precisions × resolutions × templates × paths and write a report', (a) => a
+  return y.command(COMMANDS.sweep.usage, COMMANDS.sweep.describe, (a) => a
     .option('config', { type: 'string', describe: 'sweep file (JSON, lic-dse/sweep@1); or give the lists below' })
     .option('models', { type: 'string', describe: `comma list of zoo names (${zooNames().join(', ')}), model files, name@variant, or "all" (default: all)` })
     .option('param', { type: 'string', array: true, describe: 'parameter override for every model, e.g. N=96' })
@@ -54,8 +59,11 @@ export function sweepCommand(y: Argv) {
     .option('entropy-rate', { type: 'number', describe: 'entropy coder symbols/s (default: each board\'s CPU)' })
     .option('out', { type: 'string', demandOption: true, describe: 'report directory, e.g. reports/demo' })
     .option('jobs', { type: 'number', default: availableParallelism(), describe: 'worker threads (default: one per core)' })
-    .option('shard', { type: 'string', describe: 'run shard k/n only (jobs with index % n == k-1); join with `lic-dse merge`' })
-    .option('charts', { type: 'boolean', default: true, describe: 'PNG charts (--no-charts to skip)' })
+    .option('shard', { type: 'string', describe: 'run shard k/n only (jobs with index % n == k-1), or "auto": k/n from a Slurm array task (SLURM_ARRAY_TASK_ID, _COUNT) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX and --shard-count); join with `lic-dse merge`' })
+    .option('shard-count', { type: 'number', describe: 'number of shards: of a Kubernetes Indexed Job (its completions) with --shard auto, or of the --slurm-script array' })
+    .option('slurm-script', { type: 'boolean', default: false, describe: 'print a script that submits the sweep to Slurm (an array of --shard-count tasks, then the merge into --out) instead of running it' })
+    .option('charts', { type: 'boolean', default: true, describe: 'the per-board PNG charts (--no-charts to skip)' })
+    .option('point-charts', { type: 'boolean', default: false, describe: 'also two PNGs per design point in charts/points/ (index.html draws them in any case)' })
     .option('json', jsonOpt)
     .example('$0 sweep --config examples/demo-sweep.json --out reports/demo', 'the demo sweep (what `npm run demo` runs)')
     .example('$0 sweep --models mbt2018,bmshj2018-hyperprior@q5 --platforms zcu102,kv260 --precisions int8 --res 1280x720 --path decode --out reports/decoders', 'two decoders on two boards, both templates'), async (argv) => {
@@ -82,7 +90,22 @@ export function sweepCommand(y: Argv) {
         ...(argv['entropy-rate'] !== undefined ? { entropySymbolsPerSec: argv['entropy-rate'] } : {}),
       }, 'sweep arguments');
     }
-    const summary = await runInterruptible((signal) => runSweep({ sweep, out: argv.out, jobs: argv.jobs, shard: argv.shard, charts: argv.charts, signal }));
+    const count = argv['shard-count'];
+    if (count !== undefined && !(Number.isInteger(count) && count >= 1)) throw new UserError(`--shard-count ${count} is not a positive integer`, { field: 'shard-count' });
+    if (argv['slurm-script']) {
+      if (argv.shard !== undefined) throw new UserError('give --slurm-script or --shard, not both (the script runs the shards)', { field: 'shard' });
+      if (count === undefined) throw new UserError('--slurm-script needs --shard-count (the number of array tasks)', { field: 'shard-count' });
+      process.stdout.write(slurmScript({
+        sweepJson: sweepJson(sweep), out: path.resolve(argv.out), shards: count, jobs: argv.jobs, cwd: process.cwd(),
+        command: `${shq(process.execPath)} ${shq(fileURLToPath(new URL('./main.js', import.meta.url)))}`, charts: argv.charts, pointCharts: argv['point-charts'],
+      }));
+      return;
+    }
+    let shard: string | Shard | undefined = argv.shard;
+    if (shard?.trim() === 'auto') shard = shardFromEnv(process.env, count);
+    else if (count !== undefined) throw new UserError('--shard-count goes with --shard auto or --slurm-script', { field: 'shard-count' });
+    const opts = { sweep, out: argv.out, jobs: argv.jobs, shard, charts: argv.charts, pointCharts: argv['point-charts'] };
+    const summary = await runInterruptible((signal) => runSweep({ ...opts, signal }));
     process.stdout.write(argv.json ? jsonOut(summary) : summaryText(summary));
   });
 }

@@ -4,7 +4,8 @@ import { UserError } from '../errors.js';
 import { loadCostTables, loadPlatform } from '../platform/load.js';
 import type { Platform } from '../platform/schema.js';
 import type { CostTables } from '../platform/tables.js';
-import { parseWith, readJson } from '../util/files.js';
+import { locate, parseWith, readJson } from '../util/files.js';
+import { deepFreeze, fileVersion, Lru } from '../util/memo.js';
 import { loadModel } from '../workload/load.js';
 import { resolveModel } from '../workload/resolve.js';
 import { inferWorkload } from '../workload/shapes.js';
@@ -24,11 +25,19 @@ export function parseResString(res: string, field = 'res'): { width: number; hei
   return { width: Number(m[1]), height: Number(m[2]) };
 }
 
-/** The workload a design point refers to (model file → variant → shapes at the resolution). */
+const workloads = new Lru<string, Workload>(16);
+
+/**
+ * The workload a design point refers to (model file → variant → shapes at the resolution). Cached per
+ * model file version and reference (frozen: shared by every caller), since a sweep asks for each many times.
+ */
 export function workloadFor(ref: WorkloadRef): Workload {
-  const { file, spec } = loadModel(ref.model);
-  const resolved = resolveModel(spec, file, { variant: ref.variant, params: ref.params });
-  return inferWorkload(resolved, parseResString(ref.res), ref.pad);
+  const key = `${fileVersion(locate(ref.model, 'models', 'model'))}|${JSON.stringify([ref.model, ref.variant ?? null, ref.params ?? null, ref.res, ref.pad ?? null])}`;
+  return workloads.get(key, () => {
+    const { file, spec } = loadModel(ref.model);
+    const resolved = resolveModel(spec, file, { variant: ref.variant, params: ref.params });
+    return deepFreeze(inferWorkload(resolved, parseResString(ref.res), ref.pad));
+  });
 }
 
 /** Everything evaluate/explore need for a point, loaded at the edge. */

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { builtinNames, locate, parseWith, PACKAGE_ROOT, readJson } from '../util/files.js';
+import { deepFreeze, fileVersion, Lru } from '../util/memo.js';
 import { PlatformFileSchema, toPlatform, type Platform } from './schema.js';
 import { CoefficientsSchema, DspPackingSchema, type CostTables } from './tables.js';
 
@@ -9,8 +10,10 @@ const TABLE_FILES = ['dsp-packing', 'cost-coefficients'];
 export function loadPlatform(nameOrFile: string): Platform {
   const abs = locate(nameOrFile, 'platforms', 'platform', TABLE_FILES);
   const file = path.relative(process.cwd(), abs) || abs;
-  return toPlatform(parseWith(PlatformFileSchema, readJson(abs), file), file);
+  // Cached per file version and the name it is reported under (frozen: shared by every caller).
+  return platforms.get(`${fileVersion(abs)}|${file}`, () => deepFreeze(toPlatform(parseWith(PlatformFileSchema, readJson(abs), file), file)));
 }
+const platforms = new Lru<string, Platform>(16);
 
 export function platformNames(): string[] {
   return builtinNames('platforms', TABLE_FILES);

@@ -2,7 +2,9 @@
  * The browser side of index.html: plain ES2017 (no build step, no network), kept as strings so the
  * report embeds exactly these bytes whichever way the package runs (dist/ or tsx).
  * It reads the JSON blocks the writer embedded, draws the charts with the inlined chart.js, and makes
- * the tables sortable, filterable and paged, with links between a point and its layers.
+ * the tables sortable, filterable and paged, with links between a point and its layers. A point's layers,
+ * Pareto front and charts come from detail/<job>.js, loaded by a <script> tag when the point is shown
+ * (fetch() is refused for file:// pages; a script beside the page is not).
  */
 
 export const REPORT_CSS = `
@@ -50,11 +52,28 @@ export const REPORT_JS = `
   var byId = function (id) { return document.getElementById(id); };
   var blob = function (id) { return JSON.parse(byId(id).textContent); };
   var cols = blob('d-columns');
-  var data = { points: blob('d-points'), layers: blob('d-layers'), pareto: blob('d-pareto') };
+  var data = { points: blob('d-points') };
   var boards = blob('d-boards');
-  var pointCharts = blob('d-point-charts');
   var report = { ready: false, charts: {}, tables: {}, selected: null, errors: [] };
   window.licReport = report;
+
+  // Per-point detail, loaded once per point on demand: detail/<job>.js calls licPoint(job, detail).
+  var details = {}, waiting = {};
+  window.licPoint = function (job, d) {
+    details[job] = d;
+    var fs = waiting[job] || [];
+    delete waiting[job];
+    fs.forEach(function (f) { f(d); });
+  };
+  function detail(job, done) {
+    if (details[job]) return done(details[job]);
+    if (waiting[job]) return waiting[job].push(done);
+    waiting[job] = [done];
+    var s = document.createElement('script');
+    s.src = 'detail/' + job + '.js';
+    s.onerror = function () { delete waiting[job]; report.errors.push('detail/' + job + '.js could not be loaded'); };
+    document.head.appendChild(s);
+  }
 
   function esc(s) {
     return String(s).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; });
@@ -153,6 +172,7 @@ export const REPORT_JS = `
     this.render();
   }
   Table.prototype.setJob = function (job) { this.job = job; this.page = 0; this.render(); };
+  Table.prototype.setRows = function (rows) { this.rows = rows; this.page = 0; this.render(); };
   Table.prototype.view = function () {
     var self = this, idx = [];
     for (var r = 0; r < this.rows.length; r++) {
@@ -216,10 +236,10 @@ export const REPORT_JS = `
     jobLink: function (job) { return '<a href="#point-' + job + '">' + job + '</a>'; },
     rowClass: function (row) { return row[P.status] === 'ok' ? '' : 'err'; },
   });
-  report.tables.layers = new Table('layers', cols.layers, data.layers, {
+  report.tables.layers = new Table('layers', cols.layers, [], {
     jobLink: function (job) { return '<a href="#point-' + job + '">' + job + '</a>'; },
   });
-  report.tables.pareto = new Table('pareto', cols.pareto, data.pareto, {
+  report.tables.pareto = new Table('pareto', cols.pareto, [], {
     jobLink: function (job) { return '<a href="#point-' + job + '">' + job + '</a>'; },
   });
 
@@ -238,9 +258,13 @@ export const REPORT_JS = `
     select.appendChild(o);
   });
   select.addEventListener('change', function () { pick(Number(select.value)); });
-  function showPoint(job) {
+  function showPoint(job, then) {
     var row = pointByJob[job];
-    if (!row || row[P.status] !== 'ok' || !pointCharts[job]) return false;
+    if (!row || row[P.status] !== 'ok') return false;
+    detail(job, function (d) { drawPoint(job, row, d); if (then) then(); });
+    return true;
+  }
+  function drawPoint(job, row, d) {
     report.selected = job;
     select.value = String(job);
     var items = [
@@ -253,25 +277,26 @@ export const REPORT_JS = `
     ];
     byId('point-summary').innerHTML = items.map(function (it) { return '<dt>' + esc(it[0]) + '</dt><dd>' + esc(it[1]) + '</dd>'; }).join('') +
       '<dt>layers</dt><dd><a href="#layers-' + job + '">the ' + row[P.layerCount] + ' layers of this point</a></dd>';
-    mount('c-point-roofline', pointCharts[job].roofline, null);
-    mount('c-point-layers', pointCharts[job].layers, null);
+    mount('c-point-roofline', d.charts.roofline, null);
+    mount('c-point-layers', d.charts.layers, null);
+    report.tables.layers.setRows(d.layers);
+    report.tables.pareto.setRows(d.pareto);
     Array.prototype.forEach.call(document.querySelectorAll('#t-points tr.hl'), function (tr) { tr.classList.remove('hl'); });
     var tr = document.querySelector('#t-points tr[data-job="' + job + '"]');
     if (tr) tr.classList.add('hl');
-    return true;
   }
-  function route() {
+  // #point-N shows point N; #layers-N shows it too and scrolls to its layers.
+  function route(then) {
     var m = /^#(point|layers)-(\\d+)$/.exec(location.hash);
-    if (!m) return;
-    var job = Number(m[2]);
-    if (m[1] === 'point') { if (showPoint(job)) byId('point').scrollIntoView(); }
-    else { report.tables.layers.setJob(job); byId('layers').scrollIntoView(); }
+    if (!m || !showPoint(Number(m[2]), function () { byId(m[1] === 'point' ? 'point' : 'layers').scrollIntoView(); if (then) then(); })) {
+      if (then) then();
+    }
   }
-  window.addEventListener('hashchange', route);
+  window.addEventListener('hashchange', function () { route(); });
+  var ready = function () { report.ready = true; };
   var first = data.points.filter(function (row) { return row[P.status] === 'ok'; })[0];
-  if (first) showPoint(first[P.job]);
-  else byId('point-summary').innerHTML = '<dd>no design point succeeded</dd>';
-  route();
-  report.ready = true;
+  if (/^#(point|layers)-\\d+$/.test(location.hash)) route(ready);
+  else if (first) showPoint(first[P.job], ready);
+  else { byId('point-summary').innerHTML = '<dd>no design point succeeded</dd>'; ready(); }
 })();
 `;

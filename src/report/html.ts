@@ -1,6 +1,7 @@
-import { createWriteStream, readFileSync, renameSync, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { writeAtomic } from '../mapping/load.js';
 import type { ResolvedSweep } from '../sweep/config.js';
 import { layerCyclesSpec, rooflineSpec, type ChartSpec } from './charts.js';
 import { REPORT_CSS, REPORT_JS } from './client.js';
@@ -25,8 +26,8 @@ export function chartJsUmd(): string {
   return chartJsSource;
 }
 
-/** JSON safe inside <script type="application/json">. */
-const scriptJson = (x: unknown) => JSON.stringify(x).replace(/</g, '\\u003c');
+/** JSON safe inside <script type="application/json"> and in a script file (also valid JavaScript). */
+const scriptJson = (x: unknown) => JSON.stringify(x).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
 /** A write stream with back-pressure, to a temporary file renamed into place at the end. */
@@ -75,19 +76,58 @@ async function jsonRows(out: Out, file: string, columns = POINT_COLUMNS) {
   await out.write(']');
 }
 
+/** The rows of a CSV file (grouped by job, in job order) one job at a time. */
+class JobGroups<T> {
+  private readonly it: AsyncIterator<T>;
+  private next: IteratorResult<T> | undefined;
+  constructor(iterable: AsyncIterable<T>, private readonly jobOf: (x: T) => number) {
+    this.it = iterable[Symbol.asyncIterator]();
+  }
+  async take(job: number): Promise<T[]> {
+    const out: T[] = [];
+    this.next ??= await this.it.next();
+    while (!this.next.done && this.jobOf(this.next.value) < job) this.next = await this.it.next();
+    while (!this.next.done && this.jobOf(this.next.value) === job) {
+      out.push(this.next.value);
+      this.next = await this.it.next();
+    }
+    return out;
+  }
+}
+
 /** For each ok point in job order: its record and its layers (points.csv and layers.csv joined, streaming). */
 export async function* pointsWithLayers(dir: string): AsyncGenerator<{ point: PointRecord; layers: LayerRecord[] }> {
-  const layerIt = readCsvRecords<LayerRecord>(path.join(dir, 'layers.csv'), LAYER_COLUMNS)[Symbol.asyncIterator]();
-  let next = await layerIt.next();
+  const layers = new JobGroups(readCsvRecords<LayerRecord>(path.join(dir, 'layers.csv'), LAYER_COLUMNS), (l) => l.job);
   for await (const point of readCsvRecords<PointRecord>(path.join(dir, 'points.csv'), POINT_COLUMNS)) {
-    const layers: LayerRecord[] = [];
-    while (!next.done && next.value.job < point.job) next = await layerIt.next();
-    while (!next.done && next.value.job === point.job) {
-      layers.push(next.value);
-      next = await layerIt.next();
-    }
-    if (point.status === 'ok') yield { point, layers };
+    const own = await layers.take(point.job);
+    if (point.status === 'ok') yield { point, layers: own };
   }
+}
+
+/** A design point's detail file, relative to the report directory (loaded by index.html on demand). */
+export const detailFile = (job: number) => `detail/${job}.js`;
+
+/**
+ * detail/<job>.js for each ok point: its rows of layers.csv and pareto.csv and its two chart
+ * configurations, as one call `licPoint(job, {...})`. index.html loads a point's file with a <script> tag
+ * when the point is shown (a script may be loaded from file://, where fetch() may not), so the page stays
+ * small however large the sweep, and memory holds one point at a time.
+ */
+async function writeDetails(dir: string): Promise<number> {
+  const layerRows = new JobGroups(readCsvRows(path.join(dir, 'layers.csv'), LAYER_COLUMNS), (r) => r[0] as number);
+  const paretoRows = new JobGroups(readCsvRows(path.join(dir, 'pareto.csv'), PARETO_COLUMNS), (r) => r[0] as number);
+  let n = 0;
+  for await (const { point, layers } of pointsWithLayers(dir)) {
+    if (n === 0) mkdirSync(path.join(dir, 'detail'), { recursive: true });
+    const detail = {
+      layers: await layerRows.take(point.job),
+      pareto: await paretoRows.take(point.job),
+      charts: { roofline: rooflineSpec(point, layers), layers: layerCyclesSpec(point, layers) },
+    };
+    writeAtomic(path.join(dir, detailFile(point.job)), `licPoint(${point.job},${scriptJson(detail)});\n`);
+    n++;
+  }
+  return n;
 }
 
 /** One line on what was swept, for the page's header. */
@@ -97,10 +137,11 @@ export function sweepSummaryLine(s: ResolvedSweep, total: number): string {
 }
 
 /**
- * index.html: one self-contained file (chart.js inlined, data embedded as JSON, no network, no
- * timestamp): the per-board charts, the selected point's roofline and cycles (any point, by a link,
- * the list or a click on a scatter point), and sortable tables of points.csv, layers.csv and pareto.csv.
- * Written in one streaming pass over the CSV files, so memory does not grow with the sweep.
+ * index.html (chart.js inlined, no network, no timestamp): the per-board charts, the selected point's
+ * roofline and cycles (any point, by a link, the list or a click on a scatter point), a sortable table of
+ * points.csv, and the selected point's rows of layers.csv and pareto.csv. The page embeds points.csv;
+ * each point's detail is a file beside it (detail/<job>.js, see writeDetails) loaded when shown, so the
+ * page stays small for a large sweep. Written streaming, so memory does not grow with the sweep.
  */
 export async function writeHtml(dir: string, sweep: ResolvedSweep, total: number, stats: { ok: number; failed: number }, boards: BoardCharts[]): Promise<void> {
   const out = new Out(path.join(dir, 'index.html'));
@@ -118,7 +159,7 @@ export async function writeHtml(dir: string, sweep: ResolvedSweep, total: number
 <header>
 <h1>lic-dse sweep report</h1>
 <p>${esc(sweepSummaryLine(sweep, total))}: ${stats.ok} explored${stats.failed ? `, ${stats.failed} without a design (no design fits the board, or the model cannot take the resolution; the points table says why)` : ''}.</p>
-<p>Files beside this page: <a href="points.csv">points.csv</a>, <a href="layers.csv">layers.csv</a>, <a href="pareto.csv">pareto.csv</a>, <a href="sweep.json">sweep.json</a> (repeat the run with <code>lic-dse sweep --config sweep.json</code>), and PNG charts in <a href="charts/">charts/</a>.</p>
+<p>Files beside this page: <a href="points.csv">points.csv</a>, <a href="layers.csv">layers.csv</a>, <a href="pareto.csv">pareto.csv</a>, <a href="sweep.json">sweep.json</a> (repeat the run with <code>lic-dse sweep --config sweep.json</code>), PNG charts in <a href="charts/">charts/</a>, and each design point's detail in detail/ (this page loads it from there).</p>
 </header>
 <nav><a href="#boards">Boards</a><a href="#point">Design point</a><a href="#points">Points</a><a href="#layers">Layers</a><a href="#pareto">Pareto fronts</a><a href="#config">Configuration</a></nav>
 <main>
@@ -135,8 +176,8 @@ ${boards.map((b, i) => `<h3>${esc(b.board)}</h3>
 <div class="charts"><div class="chart"><canvas id="c-point-roofline" role="img" aria-label="roofline of the selected design"></canvas></div><div class="chart"><canvas id="c-point-layers" role="img" aria-label="cycles per layer of the selected design"></canvas></div></div>
 </section>
 <section id="points"><h2>Points <span class="note">(points.csv: one row per design point)</span></h2><div id="t-points"></div></section>
-<section id="layers"><h2>Layers <span class="note">(layers.csv: one row per layer per point)</span></h2><div id="t-layers"></div></section>
-<section id="pareto"><h2>Pareto fronts <span class="note">(pareto.csv: each search's front of accelerator FPS against DSP and BRAM18)</span></h2><div id="t-pareto"></div></section>
+<section id="layers"><h2>Layers <span class="note">(the selected design point's rows of layers.csv: one row per layer)</span></h2><div id="t-layers"></div></section>
+<section id="pareto"><h2>Pareto front <span class="note">(the selected design point's rows of pareto.csv: its search's front of accelerator FPS against DSP and BRAM18)</span></h2><div id="t-pareto"></div></section>
 <section id="config"><h2>Configuration <span class="note">(sweep.json)</span></h2><pre>${esc(JSON.stringify(sweep, null, 2))}</pre></section>
 </main>
 <script type="application/json" id="d-columns">${scriptJson({ points: POINT_COLUMNS.map((c) => c.name), layers: LAYER_COLUMNS.map((c) => c.name), pareto: PARETO_COLUMNS.map((c) => c.name) })}</script>
@@ -145,19 +186,10 @@ ${boards.map((b, i) => `<h3>${esc(b.board)}</h3>
     await out.write(head);
     await out.write('<script type="application/json" id="d-points">');
     await jsonRows(out, path.join(dir, 'points.csv'), POINT_COLUMNS);
-    await out.write('</script>\n<script type="application/json" id="d-layers">');
-    await jsonRows(out, path.join(dir, 'layers.csv'), LAYER_COLUMNS);
-    await out.write('</script>\n<script type="application/json" id="d-pareto">');
-    await jsonRows(out, path.join(dir, 'pareto.csv'), PARETO_COLUMNS);
-    await out.write('</script>\n<script type="application/json" id="d-point-charts">{');
-    let first = true;
-    for await (const { point, layers } of pointsWithLayers(dir)) {
-      await out.write(`${first ? '' : ',\n'}"${point.job}":${scriptJson({ roofline: rooflineSpec(point, layers), layers: layerCyclesSpec(point, layers) })}`);
-      first = false;
-    }
-    await out.write('}</script>\n<script>');
+    await out.write('</script>\n<script>');
     await out.write(chartJsUmd());
     await out.write(`</script>\n<script>${REPORT_JS}</script>\n</body>\n</html>\n`);
+    await writeDetails(dir);
     await out.close();
   } catch (e) {
     out.abort();

@@ -22,8 +22,10 @@ export interface SweepOptions {
   jobs?: number;
   /** Run only shard k of n ("k/n"): jobs whose index % n == k - 1. Merge the shards with `mergeShards`. */
   shard?: string | Shard;
-  /** PNG charts (default true). */
+  /** The per-board PNG charts (default true). */
   charts?: boolean;
+  /** Two PNGs per design point in charts/points/ (default false: index.html draws them on demand). */
+  pointCharts?: boolean;
   /** A progress bar on stderr: default only on a terminal and outside CI. */
   progress?: boolean;
   /** Abort (Ctrl-C): the workers stop and nothing is written. */
@@ -167,7 +169,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepSummary> {
 
   const staging = startStaging(opts.out);
   const sink = new Sink(staging);
-  const jobOptions = charts ? { chartsDir: staging } : {};
+  const jobOptions = opts.pointCharts ? { chartsDir: staging } : {};
   const workers = Math.min(jobs, Math.max(1, size));
   const pool = workers > 1 ? new JobPool(workers, sweep, jobOptions) : undefined;
   const progress = new Progress(size, 'jobs', opts.progress);

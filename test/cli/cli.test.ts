@@ -1,22 +1,23 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../spawn.js';
 
 const CLI = path.resolve('dist/cli/main.js');
-export const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+/** The built CLI, started asynchronously (test/spawn.ts: a blocked test worker misses vitest's RPC on a busy machine). */
+export const run = (...args: string[]) => runCli(CLI, args);
 
 describe('CLI', () => {
-  it('models lists every zoo model', () => {
-    const r = run('models');
+  it('models lists every zoo model', async () => {
+    const r = await run('models');
     expect(r.status).toBe(0);
     for (const m of ['balle2017', 'bmshj2018-factorized', 'bmshj2018-hyperprior', 'mbt2018-mean', 'mbt2018', 'cheng2020-anchor']) {
       expect(r.stdout).toContain(m);
     }
   });
-  it('describe --json has the documented shape', () => {
-    const r = run('describe', 'bmshj2018-hyperprior', '--variant', 'q3', '--res', '1280x720', '--json');
+  it('describe --json has the documented shape', async () => {
+    const r = await run('describe', 'bmshj2018-hyperprior', '--variant', 'q3', '--res', '1280x720', '--json');
     expect(r.status).toBe(0);
     const d = JSON.parse(r.stdout);
     expect(Object.keys(d)).toEqual(expect.arrayContaining(['model', 'variant', 'params', 'resolution', 'layers', 'totals']));
@@ -25,13 +26,13 @@ describe('CLI', () => {
     expect(Object.keys(d.totals.paths)).toEqual(['encode', 'decode']);
     expect(d.params).toEqual({ N: 128, M: 192 });
   });
-  it('describe --param overrides a channel width (a pruned student)', () => {
-    const d = JSON.parse(run('describe', 'bmshj2018-hyperprior', '--param', 'N=64', '--param', 'M=96', '--json').stdout);
+  it('describe --param overrides a channel width (a pruned student)', async () => {
+    const d = JSON.parse((await run('describe', 'bmshj2018-hyperprior', '--param', 'N=64', '--param', 'M=96', '--json')).stdout);
     expect(d.params).toEqual({ N: 64, M: 96 });
     expect(d.layers[0].cout).toBe(64);
   });
-  it('platform shows sources', () => {
-    const r = run('platform', 'zcu102');
+  it('platform shows sources', async () => {
+    const r = await run('platform', 'zcu102');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('DS891');
   });
@@ -45,42 +46,42 @@ describe('CLI', () => {
     ['missing file', ['describe', 'nowhere/model.json'], /^lic-dse: .*model\.json: cannot read file \(ENOENT\)/],
   ];
   for (const [what, args, re] of bad) {
-    it(`${what}: one line, exit 2, no stack`, () => {
-      const r = run(...args);
+    it(`${what}: one line, exit 2, no stack`, async () => {
+      const r = await run(...args);
       expect(r.status).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(re);
       expect(r.stderr).not.toMatch(/\s+at /);
     });
   }
-  it('a contradictory user model and a resolution the model cannot take', () => {
+  it('a contradictory user model and a resolution the model cannot take', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'lic-'));
     const f = path.join(dir, 'mine.json');
     const doc = JSON.parse(readFileSync('test/fixtures/alexnet.json', 'utf8'));
     doc.parts[0].layers[3].cout = 'C * 2';
     writeFileSync(f, JSON.stringify(doc));
-    let r = run('describe', f, '--res', '227x227');
+    let r = await run('describe', f, '--res', '227x227');
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/mine\.json: features\.conv2\.cout: expression "C \* 2" uses undefined parameter "C"/);
-    r = run('describe', 'test/fixtures/alexnet.json', '--res', '32x32');
+    r = await run('describe', 'test/fixtures/alexnet.json', '--res', '32x32');
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/alexnet\.json: layer features\/pool2: pool 3×3 is larger than the input 2×2 at 32x32 \(padded 32x32\)/);
-    r = run('describe', 'mbt2018', '--res', '0x720');
+    r = await run('describe', 'mbt2018', '--res', '0x720');
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/res: "0x720" is not a resolution/);
   });
 
-  it('malformed JSON and malformed board file', () => {
+  it('malformed JSON and malformed board file', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'lic-'));
     const f = path.join(dir, 'broken.json');
     writeFileSync(f, '{ "schema": ');
-    let r = run('describe', f);
+    let r = await run('describe', f);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/broken\.json: not valid JSON/);
     const b = path.join(dir, 'board.json');
     writeFileSync(b, JSON.stringify({ schema: 'lic-dse/platform@1', name: 'x' }));
-    r = run('platform', b);
+    r = await run('platform', b);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/board\.json: title: /);

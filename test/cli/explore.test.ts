@@ -2,14 +2,17 @@ import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from './cli.test.js';
+import { runCli } from '../spawn.js';
+
+// Its own runner: importing it from cli.test.ts would register (and run) that file's tests here again.
+const run = (...args: string[]) => runCli(path.resolve('dist/cli/main.js'), args);
 
 describe('explore and evaluate', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lic-explore-'));
   const saved = path.join(dir, 'point.json');
 
-  it('explore --json has the documented estimate shape and --save writes a point evaluate accepts', () => {
-    const r = run('explore', '--model', 'bmshj2018-hyperprior', '--platform', 'zcu102', '--precision', 'int8', '--res', '640x384', '--arch', 'engine', '--path', 'encode', '--json', '--save', saved);
+  it('explore --json has the documented estimate shape and --save writes a point evaluate accepts', async () => {
+    const r = await run('explore', '--model', 'bmshj2018-hyperprior', '--platform', 'zcu102', '--precision', 'int8', '--res', '640x384', '--arch', 'engine', '--path', 'encode', '--json', '--save', saved);
     expect(r.status, r.stderr).toBe(0);
     const e = JSON.parse(r.stdout);
     for (const k of ['model', 'variant', 'platform', 'arch', 'path', 'precision', 'clockMHz', 'fps', 'latencyMs', 'gops', 'bottleneck', 'resources', 'bandwidth', 'design', 'layers']) expect(e).toHaveProperty(k);
@@ -17,21 +20,21 @@ describe('explore and evaluate', () => {
     expect(Object.keys(e.bandwidth)).toEqual(['usedGBs', 'availableGBs']);
     expect(Object.keys(e.layers[0])).toEqual(expect.arrayContaining(['name', 'part', 'op', 'macs', 'cycles', 'timeMs', 'bound', 'ctc', 'attainableGops', 'dsp', 'bram18']));
     expect(e.clockMHz).toBe(300);
-    const ev = run('evaluate', '--point', saved, '--json');
+    const ev = await run('evaluate', '--point', saved, '--json');
     expect(ev.status, ev.stderr).toBe(0);
     const back = JSON.parse(ev.stdout);
     expect(back.fps).toBe(e.fps);
     expect(back.layers).toEqual(e.layers);
   });
 
-  it('the saved point is byte-identical when saved twice', () => {
+  it('the saved point is byte-identical when saved twice', async () => {
     const again = path.join(dir, 'again.json');
-    run('explore', '--model', 'bmshj2018-hyperprior', '--platform', 'zcu102', '--res', '640x384', '--arch', 'engine', '--path', 'encode', '--save', again);
+    await run('explore', '--model', 'bmshj2018-hyperprior', '--platform', 'zcu102', '--res', '640x384', '--arch', 'engine', '--path', 'encode', '--save', again);
     expect(readFileSync(again)).toEqual(readFileSync(saved));
   });
 
-  it('the text view names the bottleneck and shows the per-layer table', () => {
-    const r = run('evaluate', '--point', 'test/fixtures/zhang15-point.json');
+  it('the text view names the bottleneck and shows the per-layer table', async () => {
+    const r = await run('evaluate', '--point', 'test/fixtures/zhang15-point.json');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/bottleneck: layer features\/conv1 \(compute\)/);
     expect(r.stdout).toMatch(/features\/conv2 +conv +fp32/);
@@ -45,12 +48,12 @@ describe('explore and evaluate', () => {
     ['unknown board', ['--platform', 'zcu999'], /^lic-dse: platform: unknown platform "zcu999"/],
   ];
   for (const [what, extra, re] of bad) {
-    it(`${what}: one line, exit 2`, () => {
+    it(`${what}: one line, exit 2`, async () => {
       const never = path.join(dir, `never-${what.replace(/\W+/g, '-')}.json`);
       const args = ['explore', '--model', 'bmshj2018-hyperprior', '--platform', 'zcu102', '--res', '256x256', '--save', never];
       const i = args.indexOf('--platform');
       if (extra[0] === '--platform') args.splice(i, 2);
-      const r = run(...args, ...extra);
+      const r = await run(...args, ...extra);
       expect(r.status).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(re);
@@ -58,24 +61,24 @@ describe('explore and evaluate', () => {
     });
   }
 
-  it('explore --emit writes the HLS project of the chosen point; a second emit needs --force', () => {
+  it('explore --emit writes the HLS project of the chosen point; a second emit needs --force', async () => {
     const out = path.join(dir, 'hls');
     const args = ['explore', '--model', 'bmshj2018-hyperprior', '--param', 'N=8', '--param', 'M=12', '--platform', 'kv260', '--res', '32x32', '--arch', 'pipeline', '--path', 'decode', '--emit', out];
-    const r = run(...args);
+    const r = await run(...args);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/wrote \d+ files of the pipeline project/);
     const tiling = JSON.parse(readFileSync(path.join(out, 'tiling.json'), 'utf8'));
     expect(JSON.stringify(tiling)).toContain('"arch":"pipeline"');
-    expect(run(...args).status).toBe(2);
-    expect(run(...args, '--force').status).toBe(0);
+    expect((await run(...args)).status).toBe(2);
+    expect((await run(...args, '--force')).status).toBe(0);
   });
 
-  it('a contradictory point file: a tile larger than the buffers', () => {
+  it('a contradictory point file: a tile larger than the buffers', async () => {
     const p = JSON.parse(readFileSync('test/fixtures/zhang15-point.json', 'utf8'));
     p.engine.layers['features/conv1'].tr = 55;
     const f = path.join(dir, 'big-tile.json');
     writeFileSync(f, JSON.stringify(p));
-    const r = run('evaluate', '--point', f);
+    const r = await run('evaluate', '--point', f);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/engine\.layers\.features\/conv1: tile tn=7 tm=64 tr=55 tc=11 does not fit the buffers/);
   });

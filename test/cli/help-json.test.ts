@@ -1,15 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closest, editDistance } from '../../src/util/suggest.js';
 import { fmtNum, textTable } from '../../src/report/table.js';
+import { runCli } from '../spawn.js';
 
 const CLI = path.resolve('dist/cli/main.js');
-const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
-// Subprocess tests: a budget far above their cost, so that a busy machine does not fail them.
-const SLOW = { timeout: 180_000 };
+const run = (...args: string[]) => runCli(CLI, args);
 
 const COMMANDS = ['models', 'describe', 'platforms', 'platform', 'evaluate', 'explore', 'sweep', 'merge', 'emit'];
 
@@ -35,8 +33,8 @@ function optionDescriptions(help: string): Map<string, string> {
 
 describe('every command explains itself', () => {
   for (const c of COMMANDS) {
-    it(`${c} --help describes every option and shows an example`, () => {
-      const r = run(c, '--help');
+    it(`${c} --help describes every option and shows an example`, async async () => {
+      const r = await run(c, '--help');
       expect(r.status, r.stderr).toBe(0);
       const opts = optionDescriptions(r.stdout);
       expect(opts.size).toBeGreaterThan(2);
@@ -46,30 +44,30 @@ describe('every command explains itself', () => {
         expect(words.length, `${c} ${name} has no description`).toBeGreaterThan(3);
       }
       expect(r.stdout, `${c} has no example`).toMatch(/Examples:\n {2}lic-dse /);
-    }, SLOW);
+    });
   }
-  it('the top-level help lists every command', () => {
-    const r = run('--help');
+  it('the top-level help lists every command', async () => {
+    const r = await run('--help');
     for (const c of COMMANDS) expect(r.stdout).toMatch(new RegExp(`lic-dse ${c}\\b`));
-  }, SLOW);
+  });
 });
 
 describe('did you mean', () => {
-  it('a misspelt command names the closest one on one line, exit 2', () => {
-    const r = run('explre', '--model', 'mbt2018');
+  it('a misspelt command names the closest one on one line, exit 2', async () => {
+    const r = await run('explre', '--model', 'mbt2018');
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^lic-dse: unknown command "explre" — did you mean "explore"\?/);
-  }, SLOW);
-  it('a misspelt model and board name the closest', () => {
-    expect(run('describe', 'mbt2081').stderr).toMatch(/unknown model "mbt2081" — did you mean "mbt2018"\?/);
-    expect(run('platform', 'zcu012').stderr).toMatch(/unknown platform "zcu012" — did you mean "zcu102"\?/);
-  }, SLOW);
-  it('the cost tables are not boards', () => {
-    const r = run('platform', 'dsp-packing');
+  });
+  it('a misspelt model and board name the closest', async () => {
+    expect((await run('describe', 'mbt2081')).stderr).toMatch(/unknown model "mbt2081" — did you mean "mbt2018"\?/);
+    expect((await run('platform', 'zcu012')).stderr).toMatch(/unknown platform "zcu012" — did you mean "zcu102"\?/);
+  });
+  it('the cost tables are not boards', async () => {
+    const r = await run('platform', 'dsp-packing');
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unknown platform "dsp-packing" \(built-in: kv260, u50, zcu102;/);
-  }, SLOW);
+  });
   it('closest() against hand-worked distances', () => {
     expect(editDistance('kitten', 'sitting')).toBe(3);
     expect(editDistance('', 'abc')).toBe(3);
@@ -93,12 +91,12 @@ describe('terminal output fits 120 columns', () => {
     expect(fmtNum(15.2634)).toBe('15.26');
   });
   for (const args of [['platform', 'zcu102'], ['models'], ['describe', 'zou2022-stf']]) {
-    it(`${args.join(' ')} fits 120 characters a line (--wide gives all)`, () => {
-      const r = run(...args);
+    it(`${args.join(' ')} fits 120 characters a line (--wide gives all)`, async async () => {
+      const r = await run(...args);
       expect(r.status, r.stderr).toBe(0);
       for (const line of r.stdout.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(120);
-      if (args[0] === 'platform') expect(Math.max(...run(...args, '--wide').stdout.split('\n').map((l) => l.length))).toBeGreaterThan(120);
-    }, SLOW);
+      if (args[0] === 'platform') expect(Math.max(...(await run(...args, '--wide')).stdout.split('\n').map((l) => l.length))).toBeGreaterThan(120);
+    });
   }
 });
 
@@ -120,23 +118,23 @@ describe('--json on every command parses', () => {
     ['merge', ['merge', path.join(dir, 's1'), '--out', path.join(dir, 'm'), '--no-charts']],
   ];
   for (const [what, args] of cases) {
-    it(what, () => {
-      const r = run(...args, '--json');
+    it(what, async async () => {
+      const r = await run(...args, '--json');
       expect(r.status, r.stderr).toBe(0);
       expect(() => JSON.parse(r.stdout)).not.toThrow();
-    }, SLOW);
+    });
   }
-  it('explore --summary leaves out the per-layer table; the text says which defaults it took', () => {
-    const r = run('explore', '--model', 'bmshj2018-hyperprior', '--param', 'N=16', '--param', 'M=24', '--platform', 'zcu102', '--res', '64x64', '--summary');
+  it('explore --summary leaves out the per-layer table; the text says which defaults it took', async () => {
+    const r = await run('explore', '--model', 'bmshj2018-hyperprior', '--param', 'N=16', '--param', 'M=24', '--platform', 'zcu102', '--res', '64x64', '--summary');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^\(defaults: --arch engine, --path encode;/);
     expect(r.stdout).not.toMatch(/\bg_a\/0\b.*\bconv\b/);
     expect(r.stdout).toContain('Pareto front');
-  }, SLOW);
-  it('explore --emit refuses a part it cannot emit before searching', () => {
-    const r = run('explore', '--model', 'zou2022-stf', '--platform', 'zcu102', '--res', '256x256', '--emit', path.join(dir, 'stf'));
+  });
+  it('explore --emit refuses a part it cannot emit before searching', async () => {
+    const r = await run('explore', '--model', 'zou2022-stf', '--platform', 'zcu102', '--res', '256x256', '--emit', path.join(dir, 'stf'));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^lic-dse: part: model zou2022-stf has no part "g_a"/);
     expect(r.stdout).toBe('');
-  }, SLOW);
+  });
 });

@@ -44,7 +44,7 @@ beforeAll(() => {
     const r = emitPoint(p, dir);
     projects.push({ dir, board: s.board, mhz: s.mhz, top: r.top, name: r.name });
   });
-}, 120_000);
+});
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function expectFileCalls(p: Project, calls: string[][]) {

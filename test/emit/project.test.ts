@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,17 +8,18 @@ import { writeProject } from '../../src/emit/write.js';
 import { pointJson } from '../../src/mapping/load.js';
 import { contextFor } from '../../src/mapping/load.js';
 import { PACKAGE_ROOT } from '../../src/util/files.js';
+import { runCli } from '../spawn.js';
 import { compileAndRun, emitPoint, haveTool, listFiles, pointFor, read, tmp } from './helpers.js';
 
 const root = tmp();
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const CLI = path.resolve('dist/cli/main.js');
-const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: root, env: { ...process.env, CI: 'true' } });
+const cli = (...args: string[]) => runCli(CLI, args, { cwd: root });
 
 const hyper = () => pointFor({ name: '', model: 'bmshj2018-hyperprior', params: { N: 8, M: 12 }, arch: 'pipeline', path: 'decode' });
 
 describe('deterministic, relocatable output', () => {
-  it('emitting the same point twice gives byte-identical projects (both templates)', { timeout: 30_000 }, () => {
+  it('emitting the same point twice gives byte-identical projects (both templates)', () => {
     for (const arch of ['engine', 'pipeline'] as const) {
       const p = pointFor({ name: '', model: 'cheng2020-anchor', params: { N: 8 }, arch, path: 'decode' });
       const a = path.join(root, 'det1', arch);
@@ -100,7 +100,7 @@ describe('names from the model', () => {
       if (haveTool('g++')) results.push(await compileAndRun(dir));
     }
     for (const r of results) expect(r.passed, r.output).toBe(true);
-  }, 60_000);
+  });
 });
 
 describe('the output folder', () => {
@@ -164,7 +164,7 @@ describe('what is emitted', () => {
     expect(ir.layers.every((l) => l.id.startsWith('g_s/'))).toBe(true);
     expect(buildIR(contextFor(h).workload, h, 'h_s').steps.map((s) => s.kind)).toEqual(['deconv', 'deconv', 'conv']);
     expect(() => buildIR(contextFor(h).workload, { ...h, precision: 'int16' })).toThrow(/implements int8/);
-  }, 30_000);
+  });
   it('element-wise layers fold into their producer where exact (engine also folds pixel shuffles)', () => {
     const steps = (arch: 'engine' | 'pipeline') => {
       const p = pointFor({ name: '', model: 'cheng2020-anchor', params: { N: 8 }, arch, path: 'decode' });
@@ -181,7 +181,7 @@ describe('what is emitted', () => {
     const pl = steps('pipeline');
     expect(pl.filter((s) => s.kind === 'pixel_shuffle')).toHaveLength(7);
     expect(pl.find((s) => s.id === 'g_s/0.conv2')!.addFrom).toBe('@input');
-  }, 30_000);
+  });
   it('projectFor is pure: the same inputs give the same files', () => {
     const p = hyper();
     const { workload, platform, tables } = contextFor(p);
@@ -195,21 +195,21 @@ describe('what is emitted', () => {
 });
 
 describe('lic-dse emit', () => {
-  it('writes a project (exit 0); refuses a non-empty folder (exit 2, one line); replaces it with --force', () => {
+  it('writes a project (exit 0); refuses a non-empty folder (exit 2, one line); replaces it with --force', async () => {
     const pf = path.join(root, 'cli-point.json');
     writeFileSync(pf, pointJson(hyper()));
-    const ok = cli('emit', '--point', pf, '--out', 'hls/dec');
+    const ok = await cli('emit', '--point', pf, '--out', 'hls/dec');
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/^wrote hls\/dec: g_s of bmshj2018-hyperprior as a pipeline of 7 stages, top bmshj2018_hyperprior_g_s_pipeline/);
     expect(existsSync(path.join(root, 'hls', 'dec', 'tiling.json'))).toBe(true);
-    const again = cli('emit', '--point', pf, '--out', 'hls/dec');
+    const again = await cli('emit', '--point', pf, '--out', 'hls/dec');
     expect(again.status).toBe(2);
     expect(again.stderr.trim().split('\n')).toHaveLength(1);
     expect(again.stderr).toMatch(/^lic-dse: out: hls\/dec is not empty \(give --force/);
-    const forced = cli('emit', '--point', pf, '--out', 'hls/dec', '--force');
+    const forced = await cli('emit', '--point', pf, '--out', 'hls/dec', '--force');
     expect(forced.status, forced.stderr).toBe(0);
-  }, 60_000);
-  it('user mistakes: one line, exit 2, no stack', () => {
+  });
+  it('user mistakes: one line, exit 2, no stack', async () => {
     const wp = path.join(root, 'wacnn.json');
     writeFileSync(wp, pointJson(pointFor({ name: '', model: 'zou2022-wacnn', params: { N: 16, M: 40 }, arch: 'engine', path: 'encode' })));
     const pf = path.join(root, 'cli-point2.json');
@@ -221,12 +221,12 @@ describe('lic-dse emit', () => {
       [['emit', '--point', pf, '--out', 'hls/p', '--part', 'h_z'], /^lic-dse: part: model bmshj2018-hyperprior has no part "h_z"/],
     ];
     for (const [args, re] of bad) {
-      const r = cli(...args);
+      const r = await cli(...args);
       expect(r.status, r.stderr).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(re);
       expect(r.stderr).not.toMatch(/\s+at /);
     }
     expect(existsSync(path.join(root, 'hls', 'w'))).toBe(false);
-  }, 60_000);
+  });
 });

@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runAsync } from '../spawn.js';
 
 /**
  * Every script in examples/ runs as a user would run it (`npx tsx examples/<name>.ts`), exits 0 and
@@ -21,11 +21,11 @@ describe('examples/', () => {
   });
 
   for (const name of scripts) {
-    it(`npx tsx examples/${name} runs and prints its results`, () => {
-      const r = spawnSync('npx', ['tsx', path.join('examples', name)], { encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 120_000 });
+    it(`npx tsx examples/${name} runs and prints its results`, async () => {
+      const r = await runAsync('npx', ['tsx', path.join('examples', name)], { env: { ...process.env, CI: 'true' } });
       expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
       for (const re of expected[name] ?? []) expect(r.stdout).toMatch(re);
-    }, 150_000);
+    });
   }
 
   it('the example report and PNGs exist after the runs', () => {

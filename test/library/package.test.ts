@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runAsync } from '../spawn.js';
 
 // A script outside the repository imports lic-dse by its package name, as after `npm i <path or tarball>`
 // (npm links a folder into node_modules; a tarball unpacks the same files there).
@@ -21,22 +21,22 @@ console.log(JSON.stringify({ fps, models: zooNames().length, res: DEFAULT_RES, b
   writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true }, files: ['study.ts'] }));
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'study', type: 'module', private: true }));
 
-  it('runs by package name', () => {
-    const r = spawnSync(process.execPath, ['study.mjs'], { cwd: dir, encoding: 'utf8' });
+  it('runs by package name', async () => {
+    const r = await runAsync(process.execPath, ['study.mjs'], { cwd: dir });
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.fps).toBeGreaterThan(0);
     expect(out.models).toBeGreaterThanOrEqual(9);
     expect(out.res).toBe('1280x720');
-  }, 180_000);
+  });
 
-  it('type-checks by package name (the request and estimate types come with it)', () => {
+  it('type-checks by package name (the request and estimate types come with it)', async () => {
     const tsc = path.resolve('node_modules/typescript/bin/tsc');
-    const r = spawnSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' });
+    const r = await runAsync(process.execPath, [tsc, '-p', dir]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     writeFileSync(path.join(dir, 'study.ts'), script.replace("arch: 'engine'", "arch: 'both'"));
-    const bad = spawnSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' });
+    const bad = await runAsync(process.execPath, [tsc, '-p', dir]);
     expect(bad.status).not.toBe(0);
     expect(bad.stdout).toMatch(/'"both"' is not assignable/);
-  }, 180_000);
+  });
 });

@@ -45,7 +45,7 @@ describe('report phase (from the CSV files alone)', () => {
     expect(b.sample.length).toBeGreaterThan(MAX_SCATTER_POINTS / 2);
     for (const f of b.front) expect(b.sample.some((s) => s.job === f.job)).toBe(true);
     expect(b.best.size).toBe(2);
-  }, 60_000);
+  });
 
   it('writes the board charts and index.html from the CSV files', async () => {
     const dir = await syntheticReport(300);
@@ -55,5 +55,5 @@ describe('report phase (from the CSV files alone)', () => {
     const html = readFileSync(path.join(dir, 'index.html'), 'utf8');
     expect(html).toContain('2 models × 1 board × 1 precision × 1 resolution × 2 templates × 2 paths = 8 design points: 300 explored.');
     expect(html.match(/<canvas /g)).toHaveLength(4);
-  }, 60_000);
+  });
 });

@@ -62,23 +62,23 @@ describe('sweep configuration', () => {
     it(`rejects a sweep file with ${what}`, () => expect(userError(() => resolveSweep(doc, 'sweep.json'))).toMatch(re));
   }
 
-  it('a bad sweep file fails before any work starts: one line, exit 2, nothing written', () => {
+  it('a bad sweep file fails before any work starts: one line, exit 2, nothing written', async () => {
     const dir = tempDir('badsweep');
     const file = path.join(dir, 'sweep.json');
     writeFileSync(file, JSON.stringify({ models: ['mbt2018'], platforms: ['zcu102'], res: ['1280x720', 'big'] }));
     const out = path.join(dir, 'out');
-    const r = cli('sweep', '--config', file, '--out', out);
+    const r = await cli('sweep', '--config', file, '--out', out);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^lic-dse: .*sweep\.json: res\[1\]: WIDTHxHEIGHT/);
     expect(existsSync(out)).toBe(false);
-    const both = cli('sweep', '--config', file, '--models', 'mbt2018', '--out', out);
+    const both = await cli('sweep', '--config', file, '--models', 'mbt2018', '--out', out);
     expect(both.status).toBe(2);
     expect(both.stderr).toMatch(/give --config or the lists \(--models\), not both/);
     const invalidJson = path.join(dir, 'broken.json');
     writeFileSync(invalidJson, '{ "models": [');
-    expect(cli('sweep', '--config', invalidJson, '--out', out).stderr).toMatch(/broken\.json: not valid JSON/);
-    expect(cli('sweep', '--models', 'mbt2018', '--shard', '3/2', '--out', out).stderr).toMatch(/"3\/2" is not a shard/);
+    expect((await cli('sweep', '--config', invalidJson, '--out', out)).stderr).toMatch(/broken\.json: not valid JSON/);
+    expect((await cli('sweep', '--models', 'mbt2018', '--shard', '3/2', '--out', out)).stderr).toMatch(/"3\/2" is not a shard/);
   });
 });
 

@@ -1,13 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { runCli } from '../spawn.js';
 
 export const CLI = path.resolve('dist/cli/main.js');
 
-/** Run the built CLI (CI=true: no progress bar). */
+/** Run the built CLI (CI=true: no progress bar), without blocking the test worker. */
 export function cli(...args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  return runCli(CLI, args);
 }
 
 /** A small sweep: 2 models × 2 boards × int8 × 256x256 × both templates × both paths = 16 jobs, one of which finds no design. */

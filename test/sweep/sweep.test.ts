@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LAYER_COLUMNS, PARETO_COLUMNS, POINT_COLUMNS } from '../../src/report/columns.js';
@@ -9,20 +9,21 @@ describe('lic-dse sweep', () => {
   const dir = tempDir('sweep');
   const out = path.join(dir, 'small');
 
-  beforeAll(() => {
-    const r = cli('sweep', ...SMALL, '--out', out, '--jobs', '2');
+  beforeAll(async () => {
+    const r = await cli('sweep', ...SMALL, '--out', out, '--jobs', '2');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^wrote .*small: 16 design points, 15 explored, 1 failed; \d+ layer rows, \d+ Pareto rows, \d+ charts; [\d.]+ s\n$/);
     expect(r.stderr).toBe(''); // no progress bar when piped / under CI
-  }, 120_000);
+  });
 
-  it('writes points.csv, layers.csv, pareto.csv, sweep.json, charts and index.html, and nothing half-written', () => {
+  it('writes points.csv, layers.csv, pareto.csv, sweep.json, charts, index.html and its point details, and nothing half-written', () => {
     const files = listFiles(out);
     for (const f of ['points.csv', 'layers.csv', 'pareto.csv', 'sweep.json', 'index.html', 'charts/zcu102-fps-dsp.png', 'charts/zcu102-utilisation.png', 'charts/kv260-fps-dsp.png', 'charts/kv260-utilisation.png']) {
       expect(files).toContain(f);
     }
-    expect(files.filter((f) => f.startsWith('charts/points/') && f.endsWith('-roofline.png'))).toHaveLength(15);
-    expect(files.filter((f) => f.startsWith('charts/points/') && f.endsWith('-layers.png'))).toHaveLength(15);
+    // Per-point PNGs only on request (--point-charts, test/report/png.test.ts); each explored point's detail for index.html.
+    expect(files.filter((f) => f.startsWith('charts/points/'))).toEqual([]);
+    expect(files.filter((f) => /^detail\/\d+\.js$/.test(f))).toHaveLength(15);
     expect(files.filter((f) => /(^|\/)\./.test(f))).toEqual([]);
     expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
   });
@@ -66,49 +67,50 @@ describe('lic-dse sweep', () => {
     }
   });
 
-  it('sweep.json repeats the run: same inputs give byte-identical CSV, JSON, HTML (and PNG), with one job or two', () => {
+  it('sweep.json repeats the run: same inputs give byte-identical CSV, JSON, HTML (and PNG), with one job or two', async () => {
     const again = path.join(dir, 'again');
-    const r = cli('sweep', '--config', path.join(out, 'sweep.json'), '--out', again, '--jobs', '1');
+    const r = await cli('sweep', '--config', path.join(out, 'sweep.json'), '--out', again, '--jobs', '1');
     expect(r.status, r.stderr).toBe(0);
     expect(treeDiff(out, again)).toEqual([]);
-  }, 120_000);
+  });
 
-  it('shards 1/3, 2/3, 3/3 merged give exactly what one unsharded run writes, byte for byte', () => {
-    const shards = [1, 2, 3].map((k) => {
+  it('shards 1/3, 2/3, 3/3 merged give exactly what one unsharded run writes, byte for byte', async () => {
+    const shards: string[] = [];
+    for (const k of [1, 2, 3]) {
       const d = path.join(dir, `shard-${k}`);
-      const r = cli('sweep', ...SMALL, '--out', d, '--shard', `${k}/3`, '--jobs', '1');
+      const r = await cli('sweep', ...SMALL, '--out', d, '--shard', `${k}/3`, '--jobs', '1');
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`wrote .*shard-${k}: [56] design points \\(of 16\\)`));
       expect(JSON.parse(readFileSync(path.join(d, 'sweep.json'), 'utf8')).shard).toBe(`${k}/3`);
       expect(existsSync(path.join(d, 'index.html'))).toBe(false);
-      return d;
-    });
+      shards.push(d);
+    }
     const merged = path.join(dir, 'merged');
-    const m = cli('merge', shards[2], shards[0], shards[1], '--out', merged);
+    const m = await cli('merge', shards[2], shards[0], shards[1], '--out', merged);
     expect(m.status, m.stderr).toBe(0);
     expect(m.stdout).toMatch(/3 shards joined, 16 design points, 15 explored, 1 failed/);
     expect(treeDiff(out, merged)).toEqual([]);
 
     // Mistakes: a missing shard, a shard twice, shards of different sweeps, a directory that is no shard.
-    const bad = (args: string[], re: RegExp) => {
-      const r = cli('merge', ...args, '--out', path.join(dir, 'never'));
+    const bad = async (args: string[], re: RegExp) => {
+      const r = await cli('merge', ...args, '--out', path.join(dir, 'never'));
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(re);
       expect(existsSync(path.join(dir, 'never'))).toBe(false);
     };
-    bad([shards[0], shards[1]], /shard\(s\) 3\/3 missing/);
-    bad([shards[0], shards[0], shards[1], shards[2]], /shard 1\/3 is given twice/);
-    bad([out], /not a shard/);
+    await bad([shards[0], shards[1]], /shard\(s\) 3\/3 missing/);
+    await bad([shards[0], shards[0], shards[1], shards[2]], /shard 1\/3 is given twice/);
+    await bad([out], /not a shard/);
     const other = path.join(dir, 'other-2');
-    expect(cli('sweep', '--models', 'bmshj2018-factorized', '--platforms', 'zcu102', '--precisions', 'int8', '--res', '256x256', '--out', other, '--shard', '2/3', '--jobs', '1').status).toBe(0);
-    bad([shards[0], other, shards[2]], /a different sweep/);
-  }, 180_000);
+    expect((await cli('sweep', '--models', 'bmshj2018-factorized', '--platforms', 'zcu102', '--precisions', 'int8', '--res', '256x256', '--out', other, '--shard', '2/3', '--jobs', '1')).status).toBe(0);
+    await bad([shards[0], other, shards[2]], /a different sweep/);
+  });
 
-  it('refuses to write over a directory that is not a report', () => {
+  it('refuses to write over a directory that is not a report', async () => {
     const notReport = path.join(dir, 'precious');
     mkdirSync(notReport);
     writeFileSync(path.join(notReport, 'thesis.tex'), 'keep me');
-    const r = cli('sweep', '--models', 'balle2017', '--platforms', 'zcu102', '--precisions', 'int8', '--res', '256x256', '--out', notReport);
+    const r = await cli('sweep', '--models', 'balle2017', '--platforms', 'zcu102', '--precisions', 'int8', '--res', '256x256', '--out', notReport);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/precious exists and is not a lic-dse report/);
     expect(readdirSync(notReport)).toEqual(['thesis.tex']);
@@ -120,20 +122,31 @@ describe('lic-dse sweep', () => {
     const child = spawn(process.execPath, [CLI, 'sweep', '--out', target, '--jobs', '2'], { env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => { stderr += String(d); });
-    // Wait until the run has started writing (its staging directory exists and holds charts), then interrupt.
+    // Wait (as long as it takes: no clock) until the run has started writing rows, then interrupt.
     const staging = () => readdirSync(dir).find((f) => f.startsWith('.interrupted.staging-'));
-    const started = Date.now();
-    while (Date.now() - started < 30_000) {
-      const s = staging();
-      if (s && existsSync(path.join(dir, s, 'charts', 'points')) && readdirSync(path.join(dir, s, 'charts', 'points')).length > 0) break;
-      await new Promise((r) => setTimeout(r, 50));
+    // Bytes in the staged points.csv (a temporary file until the run ends).
+    const rowsWritten = () => {
+      try {
+        const s = staging();
+        const f = s && readdirSync(path.join(dir, s)).find((x) => x.startsWith('.points.csv.'));
+        return f ? statSync(path.join(dir, s, f)).size : 0;
+      } catch {
+        return 0;
+      }
+    };
+    let exited = false;
+    child.on('exit', () => { exited = true; });
+    for (;;) {
+      if (rowsWritten() > 2000) break;
+      expect(exited, `the sweep ended before it could be interrupted: ${stderr}`).toBe(false);
+      await new Promise((r) => setTimeout(r, 20));
     }
     expect(staging()).toBeDefined();
     child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (c) => resolve(c))));
     expect(code).toBe(130);
     expect(stderr).toMatch(/lic-dse: interrupted; nothing was written/);
     expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
     expect(treeDiff(out, target)).toEqual([]);
-  }, 60_000);
+  });
 });

@@ -1,0 +1,35 @@
+import type { Argv } from 'yargs';
+
+/**
+ * Every command: its usage, its one-line description (the single copy, used by the command module and by
+ * the top-level --help) and the module that implements it. main.ts imports only the module of the command
+ * being run, so `lic-dse models` does not pay for the search, the report or the HLS emitter.
+ */
+export const COMMANDS = {
+  models: { usage: 'models', describe: 'the model zoo, one line per model', module: 'models' },
+  describe: { usage: 'describe <model>', describe: 'per-layer shapes, MACs and parameters of a model at a resolution', module: 'describe' },
+  platforms: { usage: 'platforms', describe: 'the built-in boards, one line each', module: 'platforms' },
+  platform: { usage: 'platform <board>', describe: 'one board in full, with sources', module: 'platforms' },
+  evaluate: { usage: 'evaluate', describe: 'estimate a design point (engine or pipeline) on its workload and board', module: 'evaluate' },
+  explore: { usage: 'explore', describe: 'search the best engine or pipeline design for a model on a board and say what limits it', module: 'explore' },
+  sweep: { usage: 'sweep', describe: 'explore every combination of models × boards × precisions × resolutions × templates × paths and write a report', module: 'sweep' },
+  merge: { usage: 'merge <dirs..>', describe: 'join the outputs of `sweep --shard k/n` into what one unsharded run writes', module: 'merge' },
+  emit: { usage: 'emit', describe: 'write a Vitis HLS project (kernel, golden testbench, Tcl/cfg, Makefile) for a design point', module: 'emit' },
+} as const;
+
+export type CommandName = keyof typeof COMMANDS;
+export type CommandModule = (typeof COMMANDS)[CommandName]['module'];
+
+/** Each module's function that adds its command(s) to yargs. */
+export async function loadCommand(module: CommandModule): Promise<(y: Argv) => Argv> {
+  switch (module) {
+    case 'models': return (await import('./models.js')).modelsCommand as (y: Argv) => Argv;
+    case 'describe': return (await import('./describe.js')).describeCommand as (y: Argv) => Argv;
+    case 'platforms': return (await import('./platforms.js')).platformsCommand as (y: Argv) => Argv;
+    case 'evaluate': return (await import('./evaluate.js')).evaluateCommand as (y: Argv) => Argv;
+    case 'explore': return (await import('./explore.js')).exploreCommand as (y: Argv) => Argv;
+    case 'sweep': return (await import('./sweep.js')).sweepCommand as (y: Argv) => Argv;
+    case 'merge': return (await import('./merge.js')).mergeCommand as (y: Argv) => Argv;
+    case 'emit': return (await import('./emit.js')).emitCommand as (y: Argv) => Argv;
+  }
+}
