@@ -43,6 +43,12 @@ tr.hl td { background: #fff4c2; }
 tr.err td { color: #a33; }
 a { color: var(--accent); }
 select { max-width: 100%; padding: 3px; }
+#t-points td[data-c="1"], #t-points th[data-i="1"] { position: sticky; left: 0; z-index: 2; background: #fff; box-shadow: 1px 0 0 var(--line); }
+#t-points th[data-i="1"] { z-index: 3; background: var(--head); }
+.filters { display: flex; flex-wrap: wrap; gap: 10px 16px; align-items: center; margin: 4px 0 10px; padding: 8px 10px; background: var(--head); border-radius: 6px; }
+.filters label { display: flex; gap: 6px; align-items: center; font-weight: 600; }
+.filters .count { color: var(--muted); }
+.wide-chart { overflow-x: auto; }
 pre { background: var(--head); padding: 8px; border-radius: 4px; overflow: auto; max-height: 300px; font-size: 12px; }
 `;
 
@@ -81,7 +87,7 @@ export const REPORT_JS = `
   function fmtNum(v) {
     if (v === null || v === undefined) return '';
     if (Number.isInteger(v)) return v.toLocaleString('en-US');
-    if (Math.abs(v) >= 100) return v.toFixed(1);
+    if (Math.abs(v) >= 100) return v.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
     return String(Number(v.toPrecision(4)));
   }
   function logTick(value, decades) {
@@ -94,7 +100,7 @@ export const REPORT_JS = `
   }
 
   // Charts: the embedded chart.js configurations, with tooltips, log tick labels and click-to-select added.
-  function hydrate(spec, onPick) {
+  function hydrate(spec, onPick, labels) {
     var cfg = JSON.parse(JSON.stringify({ type: spec.type, data: spec.data, options: spec.options }));
     spec.lic.logAxes.forEach(function (ax) {
       var s = cfg.options.scales[ax];
@@ -106,12 +112,18 @@ export const REPORT_JS = `
     cfg.options.maintainAspectRatio = false;
     cfg.options.animation = false;
     var horizontal = cfg.options.indexAxis === 'y';
+    // Tooltips name each value with its axis (and so its unit): "DSP used 1,200 · frames per second 15.3".
+    var axisName = function (ax) {
+      var t = cfg.options.scales && cfg.options.scales[ax] && cfg.options.scales[ax].title && cfg.options.scales[ax].title.text;
+      return t ? String(t).replace(/ \\(log\\)$/, '') : ax;
+    };
     cfg.options.plugins.tooltip = { callbacks: { label: function (c) {
       var r = c.raw;
-      if (r && typeof r === 'object' && r.label) return r.label + ': (' + fmtNum(r.x) + ', ' + fmtNum(r.y) + ')';
+      if (r && typeof r === 'object' && r.label) return r.label + ': ' + axisName('x') + ' ' + fmtNum(r.x) + ' \u00b7 ' + axisName('y') + ' ' + fmtNum(r.y);
       var v = horizontal ? c.parsed.x : c.parsed.y;
-      return c.dataset.label + ': ' + fmtNum(v);
+      return c.dataset.label + ': ' + fmtNum(v) + ' ' + axisName(horizontal ? 'x' : 'y');
     } } };
+    cfg.plugins = labels ? [pointLabels(labels)] : [];
     if (onPick) {
       cfg.options.onClick = function (evt, els, chart) {
         if (!els.length) return;
@@ -121,25 +133,68 @@ export const REPORT_JS = `
     }
     return cfg;
   }
-  function mount(id, spec, onPick) {
+  // Names beside the points of a scatter (the layers of a roofline): every point when there are few, else the
+  // datasets named in 'only' (the bottleneck). Drawn after the datasets, small, with a white halo.
+  function pointLabels(opt) {
+    return { id: 'licPointLabels', afterDatasetsDraw: function (chart) {
+      var g = chart.ctx, n = 0;
+      chart.data.datasets.forEach(function (ds) { n += (ds.data || []).length; });
+      g.save();
+      g.font = '11px system-ui, "DejaVu Sans", sans-serif';
+      g.textBaseline = 'middle';
+      g.lineWidth = 3;
+      g.strokeStyle = 'rgba(255,255,255,0.9)';
+      g.fillStyle = '#222';
+      chart.data.datasets.forEach(function (ds, di) {
+        if (!chart.isDatasetVisible(di)) return;
+        if (n > opt.max && !(opt.only && opt.only.test(ds.label))) return;
+        chart.getDatasetMeta(di).data.forEach(function (el, k) {
+          var r = ds.data[k];
+          if (!r || !r.label || !opt.pick.test(r.label)) return;
+          var text = r.label.replace(opt.pick, '$1');
+          g.strokeText(text, el.x + 8, el.y - 8);
+          g.fillText(text, el.x + 8, el.y - 8);
+        });
+      });
+      g.restore();
+    } };
+  }
+
+  function mount(id, spec, onPick, labels) {
     var canvas = byId(id);
-    canvas.parentNode.style.height = Math.min(spec.lic.height, 1400) + 'px';
-    canvas.parentNode.style.maxWidth = Math.max(spec.lic.width, 700) + 'px';
+    var box = canvas.parentNode;
+    box.style.height = Math.min(spec.lic.height, 1400) + 'px';
+    box.style.maxWidth = Math.max(spec.lic.width, 700) + 'px';
+    // A category axis with many labels keeps the width it was drawn for, and scrolls, rather than overlapping.
+    var categories = spec.data.labels || [];
+    if (spec.type === 'bar' && categories.length > 3 && !box.classList.contains('wide-inner')) {
+      var inner = document.createElement('div');
+      inner.className = 'wide-inner';
+      inner.style.position = 'relative';
+      inner.style.height = '100%';
+      inner.style.minWidth = spec.lic.width + 'px';
+      box.classList.add('wide-chart');
+      box.insertBefore(inner, canvas);
+      inner.appendChild(canvas);
+      box = inner;
+    }
     if (report.charts[id]) report.charts[id].destroy();
     try {
-      report.charts[id] = new Chart(canvas, hydrate(spec, onPick));
+      report.charts[id] = new Chart(canvas, hydrate(spec, onPick, labels));
     } catch (e) {
       report.errors.push(id + ': ' + e.message);
     }
   }
   var pick = function (job) { location.hash = '#point-' + job; };
+  // Roofline labels: each layer's id beside its point (only the bottleneck's when there are more than 40).
+  var ROOFLINE_LABELS = { max: 40, only: /^bottleneck/, pick: /^(\\S+) \\(.*$/ };
 
   // Tables: sortable (click a header), filterable (search box, job links), paged.
   function Table(name, columns, rows, opts) {
     this.name = name; this.columns = columns; this.rows = rows; this.opts = opts || {};
     this.sort = null; this.dir = 1; this.text = ''; this.job = null; this.page = 0; this.pageSize = 500;
     this.root = byId('t-' + name);
-    this.jobCol = columns.indexOf('job');
+    this.jobCol = this.opts.jobCol !== undefined ? this.opts.jobCol : columns.indexOf('job');
     var self = this;
     var bar = document.createElement('div');
     bar.className = 'tablebar';
@@ -178,6 +233,7 @@ export const REPORT_JS = `
     for (var r = 0; r < this.rows.length; r++) {
       var row = this.rows[r];
       if (this.job !== null && row[this.jobCol] !== this.job) continue;
+      if (this.opts.filter && !this.opts.filter(row)) continue;
       if (this.text && row.join('\\u0001').toLowerCase().indexOf(this.text) < 0) continue;
       idx.push(r);
     }
@@ -248,6 +304,105 @@ export const REPORT_JS = `
     mount('c-board-' + i + '-utilisation', b.utilisation, null);
   });
 
+  // Filters: board, model, precision, resolution, template, path. Each lists the values the sweep has.
+  var FILTERS = [['platform', 'board'], ['model', 'model'], ['precision', 'precision'], ['res', 'resolution'], ['arch', 'template'], ['path', 'path']];
+  var chosen = {};
+  var filterBox = byId('filters');
+  FILTERS.forEach(function (f) {
+    var values = [];
+    data.points.forEach(function (row) { var v = row[P[f[0]]]; if (values.indexOf(v) < 0) values.push(v); });
+    values.sort();
+    var label = document.createElement('label');
+    label.innerHTML = esc(f[1]) + ' <select data-filter="' + f[0] + '"><option value="">all</option>' +
+      values.map(function (v) { return '<option value="' + esc(v) + '">' + esc(v) + '</option>'; }).join('') + '</select>';
+    filterBox.appendChild(label);
+    label.querySelector('select').addEventListener('change', function (e) {
+      if (e.target.value) chosen[f[0]] = e.target.value; else delete chosen[f[0]];
+      applyFilters();
+    });
+  });
+  var shownCount = document.createElement('span');
+  shownCount.className = 'count';
+  filterBox.appendChild(shownCount);
+  function matches(row) {
+    for (var k in chosen) if (String(row[P[k]]) !== chosen[k]) return false;
+    return true;
+  }
+  report.tables.points.opts.filter = matches;
+
+  // The best design per board × model × path of the selection; a DPU design (arch "dpu") is the baseline.
+  var SUMMARY_COLS = ['board', 'model', 'path', 'best FPS', 'template', 'precision', 'resolution', 'bottleneck', 'DSP %', 'BRAM18 %', 'DPU FPS', 'vs DPU', 'point'];
+  function summaryRows() {
+    var groups = {}, order = [];
+    data.points.forEach(function (row) {
+      if (row[P.status] !== 'ok' || !matches(row) || !(row[P.fps] > 0)) return;
+      var key = row[P.platform] + '\u0001' + row[P.model] + '\u0001' + row[P.path];
+      var g = groups[key];
+      if (!g) { g = groups[key] = { best: null, dpu: null }; order.push(key); }
+      var slot = row[P.arch] === 'dpu' ? 'dpu' : 'best';
+      if (!g[slot] || row[P.fps] > g[slot][P.fps]) g[slot] = row;
+    });
+    return order.map(function (key) {
+      var g = groups[key], b = g.best || g.dpu, d = g.dpu;
+      var pct = function (u, a) { return a ? Math.round(1000 * u / a) / 10 : null; };
+      return [b[P.platform], b[P.model], b[P.path], b[P.fps], b[P.arch], b[P.precision], b[P.res], b[P.bottleneck],
+        pct(b[P.dspUsed], b[P.dspAvailable]), pct(b[P.bram18Used], b[P.bram18Available]),
+        d ? d[P.fps] : null, d && g.best ? Math.round(100 * g.best[P.fps] / d[P.fps]) / 100 : null, b[P.job]];
+    });
+  }
+  report.tables.summary = new Table('summary', SUMMARY_COLS, summaryRows(), {
+    jobCol: SUMMARY_COLS.length - 1,
+    jobLink: function (job) { return '<a href="#point-' + job + '">point ' + job + '</a>'; },
+  });
+  report.tables.summary.sort = 3; report.tables.summary.dir = -1; report.tables.summary.render();
+
+  // A board's scatter for the selection: every selected design of the board by model, and their FPS–DSP front.
+  var originals = boards.map(function (b) { return b.pareto.data.datasets; });
+  function redrawBoards() {
+    var any = Object.keys(chosen).length > 0;
+    boards.forEach(function (b, i) {
+      var chart = report.charts['c-board-' + i + '-pareto'];
+      if (!chart) return;
+      var orig = originals[i];
+      if (!any) {
+        chart.data.datasets = JSON.parse(JSON.stringify(orig));
+        chart.update('none');
+        return;
+      }
+      var rows = data.points.filter(function (row) { return row[P.status] === 'ok' && row[P.platform] === b.board && matches(row) && row[P.fps] > 0; });
+      var colour = {};
+      orig.forEach(function (ds) { colour[ds.label] = ds.backgroundColor; });
+      var models = [], sets = [];
+      rows.forEach(function (row) { if (models.indexOf(row[P.model]) < 0) models.push(row[P.model]); });
+      models.forEach(function (m, k) {
+        var rs = rows.filter(function (row) { return row[P.model] === m; });
+        sets.push({ label: m, data: rs.map(function (row) { return { x: row[P.dspUsed], y: row[P.fps], label: row[P.label], job: row[P.job] }; }),
+          pointStyle: rs.map(function (row) { return row[P.arch] === 'pipeline' ? 'triangle' : row[P.arch] === 'dpu' ? 'rectRot' : 'circle'; }),
+          pointRadius: 6, pointHoverRadius: 8, backgroundColor: colour[m] || '#888', borderColor: '#fff', borderWidth: 0.8, order: 2 });
+      });
+      // Front: sorted by DSP (then job), a design is on it when it is faster than every design with fewer DSPs.
+      var sorted = rows.slice().sort(function (a, c) { return a[P.dspUsed] - c[P.dspUsed] || c[P.fps] - a[P.fps] || a[P.job] - c[P.job]; });
+      var front = [], bestFps = -1;
+      sorted.forEach(function (row) { if (row[P.fps] > bestFps) { front.push(row); bestFps = row[P.fps]; } });
+      if (front.length) sets.push({ label: 'Pareto front (' + front.length + ')', data: front.map(function (row) { return { x: row[P.dspUsed], y: row[P.fps], label: 'front: ' + row[P.label], job: row[P.job] }; }),
+        showLine: true, stepped: 'after', borderColor: '#111', backgroundColor: '#111', borderWidth: 2, pointRadius: 3, pointStyle: 'rect', order: 1 });
+      orig.forEach(function (ds) { if (/^DSP available/.test(ds.label)) sets.push(JSON.parse(JSON.stringify(ds))); });
+      chart.data.datasets = sets;
+      chart.update('none');
+    });
+  }
+  function applyFilters() {
+    report.tables.points.page = 0;
+    report.tables.points.render();
+    report.tables.summary.setRows(summaryRows());
+    redrawBoards();
+    var n = data.points.filter(matches).length;
+    shownCount.textContent = n + ' of ' + data.points.length + ' design points selected';
+    report.filters = JSON.parse(JSON.stringify(chosen));
+  }
+  report.filters = {};
+  shownCount.textContent = data.points.length + ' design points';
+
   // The selected design point: summary, roofline, cycles per layer, a link to its layers.
   var select = byId('point-select');
   data.points.forEach(function (row) {
@@ -277,7 +432,7 @@ export const REPORT_JS = `
     ];
     byId('point-summary').innerHTML = items.map(function (it) { return '<dt>' + esc(it[0]) + '</dt><dd>' + esc(it[1]) + '</dd>'; }).join('') +
       '<dt>layers</dt><dd><a href="#layers-' + job + '">the ' + row[P.layerCount] + ' layers of this point</a></dd>';
-    mount('c-point-roofline', d.charts.roofline, null);
+    mount('c-point-roofline', d.charts.roofline, null, ROOFLINE_LABELS);
     mount('c-point-layers', d.charts.layers, null);
     report.tables.layers.setRows(d.layers);
     report.tables.pareto.setRows(d.pareto);

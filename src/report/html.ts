@@ -161,8 +161,14 @@ export async function writeHtml(dir: string, sweep: ResolvedSweep, total: number
 <p>${esc(sweepSummaryLine(sweep, total))}: ${stats.ok} explored${stats.failed ? `, ${stats.failed} without a design (no design fits the board, or the model cannot take the resolution; the points table says why)` : ''}.</p>
 <p>Files beside this page: <a href="points.csv">points.csv</a>, <a href="layers.csv">layers.csv</a>, <a href="pareto.csv">pareto.csv</a>, <a href="sweep.json">sweep.json</a> (repeat the run with <code>lic-dse sweep --config sweep.json</code>), PNG charts in <a href="charts/">charts/</a>, and each design point's detail in detail/ (this page loads it from there).</p>
 </header>
-<nav><a href="#boards">Boards</a><a href="#point">Design point</a><a href="#points">Points</a><a href="#layers">Layers</a><a href="#pareto">Pareto fronts</a><a href="#config">Configuration</a></nav>
+<nav><a href="#summary">Best designs</a><a href="#boards">Boards</a><a href="#point">Design point</a><a href="#points">Points</a><a href="#layers">Layers</a><a href="#pareto">Pareto fronts</a><a href="#config">Configuration</a></nav>
 <main>
+<section id="summary">
+<h2>Best designs <span class="note">(per board, model and path: the fastest design of the selection, end to end)</span></h2>
+<div class="filters" id="filters" role="group" aria-label="filters"></div>
+<p class="note">The filters apply to this table, the board charts (their scatter and Pareto front are drawn again for the selection) and the points table. A custom design beside the DPU of the same board, when the sweep has one, shows the speed-up over it.</p>
+<div id="t-summary"></div>
+</section>
 <section id="boards">
 <h2>Boards</h2>
 <p class="note">Each scatter point is the design the search chose for one model × precision × resolution × template × path; click one to see its roofline and layers below.</p>

@@ -33,7 +33,7 @@ function optionDescriptions(help: string): Map<string, string> {
 
 describe('every command explains itself', () => {
   for (const c of COMMANDS) {
-    it(`${c} --help describes every option and shows an example`, async async () => {
+    it(`${c} --help describes every option and shows an example`, async () => {
       const r = await run(c, '--help');
       expect(r.status, r.stderr).toBe(0);
       const opts = optionDescriptions(r.stdout);
@@ -91,7 +91,7 @@ describe('terminal output fits 120 columns', () => {
     expect(fmtNum(15.2634)).toBe('15.26');
   });
   for (const args of [['platform', 'zcu102'], ['models'], ['describe', 'zou2022-stf']]) {
-    it(`${args.join(' ')} fits 120 characters a line (--wide gives all)`, async async () => {
+    it(`${args.join(' ')} fits 120 characters a line (--wide gives all)`, async () => {
       const r = await run(...args);
       expect(r.status, r.stderr).toBe(0);
       for (const line of r.stdout.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(120);
@@ -118,7 +118,7 @@ describe('--json on every command parses', () => {
     ['merge', ['merge', path.join(dir, 's1'), '--out', path.join(dir, 'm'), '--no-charts']],
   ];
   for (const [what, args] of cases) {
-    it(what, async async () => {
+    it(what, async () => {
       const r = await run(...args, '--json');
       expect(r.status, r.stderr).toBe(0);
       expect(() => JSON.parse(r.stdout)).not.toThrow();

@@ -43,6 +43,7 @@ describe.skipIf(!haveChromium && !ci)('index.html in headless Chromium', () => {
     });
     page = ctx.pages()[0] ?? await ctx.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
     await page.goto(pathToFileURL(path.join(out, 'index.html')).href);
     await page.waitForFunction(() => (window as unknown as { licReport?: { ready: boolean } }).licReport?.ready === true, undefined, { timeout: 0 });
   });
@@ -134,6 +135,86 @@ describe.skipIf(!haveChromium && !ci)('index.html in headless Chromium', () => {
     expect(await page.locator('#t-layers tbody tr').count()).toBe(layers.filter((r) => Number(r[0]) === last).length);
     expect(await page.evaluate(() => (window as unknown as { licReport: { errors: string[] } }).licReport.errors)).toEqual([]);
     expect(blocked).toEqual([]);
+  });
+
+  /** The rows of a table as shown (data-v of each cell). */
+  const shownRows = (name: string) => page.evaluate((n) => Array.from(document.querySelectorAll(`#t-${n} tbody tr`)).map((tr) => Array.from(tr.querySelectorAll('td[data-c]')).map((td) => td.getAttribute('data-v') ?? '')), name);
+
+  /** Best design per board × model × path from points.csv, computed here independently of the page. */
+  async function bestPerGroup(keep: (r: Record<string, string>) => boolean) {
+    const [h, ...rows] = await csvFields(path.join(out, 'points.csv'));
+    const rec = rows.map((r) => Object.fromEntries(h.map((k, i) => [k, r[i]])));
+    const best = new Map<string, Record<string, string>>();
+    for (const r of rec) {
+      if (r.status !== 'ok' || !(Number(r.fps) > 0) || !keep(r)) continue;
+      const k = `${r.platform}|${r.model}|${r.path}`;
+      const b = best.get(k);
+      if (!b || Number(r.fps) > Number(b.fps)) best.set(k, r);
+    }
+    return best;
+  }
+
+  it('the summary table holds the best design of each board, model and path, linked to its point', async () => {
+    await page.selectOption('#t-summary select', '0');
+    const rows = await shownRows('summary');
+    const best = await bestPerGroup(() => true);
+    expect(rows).toHaveLength(best.size);
+    for (const r of rows) {
+      const b = best.get(`${r[0]}|${r[1]}|${r[2]}`)!;
+      expect(b, r.join(' ')).toBeDefined();
+      expect(Number(r[3])).toBe(Number(b.fps));
+      expect(r[4]).toBe(b.arch);
+      expect(r[7]).toBe(b.bottleneck);
+      expect(Number(r[8])).toBeCloseTo((100 * Number(b.dspUsed)) / Number(b.dspAvailable), 1);
+      expect(r[12]).toBe(b.job);
+    }
+    const fps = rows.map((r) => Number(r[3]));
+    expect(fps).toEqual([...fps].sort((a, b) => b - a)); // fastest first
+  });
+
+  it('filters select what every table and board chart shows, and clearing them restores the page', async () => {
+    const originalDatasets = await page.evaluate(() => (window as unknown as { Chart: { getChart(id: string): { data: { datasets: { label: string }[] } } } }).Chart.getChart('c-board-0-pareto').data.datasets.map((d) => d.label));
+    await page.selectOption('#filters select[data-filter="platform"]', 'kv260');
+    await page.selectOption('#filters select[data-filter="path"]', 'decode');
+    const keep = (r: Record<string, string>) => r.platform === 'kv260' && r.path === 'decode';
+    const summary = await shownRows('summary');
+    const best = await bestPerGroup(keep);
+    expect(summary.map((r) => `${r[0]}|${r[1]}|${r[2]}`).sort()).toEqual([...best.keys()].sort());
+    await page.selectOption('#t-points select', '0');
+    const [h, ...rows] = await csvFields(path.join(out, 'points.csv'));
+    const want = rows.filter((r) => keep(Object.fromEntries(h.map((k, i) => [k, r[i]]))));
+    expect(await shownRows('points')).toEqual(want);
+    // Board charts: zcu102's scatter has no design of the selection; kv260's holds exactly the selected ok designs.
+    const charts = await page.evaluate(() => {
+      const C = (window as unknown as { Chart: { getChart(id: string): { data: { datasets: { label: string; data: { job?: number }[] }[] } } } }).Chart;
+      return [0, 1].map((i) => C.getChart(`c-board-${i}-pareto`).data.datasets.map((d) => ({ label: d.label, jobs: d.data.map((p) => p.job).filter((j) => j !== undefined) })));
+    });
+    const boardsOrder = await page.evaluate(() => Array.from(document.querySelectorAll('#boards h3')).map((e) => e.textContent));
+    const kv = charts[boardsOrder.indexOf('kv260')];
+    const zc = charts[boardsOrder.indexOf('zcu102')];
+    expect(zc.filter((d) => !/^DSP available/.test(d.label)).flatMap((d) => d.jobs)).toEqual([]);
+    const okJobs = want.filter((r) => r[h.indexOf('status')] === 'ok' && Number(r[h.indexOf('fps')]) > 0).map((r) => Number(r[0])).sort((a, b) => a - b);
+    expect(kv.filter((d) => !/^(DSP available|Pareto front)/.test(d.label)).flatMap((d) => d.jobs).sort((a, b) => a - b)).toEqual(okJobs);
+    expect(kv.some((d) => /^Pareto front/.test(d.label))).toBe(okJobs.length > 0);
+    // Clear the filters: the server's scatter comes back.
+    await page.selectOption('#filters select[data-filter="platform"]', '');
+    await page.selectOption('#filters select[data-filter="path"]', '');
+    expect(await page.evaluate(() => (window as unknown as { Chart: { getChart(id: string): { data: { datasets: { label: string }[] } } } }).Chart.getChart('c-board-0-pareto').data.datasets.map((d) => d.label))).toEqual(originalDatasets);
+    expect((await shownRows('points')).length).toBe(rows.length);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('tooltips carry their units, and the roofline names its layers', async () => {
+    const r = await page.evaluate(() => {
+      type C = { options: { plugins: { tooltip: { callbacks: { label(c: unknown): string } } } }; config: { plugins: { id: string }[] } };
+      const get = (id: string) => (window as unknown as { Chart: { getChart(id: string): C } }).Chart.getChart(id);
+      return {
+        board: get('c-board-0-pareto').options.plugins.tooltip.callbacks.label({ raw: { label: 'a design', x: 1200, y: 15.25 } }),
+        roofline: get('c-point-roofline').config.plugins.map((p) => p.id),
+      };
+    });
+    expect(r.board).toBe('a design: DSP used 1,200 \u00b7 frames per second, end to end 15.25');
+    expect(r.roofline).toContain('licPointLabels');
   });
 
   it('is one small page: chart.js inlined, no external reference, no timestamp', () => {
