@@ -1,15 +1,4 @@
-import { spawn } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
-
-/** Wall time of one run of `node <args>` until it exits (output discarded). */
-function timeRun(args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, args, { stdio: 'ignore', env: { ...process.env, CI: 'true' } });
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`node ${args.join(' ')} exited with ${code}`))));
-  });
-}
+import { runNode } from './child.js';
 
 export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -19,23 +8,29 @@ export const median = (xs: number[]) => {
 
 export interface StartupRow {
   what: string;
-  medianMs: number;
-  minMs: number;
+  wallMs: number;
+  cpuMs: number;
 }
 
 /**
- * CLI start-up: `lic-dse models`, `lic-dse --help`, and bare `node -e 0` (the floor no CLI can go under),
- * each run `runs` times in turn, as a user starts them (a fresh process each time).
+ * CLI start-up, a fresh process each run as a user starts it: `lic-dse models` and `lic-dse --help` of
+ * each CLI given (this version, and the previous one when given), and bare `node -e 0` (the floor no CLI
+ * goes under). The cases run in turn, `runs` rounds, so a change in the machine's load hits all alike;
+ * medians of wall and CPU time.
  */
-export async function startupBench(cli: string, runs = 9): Promise<StartupRow[]> {
+export async function startupBench(clis: { label: string; main: string }[], runs = 9): Promise<StartupRow[]> {
   const cases: [string, string[]][] = [
-    ['lic-dse models', [cli, 'models']],
-    ['lic-dse --help', [cli, '--help']],
+    ...clis.flatMap(({ label, main }): [string, string[]][] => [[`${label}lic-dse models`, [main, 'models']], [`${label}lic-dse --help`, [main, '--help']]]),
     ['node -e 0 (floor)', ['-e', '0']],
   ];
-  const times = cases.map(() => [] as number[]);
+  const wall = cases.map(() => [] as number[]);
+  const cpu = cases.map(() => [] as number[]);
   for (let r = 0; r < runs; r++) {
-    for (const [i, [, args]] of cases.entries()) times[i].push(await timeRun(args));
+    for (const [i, [, args]] of cases.entries()) {
+      const x = await runNode(args);
+      wall[i].push(x.wallMs);
+      cpu[i].push(x.cpuMs);
+    }
   }
-  return cases.map(([what], i) => ({ what, medianMs: median(times[i]), minMs: Math.min(...times[i]) }));
+  return cases.map(([what], i) => ({ what, wallMs: median(wall[i]), cpuMs: median(cpu[i]) }));
 }

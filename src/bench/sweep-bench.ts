@@ -3,14 +3,12 @@
  * wall time, peak RSS and what it wrote. LIC_SWEEP_BENCH_SCALE=N also runs a sweep N times larger
  * (N × 2 resolutions instead of 2), to check that memory stays flat as the sweep grows (rows are streamed).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { DEFAULT_LISTS } from '../sweep/config.js';
 import { PACKAGE_ROOT } from '../util/files.js';
+import { runNode } from './child.js';
 
 /** N × 2 resolutions: the demo's two, then widths and heights stepped by 64 pixels (all 16:9-ish). */
 export function scaledResolutions(scale: number): string[] {
@@ -26,6 +24,8 @@ export interface SweepBenchResult {
   label: string;
   jobs: number;
   seconds: number;
+  /** CPU time, all threads (user + system). */
+  cpuSeconds: number;
   peakRssMB: number;
   summary: string;
   files: number;
@@ -51,28 +51,15 @@ function du(dir: string): { files: number; bytes: number } {
 }
 
 /** Run `lic-dse sweep --config <file> --out <tmp> --jobs <cores>` and measure it. */
-export async function sweepBench(config: string, label: string): Promise<SweepBenchResult> {
+export async function sweepBench(config: string, label: string, cli = path.join(PACKAGE_ROOT, 'dist', 'cli', 'main.js')): Promise<SweepBenchResult> {
   const jobs = availableParallelism();
   const dir = mkdtempSync(path.join(tmpdir(), 'lic-sweep-bench-'));
   const out = path.join(dir, 'demo');
-  const rssFile = path.join(dir, 'rss');
-  const hook = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rss-hook.js');
-  const cli = path.join(PACKAGE_ROOT, 'dist', 'cli', 'main.js');
   try {
-    const t0 = performance.now();
-    const stdout = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', hook, cli, 'sweep', '--config', config, '--out', out, '--jobs', String(jobs)], {
-        env: { ...process.env, CI: 'true', LIC_BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let text = '';
-      child.stdout.on('data', (b) => { text += String(b); });
-      child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`the sweep exited with ${code}`))));
-    });
-    const seconds = (performance.now() - t0) / 1000;
+    const r = await runNode([cli, 'sweep', '--config', config, '--out', out, '--jobs', String(jobs)]);
     const { files, bytes } = du(out);
     return {
-      label, jobs, seconds, peakRssMB: Number(readFileSync(rssFile, 'utf8')) / 1024, summary: stdout.trim(),
+      label, jobs, seconds: r.wallMs / 1000, cpuSeconds: r.cpuMs / 1000, peakRssMB: r.maxRssMB, summary: r.stdout.trim(),
       files, megabytes: bytes / 1e6, indexHtmlMB: statSync(path.join(out, 'index.html')).size / 1e6,
     };
   } finally {
