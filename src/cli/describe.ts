@@ -7,6 +7,7 @@ import { inferWorkload } from '../workload/shapes.js';
 import { textTable, si } from '../report/table.js';
 import { jsonOut, parseParams } from './args.js';
 import { parseResString } from '../mapping/load.js';
+import { checkOutputNumbers } from '../util/finite.js';
 
 export function describeCommand(y: Argv) {
   return y.command(
@@ -25,6 +26,7 @@ export function describeCommand(y: Argv) {
       const resolved = resolveModel(spec, file, { variant: argv.variant, params: parseParams(argv.param) });
       const w = inferWorkload(resolved, parseResString(argv.res), argv.pad);
       const d = describeWorkload(w, parsePrecision(argv.precision));
+      checkOutputNumbers(d, argv.model);
       if (argv.json) {
         process.stdout.write(jsonOut(d));
         return;

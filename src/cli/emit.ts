@@ -3,6 +3,8 @@ import type { Argv } from 'yargs';
 import { evaluate } from '../cost/evaluate.js';
 import { emitProject } from '../emit/index.js';
 import { contextFor, loadPoint } from '../mapping/load.js';
+import { withFile } from '../errors.js';
+import { checkOutputNumbers } from '../util/finite.js';
 
 export function emitCommand(y: Argv) {
   return y.command('emit', 'write a Vitis HLS project (kernel, testbench, Tcl/cfg, Makefile) for a design point', (a) => a
@@ -12,11 +14,15 @@ export function emitCommand(y: Argv) {
     .option('part', { type: 'string', describe: 'part of the model to emit (default: g_a at encode, g_s at decode)' })
     .option('seed', { type: 'number', default: 1, describe: 'seed of the random test weights and input' }), (argv) => {
     const point = loadPoint(argv.point);
-    const { workload, platform, tables } = contextFor(point);
-    const estimate = evaluate(workload, platform, point, tables);
+    const { workload, platform, estimate } = withFile(argv.point, () => {
+      const ctx = contextFor(point);
+      const est = evaluate(ctx.workload, ctx.platform, point, ctx.tables);
+      checkOutputNumbers(est, argv.point);
+      return { ...ctx, estimate: est };
+    });
     const macs = estimate.layers.reduce((s, l) => s + l.macs, 0);
     if (macs > 2e9) process.stderr.write(`lic-dse: computing the golden vectors of ${(macs / 1e9).toFixed(1)} GMAC at ${point.workload.res} in TypeScript; this takes a while\n`);
-    const r = emitProject({ point, estimate, workload, platform, out: argv.out, force: argv.force, part: argv.part, seed: argv.seed });
+    const r = withFile(argv.point, () => emitProject({ point, estimate, workload, platform, out: argv.out, force: argv.force, part: argv.part, seed: argv.seed }));
     const rel = path.relative(process.cwd(), r.dir) || '.';
     process.stdout.write(`wrote ${rel}: ${r.part} of ${estimate.model} as ${r.arch === 'engine' ? 'an engine' : 'a pipeline'} of ${r.layers} ${r.arch === 'engine' ? 'layer passes' : 'stages'}, top ${r.top}, ${r.files.length} files\n`);
     process.stdout.write(`run its testbench with: make -C ${rel} sim    (Vitis: make -C ${rel} csynth; see ${path.join(rel, 'README.md')})\n`);

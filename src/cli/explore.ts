@@ -8,6 +8,7 @@ import { emitProject } from '../emit/index.js';
 import { textTable } from '../report/table.js';
 import { jsonOut, parseParams } from './args.js';
 import { estimateText } from './estimate-view.js';
+import { checkOutputNumbers } from '../util/finite.js';
 
 /** "dsp=0.8,bram18=0.7" → caps. */
 export function parseCaps(s: string | undefined): CapsSpec {
@@ -46,6 +47,7 @@ export function exploreCommand(y: Argv) {
     }, 'explore arguments');
     const { workload, platform, tables } = contextFor(base);
     const r = explore(workload, platform, tables, base);
+    checkOutputNumbers({ best: r.best, pareto: r.pareto }, 'explore arguments');
     if (argv.save) writeAtomic(argv.save, pointJson(r.point));
     const emitted = argv.emit ? emitProject({ point: r.point, estimate: r.best, workload, platform, out: argv.emit, force: argv.force }) : undefined;
     // With --json the JSON stays alone on stdout.

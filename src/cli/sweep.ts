@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
-import { UserError } from '../errors.js';
+import { UserError, withFile } from '../errors.js';
 import { loadSweep, resolveSweep, type ResolvedSweep } from '../sweep/config.js';
 import { runSweep, SweepAborted, type SweepSummary } from '../sweep/sweep.js';
 import { parseParams } from './args.js';
@@ -56,7 +56,8 @@ export function sweepCommand(y: Argv) {
     let sweep: ResolvedSweep;
     if (argv.config) {
       if (given.length) throw new UserError(`give --config or the lists (--${given.join(', --')}), not both`, { field: 'config' });
-      sweep = loadSweep(argv.config);
+      const file = argv.config;
+      sweep = withFile(file, () => loadSweep(file));
     } else {
       const params = parseParams(argv.param);
       const models = list(argv.models);

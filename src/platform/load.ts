@@ -7,7 +7,7 @@ const TABLE_FILES = ['dsp-packing', 'cost-coefficients'];
 
 /** Load a built-in board by name or a user's board file. */
 export function loadPlatform(nameOrFile: string): Platform {
-  const abs = locate(nameOrFile, 'platforms', 'platform');
+  const abs = locate(nameOrFile, 'platforms', 'platform', TABLE_FILES);
   const file = path.relative(process.cwd(), abs) || abs;
   return toPlatform(parseWith(PlatformFileSchema, readJson(abs), file), file);
 }
