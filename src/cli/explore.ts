@@ -48,8 +48,8 @@ export function exploreCommand(y: Argv) {
     const { workload, platform, tables } = contextFor(base);
     const r = explore(workload, platform, tables, base);
     checkOutputNumbers({ best: r.best, pareto: r.pareto }, 'explore arguments');
-    if (argv.save) writeAtomic(argv.save, pointJson(r.point));
-    const emitted = argv.emit ? emitProject({ point: r.point, estimate: r.best, workload, platform, out: argv.emit, force: argv.force }) : undefined;
+    if (argv.save !== undefined) writeAtomic(argv.save, pointJson(r.point));
+    const emitted = argv.emit !== undefined ? emitProject({ point: r.point, estimate: r.best, workload, platform, out: argv.emit, force: argv.force }) : undefined;
     // With --json the JSON stays alone on stdout.
     const note = emitted ? `wrote ${emitted.files.length} files of the ${emitted.arch} project ${emitted.name} to ${emitted.dir}\n` : '';
     if (argv.json) process.stderr.write(note);
