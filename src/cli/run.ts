@@ -49,6 +49,12 @@ export function joinNegativeValues(argv: string[]): string[] {
 
 /** Numeric options are checked where they enter (yargs turns "abc" into NaN and 0 would be dropped silently). */
 function checkNumbers(argv: Record<string, unknown>) {
+  // An option given twice arrives as an array; only --param (and merge's folders) take several values.
+  for (const [k, v] of Object.entries(argv)) {
+    if (Array.isArray(v) && k !== '_' && k !== 'param' && k !== 'dirs' && !/[A-Z]/.test(k)) {
+      throw new UserError(`given ${v.length} times (give it once)`, { field: k });
+    }
+  }
   const check = (name: string, min: number, max: number, int = false) => {
     const v = argv[name];
     if (v === undefined) return;

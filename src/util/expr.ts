@@ -13,7 +13,7 @@ const math = create({
   divideDependencies, powDependencies, modDependencies, unaryMinusDependencies, minDependencies, maxDependencies,
   floorDependencies, ceilDependencies, roundDependencies, sqrtDependencies, log2Dependencies, absDependencies,
 }, {});
-const compiled = new Map<string, EvalFunction>();
+const compiled = new Map<string, { code: EvalFunction; symbols: string[] }>();
 
 export type Scope = Readonly<Record<string, number>>;
 export type Expr = number | string;
@@ -27,21 +27,24 @@ export function evalExpr(expr: Expr, scope: Scope, where: { file?: string; field
     return expr;
   }
   if (expr.length > 1000) throw new UserError(`expression of ${expr.length} characters (allowed: at most 1000)`, where);
-  let code = compiled.get(expr);
-  if (!code) {
+  let c = compiled.get(expr);
+  if (!c) {
+    let code: EvalFunction;
+    const symbols = new Set<string>();
     try {
       code = math.compile(expr) as EvalFunction;
+      math.parse(expr).traverse((node) => {
+        const n = node as unknown as { type: string; name: string };
+        if (n.type === 'SymbolNode') symbols.add(n.name);
+      });
     } catch (e) {
-      throw new UserError(`cannot parse expression "${expr}" (${(e as Error).message})`, where);
+      throw new UserError(`cannot parse expression "${expr}" (${(e as Error).message.replace(/\s+/g, ' ')})`, where);
     }
-    compiled.set(expr, code);
+    c = { code, symbols: [...symbols] };
+    compiled.set(expr, c);
   }
-  const symbols = new Set<string>();
-  math.parse(expr).traverse((node) => {
-    const n = node as unknown as { type: string; name: string };
-    if (n.type === 'SymbolNode') symbols.add(n.name);
-  });
-  for (const s of symbols) {
+  const code = c.code;
+  for (const s of c.symbols) {
     if (!(s in scope) && typeof (math as unknown as Record<string, unknown>)[s] !== 'function') {
       const known = Object.keys(scope).sort().join(', ') || 'none';
       throw new UserError(`expression "${expr}" uses undefined parameter "${s}" (defined: ${known})`, where);
