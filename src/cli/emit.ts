@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { evaluate } from '../cost/evaluate.js';
-import { emitProject } from '../emit/index.js';
+import { EMIT_MAX_ELEMENTS, emitProject } from '../emit/index.js';
 import { contextFor, loadPoint } from '../mapping/load.js';
 import { withFile } from '../errors.js';
 import { checkOutputNumbers } from '../util/finite.js';
@@ -21,7 +21,8 @@ export function emitCommand(y: Argv) {
       return { ...ctx, estimate: est };
     });
     const macs = estimate.layers.reduce((s, l) => s + l.macs, 0);
-    if (macs > 2e9) process.stderr.write(`lic-dse: computing the golden vectors of ${(macs / 1e9).toFixed(1)} GMAC at ${point.workload.res} in TypeScript; this takes a while\n`);
+    const fits = workload.layers.every((l) => l.inElems <= EMIT_MAX_ELEMENTS && l.outElems <= EMIT_MAX_ELEMENTS);
+    if (macs > 2e9 && fits) process.stderr.write(`lic-dse: computing the golden vectors of ${(macs / 1e9).toFixed(1)} GMAC at ${point.workload.res} in TypeScript; this takes a while\n`);
     const r = withFile(argv.point, () => emitProject({ point, estimate, workload, platform, out: argv.out, force: argv.force, part: argv.part, seed: argv.seed }));
     const rel = path.relative(process.cwd(), r.dir) || '.';
     process.stdout.write(`wrote ${rel}: ${r.part} of ${estimate.model} as ${r.arch === 'engine' ? 'an engine' : 'a pipeline'} of ${r.layers} ${r.arch === 'engine' ? 'layer passes' : 'stages'}, top ${r.top}, ${r.files.length} files\n`);

@@ -63,6 +63,14 @@ describe('issue 11 class 2: no stack traces', () => {
     const names = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? names(path.join(d, e.name)) : [e.name]));
     for (const f of names(out)) expect(f.length).toBeLessThan(100);
   }, 180_000);
+  it('emit at a resolution whose golden vectors cannot be held: one line, nothing written', async () => {
+    const p = JSON.parse(readFileSync(point, 'utf8'));
+    p.workload.res = '65536x65536';
+    const f = path.join(dir, 'p-huge.json');
+    writeFileSync(f, JSON.stringify(p));
+    await refused(['emit', '--point', f, '--out', path.join(dir, 'huge-out')], /p-huge\.json: workload\.res: layer g_a\/c0 has a tensor of \d+ elements at 65536x65536; .* at most 268435456 per tensor/);
+    expect(readdirSync(dir).filter((x) => x.includes('huge-out'))).toEqual([]);
+  }, 120_000);
   it('markdownSafe escapes control characters, pipes and backticks', () => {
     expect(markdownSafe('a\nb|c`d\u0000')).toBe('a\\u000ab\\|c\\`d\\u0000');
   });
