@@ -213,7 +213,7 @@ describe('issue 11 fuzz (seeded): every outcome is exit 0 with sound numbers, or
   it('CLI arguments', async () => {
     const modelOpts = ['--model', MODEL];
     const pick = () => r.pick(['32x32', '-5x5', '0x0', 'abc', '', '99999999999999999999x1', '1e9', '-1', '0', 'NaN', 'both', 'weird', 'x'.repeat(300), 'int8', 'int3', 'zcu102', 'cost-coefficients', 'dsp=2', 'dsp=0.5', 'N=96', 'N=1e9', 'N=0', '1/3', '2/1', '/dev/zero', '.']);
-    const options = ['--res', '--arch', '--path', '--pad', '--precision', '--clock', '--entropy-rate', '--caps', '--param', '--seed', '--variant', '--platform', '--jobs', '--shard', '--part', '--colour'];
+    const options = ['--save', '--out', '--res', '--arch', '--path', '--pad', '--precision', '--clock', '--entropy-rate', '--caps', '--param', '--seed', '--variant', '--platform', '--jobs', '--shard', '--part', '--colour'];
     for (let i = 0; i < COUNTS.args; i++) {
       const d = newCase();
       const pointFile = path.join(d, 'p.json');
