@@ -17,3 +17,16 @@ export class UserError extends Error {
 export function isUserError(e: unknown): e is UserError {
   return e instanceof UserError;
 }
+
+/**
+ * Run `f` on behalf of a file the user gave (a design point, a sweep file): a UserError raised while
+ * following it (its model, its board, the estimate) names that file first, so the user knows where to look.
+ */
+export function withFile<T>(file: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (isUserError(e) && !e.message.startsWith(`${file}:`)) throw new UserError(e.message, { file });
+    throw e;
+  }
+}

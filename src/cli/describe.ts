@@ -9,6 +9,7 @@ import { TERMINAL_WIDTH, textTable, si, wrapWords } from '../report/table.js';
 import { jsonOut, parseParams } from './args.js';
 import { parseResString } from '../mapping/load.js';
 import { jsonOpt, modelOpt, padOpt, paramOpt, resOpt, variantOpt, wideOpt } from './options.js';
+import { checkOutputNumbers } from '../util/finite.js';
 
 export function describeCommand(y: Argv) {
   return y.command(
@@ -30,6 +31,7 @@ export function describeCommand(y: Argv) {
       const resolved = resolveModel(spec, file, { variant: argv.variant, params: parseParams(argv.param) });
       const w = inferWorkload(resolved, parseResString(argv.res), argv.pad);
       const d = describeWorkload(w, parsePrecision(argv.precision));
+      checkOutputNumbers(d, argv.model);
       if (argv.json) {
         process.stdout.write(jsonOut(d));
         return;

@@ -4,6 +4,8 @@ import { evaluate } from '../cost/evaluate.js';
 import { contextFor, loadPoint } from '../mapping/load.js';
 import { TERMINAL_WIDTH } from '../report/table.js';
 import { jsonOut } from './args.js';
+import { withFile } from '../errors.js';
+import { checkOutputNumbers } from '../util/finite.js';
 import { estimateText } from './estimate-view.js';
 import { jsonOpt, wideOpt } from './options.js';
 
@@ -15,8 +17,12 @@ export function evaluateCommand(y: Argv) {
     .option('json', jsonOpt)
     .example('$0 evaluate --point test/fixtures/zhang15-point.json', 'the Zhang et al. FPGA\'15 AlexNet engine (known answer)'), (argv) => {
     const point = loadPoint(argv.point);
-    const { workload, platform, tables } = contextFor(point);
-    const e = evaluate(workload, platform, point, tables);
+    const e = withFile(argv.point, () => {
+      const { workload, platform, tables } = contextFor(point);
+      const est = evaluate(workload, platform, point, tables);
+      checkOutputNumbers(est, argv.point);
+      return est;
+    });
     process.stdout.write(argv.json ? jsonOut(e) : estimateText(e, { layers: !argv.summary, maxWidth: argv.wide ? undefined : TERMINAL_WIDTH }));
   });
 }

@@ -11,6 +11,7 @@ import { jsonOut, parseParams } from './args.js';
 import { emitSummary, emitWithProgress } from './emit-run.js';
 import { estimateText } from './estimate-view.js';
 import { capsOpt, clockOpt, entropyOpt, jsonOpt, modelOpt, padOpt, paramOpt, platformOpt, precisionOpt, resOpt, variantOpt, wideOpt } from './options.js';
+import { checkOutputNumbers } from '../util/finite.js';
 
 /** "dsp=0.8,bram18=0.7" → caps. */
 export function parseCaps(s: string | undefined): CapsSpec {
@@ -60,8 +61,9 @@ export function exploreCommand(y: Argv) {
     // An emit that cannot happen is said before the search, not after it.
     if (argv.emit) emittable(workload, base);
     const r = explore(workload, platform, tables, base);
-    if (argv.save) writeAtomic(argv.save, pointJson(r.point));
-    const emitted = argv.emit ? emitWithProgress({ point: r.point, estimate: r.best, workload, platform, out: argv.emit, force: argv.force }) : undefined;
+    checkOutputNumbers({ best: r.best, pareto: r.pareto }, 'explore arguments');
+    if (argv.save !== undefined) writeAtomic(argv.save, pointJson(r.point));
+    const emitted = argv.emit !== undefined ? emitWithProgress({ point: r.point, estimate: r.best, workload, platform, out: argv.emit, force: argv.force }) : undefined;
     if (argv.json) return void process.stdout.write(jsonOut({ ...r.best, pareto: r.pareto, evaluated: r.evaluated, ...(emitted ? { emitted: emitSummary(emitted) } : {}) }));
     const defaults = [argv.arch ? '' : `--arch ${arch}`, argv.path ? '' : `--path ${path}`].filter(Boolean);
     if (defaults.length) process.stdout.write(`(defaults: ${defaults.join(', ')}; the other ${defaults.length > 1 ? 'choices are' : 'choice is'} ${[argv.arch ? '' : '--arch pipeline', argv.path ? '' : '--path decode'].filter(Boolean).join(', ')})\n`);

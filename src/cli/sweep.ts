@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv } from 'yargs';
 import { COMMANDS } from './commands.js';
-import { UserError } from '../errors.js';
+import { UserError, withFile } from '../errors.js';
 import { loadSweep, resolveSweep, sweepJson, type ResolvedSweep } from '../sweep/config.js';
 import { shardFromEnv, shq, slurmScript } from '../sweep/cluster.js';
 import type { Shard } from '../sweep/jobs.js';
@@ -71,7 +71,8 @@ export function sweepCommand(y: Argv) {
     let sweep: ResolvedSweep;
     if (argv.config) {
       if (given.length) throw new UserError(`give --config or the lists (--${given.join(', --')}), not both`, { field: 'config' });
-      sweep = loadSweep(argv.config);
+      const file = argv.config;
+      sweep = withFile(file, () => loadSweep(file));
     } else {
       const params = parseParams(argv.param);
       const models = list(argv.models);

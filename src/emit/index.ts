@@ -6,6 +6,7 @@ import type { Built, Files } from './common.js';
 import { engineProject } from './engine.js';
 import { buildIR } from './ir.js';
 import { cIdent } from './names.js';
+import { UserError } from '../errors.js';
 import { inputTensor, layerParams } from './params.js';
 import { pipelineProject } from './pipeline.js';
 import { projectFiles } from './project.js';
@@ -43,11 +44,26 @@ export interface EmitResult {
   files: string[];
 }
 
+/**
+ * The golden vectors are computed here, in TypeScript, one array per tensor: a resolution far beyond what
+ * C simulation can run would exhaust the heap (or hit the array-length limit) instead of failing clearly.
+ */
+export const EMIT_MAX_ELEMENTS = 2 ** 28;
+function checkGoldenSize(layers: { id: string; in: { c: number; h: number; w: number }; out: { c: number; h: number; w: number } }[], res: string) {
+  for (const l of layers) {
+    const n = Math.max(l.in.c * l.in.h * l.in.w, l.out.c * l.out.h * l.out.w);
+    if (n > EMIT_MAX_ELEMENTS) {
+      throw new UserError(`layer ${l.id} has a tensor of ${n} elements at ${res}; emit computes its golden vectors in memory and allows at most ${EMIT_MAX_ELEMENTS} per tensor: emit at a smaller resolution`, { field: 'workload.res' });
+    }
+  }
+}
+
 /** The files of a project, in memory (pure apart from reading hls-templates/). */
 export function projectFor(opts: Omit<EmitOptions, 'force'>): { files: Files; built: Built } {
   const { point, workload, platform, estimate } = opts;
   const seed = opts.seed ?? 1;
   const ir = buildIR(workload, point, opts.part);
+  checkGoldenSize(ir.layers, point.workload.res);
   const params = new Map(ir.layers.map((l) => [l.id, layerParams(seed, l)]));
   const tensors = referenceForward(ir.layers, inputTensor(seed, ir.input), params, opts.progress && ((k, id) => opts.progress!(k, ir.layers.length, id)));
   const name = cIdent(baseName(opts.out), 'hls');

@@ -14,11 +14,22 @@ const CPP_KEYWORDS = new Set((
   + 'typeid typename union unsigned using virtual void volatile wchar_t while xor xor_eq main'
 ).split(' '));
 
+/** Longest identifier kept as is; longer ones keep a prefix and a hash of the whole name (file names stay short). */
+export const MAX_IDENT = 48;
+
+/** FNV-1a over UTF-16 units: a stable 8-hex-digit tag (not for security, only to keep shortened names apart). */
+function hash8(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
+
 /** One name as an identifier (not deduplicated). */
 export function cIdent(name: string, prefix = 'l'): string {
   let s = name.replace(/[^A-Za-z0-9_]/g, '_').replace(/_+/g, '_').replace(/^_+/, '').replace(/_+$/, '');
   if (!s) s = prefix;
   if (/^[0-9]/.test(s)) s = `${prefix}_${s}`;
+  if (s.length > MAX_IDENT) s = `${s.slice(0, MAX_IDENT - 9).replace(/_+$/, '')}_${hash8(name)}`;
   if (CPP_KEYWORDS.has(s)) s = `${s}_`;
   return s;
 }

@@ -6,7 +6,7 @@ import type { Platform } from '../platform/schema.js';
 import { PACKAGE_ROOT } from '../util/files.js';
 import { stepText, type Built, type Files, type TemplateOutput } from './common.js';
 import { isMacOp } from './ir.js';
-import { render } from './templates.js';
+import { markdownSafe, render } from './templates.js';
 import { EMIT_SCHEMA } from './write.js';
 
 /** Clock period in ns for a clock in MHz, as the Tcl and the cfg write it (at most 3 decimals). */
@@ -93,7 +93,7 @@ export function projectFiles(b: Built, t: TemplateOutput, ctx: { point: Point; e
     const map = s.tile ? `tn ${s.tile.tn} tm ${s.tile.tm} tr ${s.tile.tr} tc ${s.tile.tc}`
       : s.par ? `pin ${s.par.pin} pout ${s.par.pout} pk ${s.par.pk}${s.par.weights === 'stream' ? ` weights streamed (reuse ${s.par.reuse})` : ''} fifo ${s.par.fifoDepth}`
         : isMacOp(s.kind) ? '' : 'element-wise';
-    return `| ${s.index} | \`${s.cname}\` | ${stepText(s).replace(/\|/g, '\\|')} | ${map} |`;
+    return `| ${s.index} | \`${s.cname}\` | ${markdownSafe(stepText(s))} | ${map} |`;
   });
   const fileList = [...files.keys(), 'README.md'].sort().filter((f) => !f.startsWith('data/golden_') && !f.startsWith('src/weights/'));
   const hasGolden = [...files.keys()].some((f) => f.startsWith('data/golden_'));
@@ -106,7 +106,7 @@ export function projectFiles(b: Built, t: TemplateOutput, ctx: { point: Point; e
   files.set('README.md', render('project/README.md.tmpl', {
     TITLE: `${ir.model} ${ir.part} — ${ir.arch} (Vitis HLS)`,
     BANNER: b.banner,
-    MODEL: `${ir.model}${estimate.variant ? ` (${estimate.variant})` : ''}, ${Object.entries(point.workload.params ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || 'default parameters'}, ${point.workload.res}`,
+    MODEL: `${ir.model}${estimate.variant ? ` (${markdownSafe(estimate.variant)})` : ''}, ${Object.entries(point.workload.params ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || 'default parameters'}, ${point.workload.res}`,
     PART_NAME: ir.part,
     PATH: point.workload.path,
     ARCH: ir.arch,

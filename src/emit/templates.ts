@@ -27,3 +27,7 @@ export function render(rel: string, values: Record<string, string>): string {
 
 /** Text safe inside a // comment: printable ASCII, no line continuation. */
 export const commentSafe = (s: string) => s.replace(/[^\x20-\x7e]/g, '?').replace(/\\/g, '/');
+/** Free text (layer and variant names) in a Markdown table cell: control characters shown as escapes, | and ` escaped. */
+export const markdownSafe = (s: string) => s
+  .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  .replace(/([|`])/g, '\\$1');

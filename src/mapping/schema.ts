@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inRange, RANGES } from '../util/range.js';
 
 /**
  * A design point (mapping) is data, like FINN's folding_config.json or Timeloop's map.yaml: a user writes it
@@ -6,14 +7,17 @@ import { z } from 'zod';
  * Layer keys are "<part>/<name>" as `describe` prints them (e.g. "g_a/0", "cc_mean_transforms/3.0").
  */
 
-const pos = z.number().int().positive();
-const nonneg = z.number().int().nonnegative();
+/** Unrolls, tiles and parallelism: far beyond any device's DSP count, small enough that products stay exact. */
+const pos = inRange(1, 1 << 20, { int: true });
+/** Buffer and FIFO depths, overhead cycles and reuse counts. */
+const depth = inRange(1, 2 ** 31, { int: true });
+const nonneg = inRange(0, 2 ** 31, { int: true });
 
 export const WorkloadRefSchema = z.object({
   /** Zoo name or path to a model .json. */
   model: z.string().min(1),
   variant: z.string().optional(),
-  params: z.record(z.string(), z.number()).optional(),
+  params: z.record(z.string(), inRange(0, Number.MAX_SAFE_INTEGER, { minExclusive: true })).optional(),
   /** "WIDTHxHEIGHT". */
   res: z.string().regex(/^\d+x\d+$/, 'WIDTHxHEIGHT, e.g. 1280x720'),
   pad: z.enum(['stride', 'same']).default('stride'),
@@ -43,11 +47,11 @@ export const EngineSchema = z.object({
   /** Largest tn / tm any layer may use (channel capacity of the tile buffers). */
   tif: pos, tof: pos,
   /** Words per bank of each ping-pong buffer: input (pif banks), output (pof·poy·pox banks), weights (pif·pof banks). */
-  inBufDepth: pos, outBufDepth: pos, wBufDepth: pos,
+  inBufDepth: depth, outBufDepth: depth, wBufDepth: depth,
   /** Put the weight buffer in URAM (72×4096) instead of BRAM18. */
   weightsInUram: z.boolean().default(false),
   ports: z.object({
-    read: pos.default(1), weight: pos.default(1), write: pos.default(1),
+    read: inRange(1, 64, { int: true }).default(1), weight: inRange(1, 64, { int: true }).default(1), write: inRange(1, 64, { int: true }).default(1),
     widthBits: z.union([z.literal(32), z.literal(64), z.literal(128), z.literal(256), z.literal(512)]).default(128),
   }).strict().default({ read: 1, weight: 1, write: 1, widthBits: 128 }),
   overheads: z.object({
@@ -65,10 +69,10 @@ export const PipelineLayerSchema = z.object({
   pin: pos, pout: pos, pk: pos.default(1),
   /** On chip (BRAM/URAM), or streamed from DRAM and held for `reuse` output pixels per fetch. */
   weights: z.enum(['onchip', 'stream']).default('onchip'),
-  reuse: pos.default(1),
+  reuse: depth.default(1),
   /** Write this layer's output to DRAM and read it back (when its line buffers do not fit on chip). */
   spill: z.boolean().default(false),
-  fifoDepth: pos.default(2),
+  fifoDepth: depth.default(2),
 }).strict();
 export type PipelineLayer = z.infer<typeof PipelineLayerSchema>;
 
@@ -87,14 +91,14 @@ export const PointSchema = z.object({
   workload: WorkloadRefSchema,
   /** Built-in board name or path to a board .json. */
   platform: z.string().min(1),
-  clockMHz: z.number().positive(),
+  clockMHz: inRange(...RANGES.clockMHz),
   /** Default precision of every layer: int8, int16, w4a8, w8a16, fp16, fp32. */
   precision: PrecisionName,
   /** Hybrid quantisation: per-layer override, e.g. {"g_a/0": "int16"}. */
   layerPrecision: z.record(z.string(), PrecisionName).default({}),
   caps: CapsSchema.default({}),
   /** Entropy coder throughput on the board's CPU, symbols/s; default from the board file. */
-  entropySymbolsPerSec: z.number().positive().optional(),
+  entropySymbolsPerSec: inRange(...RANGES.entropySymbolsPerSec).optional(),
   arch: z.enum(['engine', 'pipeline']),
   engine: EngineSchema.optional(),
   pipeline: PipelineSchema.optional(),

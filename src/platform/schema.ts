@@ -1,15 +1,17 @@
 import { z } from 'zod';
+import { inRange, RANGES } from '../util/range.js';
 
-const count = z.number().int().nonnegative();
-const positive = z.number().positive();
-const src = z.string().min(3, 'every figure needs a public source');
+/** The largest devices hold ~14k DSPs, ~10k BRAM18, ~1.3k URAM, ~9M LUTs (Versal Premium, DS950): 1e6 / 1e8 leave room. */
+const blocks = inRange(0, 1e6, { int: true });
+const cells = inRange(0, 1e8, { int: true });
+const src = z.string().min(3, 'every figure needs a public source').max(2000);
 
-export const ResourcesSchema = z.object({ dsp: count, bram18: count, uram: count, lut: count, ff: count, source: src }).strict();
+export const ResourcesSchema = z.object({ dsp: blocks, bram18: blocks, uram: blocks, lut: cells, ff: cells, source: src }).strict();
 
 export const PlatformFileSchema = z.object({
   schema: z.literal('lic-dse/platform@1'),
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case id'),
-  title: z.string(),
+  title: z.string().max(200),
   part: z.string().regex(/^x[a-z0-9-]+$/i, 'a Vitis part string such as xczu9eg-ffvb1156-2-e'),
   partSource: src,
   dspFamily: z.enum(['DSP48E1', 'DSP48E2', 'DSP58']),
@@ -17,16 +19,16 @@ export const PlatformFileSchema = z.object({
   /** Taken by the platform shell (the U50's static region); zeros on embedded boards. */
   reserved: ResourcesSchema,
   memory: z.object({
-    kind: z.string(),
-    channels: z.number().int().positive(),
-    busBits: z.number().int().positive().optional(),
-    peakGBs: positive,
-    efficiency: z.number().gt(0).max(1),
+    kind: z.string().max(100),
+    channels: inRange(1, 64, { int: true }),
+    busBits: inRange(8, 8192, { int: true }).optional(),
+    peakGBs: inRange(...RANGES.peakGBs),
+    efficiency: inRange(0, 1, { minExclusive: true }),
     source: src,
     efficiencySource: src,
   }).strict(),
-  clock: z.object({ typicalMHz: positive, maxMHz: positive, source: src }).strict(),
-  cpu: z.object({ name: z.string(), entropySymbolsPerSec: positive, source: src }).strict(),
+  clock: z.object({ typicalMHz: inRange(...RANGES.clockMHz), maxMHz: inRange(...RANGES.clockMHz), source: src }).strict(),
+  cpu: z.object({ name: z.string().max(200), entropySymbolsPerSec: inRange(...RANGES.entropySymbolsPerSec), source: src }).strict(),
   notes: z.array(z.string()).optional(),
 }).strict()
   .refine((p) => p.clock.typicalMHz <= p.clock.maxMHz, { message: 'typicalMHz exceeds maxMHz', path: ['clock', 'typicalMHz'] })

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { CapsSchema, type CapsSpec } from '../mapping/schema.js';
+import { parseResString } from '../mapping/load.js';
 import { loadPlatform, platformNames } from '../platform/load.js';
 import { parsePrecision } from '../platform/precision.js';
 import { parseWith, readJson } from '../util/files.js';
+import { inRange, RANGES } from '../util/range.js';
 import { loadModel, zooNames } from '../workload/load.js';
 import { variantScope } from '../workload/resolve.js';
 
@@ -26,7 +28,7 @@ const ModelEntrySchema = z.union([
     model: z.string().min(1),
     variant: z.string().min(1).optional(),
     variants: z.array(z.string().min(1)).min(1).optional(),
-    params: z.record(z.string(), z.number()).optional(),
+    params: z.record(z.string(), inRange(0, Number.MAX_SAFE_INTEGER, { minExclusive: true })).optional(),
   }).strict(),
 ]);
 export type ModelEntry = z.infer<typeof ModelEntrySchema>;
@@ -58,9 +60,9 @@ export const SweepFileSchema = z.object({
   path: nonEmptyUnique(z.enum(['encode', 'decode'])).default(DEFAULT_LISTS.path),
   pad: z.enum(['stride', 'same']).default('stride'),
   /** MHz for every board; default: each board's typical kernel clock. */
-  clockMHz: z.number().positive().optional(),
+  clockMHz: inRange(...RANGES.clockMHz).optional(),
   caps: CapsSchema.default({}),
-  entropySymbolsPerSec: z.number().positive().optional(),
+  entropySymbolsPerSec: inRange(...RANGES.entropySymbolsPerSec).optional(),
   /** Written by `sweep --shard k/n` into a shard's sweep.json; ignored on input. */
   shard: z.string().optional(),
 }).strict();
@@ -129,10 +131,7 @@ export function resolveSweep(data: unknown, where = 'sweep'): ResolvedSweep {
   const platforms = f.platforms === 'all' ? platformNames() : f.platforms;
   for (const p of platforms) loadPlatform(p);
   for (const [i, p] of f.precisions.entries()) parsePrecision(p, `precisions[${i}]`);
-  for (const [i, r] of f.res.entries()) {
-    const m = RES_RE.exec(r)!;
-    if (Number(m[1]) < 1 || Number(m[2]) < 1) throw new UserError(`"${r}" is not a resolution (allowed: WIDTHxHEIGHT, e.g. 1280x720)`, { file: where, field: `res[${i}]` });
-  }
+  for (const [i, r] of f.res.entries()) parseResString(r, `res[${i}]`, where);
   if (f.clockMHz !== undefined) {
     for (const p of platforms) {
       const max = loadPlatform(p).spec.clock.maxMHz;

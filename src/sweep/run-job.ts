@@ -8,6 +8,7 @@ import { layerCyclesSpec, renderPng, rooflineSpec } from '../report/charts.js';
 import { LAYER_COLUMNS, PARETO_COLUMNS, POINT_COLUMNS, toRow, type LayerRecord, type PointRecord, type Row } from '../report/columns.js';
 import { errorRecord, layerRecords, paretoRecords, pointRecord, type PointKey } from '../report/rows.js';
 import type { ResolvedSweep } from './config.js';
+import { checkOutputNumbers } from '../util/finite.js';
 import { jobAt, jobCount, jobLabel, jobRequest } from './jobs.js';
 
 /** What one job sends back: its rows for points.csv, layers.csv and pareto.csv, and the PNGs it wrote. */
@@ -59,6 +60,7 @@ export async function runJob(s: ResolvedSweep, index: number, opts: JobOptions =
     const base = basePoint(jobRequest(s, j), `job ${index}`);
     const { workload, platform, tables } = contextFor(base);
     result = explore(workload, platform, tables, base);
+    checkOutputNumbers({ best: result.best, pareto: result.pareto }, `job ${index}`);
   } catch (e) {
     if (!isUserError(e)) throw e;
     return { index, point: toRow(POINT_COLUMNS, errorRecord(key, e.message) as never), layers: [], pareto: [], charts: 0 };

@@ -77,7 +77,13 @@ function undefinedParameter(expr: string, s: string, scope: Scope, where: Where)
 
 /** Evaluate a channel/size expression such as "2*M" or "M/num_slices*min(i,5)" over a scope. */
 export function evalExpr(expr: Expr, scope: Scope, where: Where): number {
-  if (typeof expr === 'number') return expr;
+  if (typeof expr === 'number') {
+    if (!Number.isFinite(expr) || Math.abs(expr) > Number.MAX_SAFE_INTEGER) {
+      throw new UserError(`${expr} is beyond 2^53 (allowed: |value| <= ${Number.MAX_SAFE_INTEGER})`, where);
+    }
+    return expr;
+  }
+  if (expr.length > 1000) throw new UserError(`expression of ${expr.length} characters (allowed: at most 1000)`, where);
   // A bare parameter or number, most of a model file, needs no parser.
   const name = NAME.exec(expr);
   if (name && !FUNCTIONS.has(name[1])) {
@@ -101,14 +107,20 @@ function finite(expr: string, v: unknown, where: Where): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) {
     throw new UserError(`expression "${expr}" does not evaluate to a finite number`, where);
   }
+  if (Math.abs(v) > Number.MAX_SAFE_INTEGER) {
+    throw new UserError(`expression "${expr}" = ${v} is beyond 2^53 (allowed: |value| <= ${Number.MAX_SAFE_INTEGER})`, where);
+  }
   return v;
 }
 
-/** Like evalExpr, but the result must be a whole number ≥ min (channel counts, kernel sizes). */
-export function evalInt(expr: Expr, scope: Scope, where: Where, min = 1): number {
+/** Like evalExpr, but the result must be a whole number in [min, max] (channel counts, kernel sizes). */
+export function evalInt(expr: Expr, scope: Scope, where: Where, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   const v = evalExpr(expr, scope, where);
   const r = Math.round(v);
   if (Math.abs(v - r) > 1e-9) throw new UserError(`"${expr}" = ${v} is not a whole number`, where);
-  if (r < min) throw new UserError(`"${expr}" = ${r} must be at least ${min}`, where);
+  if (r < min || r > max) {
+    const shown = typeof expr === 'number' ? `${r}` : `"${expr}" = ${r}`;
+    throw new UserError(`${shown} is out of range (allowed: ${min} to ${max})`, where);
+  }
   return r;
 }

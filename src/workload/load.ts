@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { builtinNames, locate, parseWith, readJson } from '../util/files.js';
+import { builtinNames, checkDepth, locate, parseWith, readJson } from '../util/files.js';
+import { LIMITS } from './limits.js';
 import { ModelFileSchema, OP_KINDS, type ModelFile } from './schema.js';
 
 export interface LoadedModel {
@@ -12,11 +13,14 @@ export interface LoadedModel {
 function checkOps(data: unknown, file: string) {
   const parts = (data as { parts?: unknown })?.parts;
   if (!Array.isArray(parts)) return;
-  const walk = (items: unknown, where: string) => {
+  const walk = (items: unknown, where: string, depth = 0) => {
     if (!Array.isArray(items)) return;
     items.forEach((it, k) => {
       const o = it as { op?: unknown; name?: unknown; layers?: unknown; repeat?: unknown };
-      if (o && typeof o === 'object' && 'repeat' in o) return walk(o.layers, `${where}[${k}]`);
+      if (o && typeof o === 'object' && 'repeat' in o) {
+        if (depth >= LIMITS.repeatNesting) throw new UserError(`repeat blocks nest deeper than ${LIMITS.repeatNesting} levels (allowed: at most ${LIMITS.repeatNesting})`, { file, field: `${where}[${k}]` });
+        return walk(o.layers, `${where}[${k}]`, depth + 1);
+      }
       if (o && typeof o === 'object' && typeof o.op === 'string' && !(OP_KINDS as readonly string[]).includes(o.op)) {
         throw new UserError(`unknown op "${o.op}" (allowed: ${OP_KINDS.join(', ')})`, { file, field: `${where}.${String(o.name ?? `[${k}]`)}.op` });
       }
@@ -26,6 +30,8 @@ function checkOps(data: unknown, file: string) {
 }
 
 export function parseModel(data: unknown, file: string): ModelFile {
+  // Before zod, whose recursive union would overflow the stack on a file nested thousands deep.
+  checkDepth(data, file);
   checkOps(data, file);
   const spec = parseWith(ModelFileSchema, data, file);
   if (spec.defaultVariant !== undefined && !(spec.defaultVariant in spec.variants)) {

@@ -3,6 +3,10 @@ import { evalExpr, evalInt, type Expr, type Scope } from '../util/expr.js';
 import type { LayerOrRepeat, LayerSpec, ModelFile, RepeatSpec } from './schema.js';
 import { strideFactor } from './ops.js';
 import type { ResolvedLayer, ResolvedModel, ResolvedPart } from './types.js';
+import { LIMITS } from './limits.js';
+
+const C = LIMITS.channels;
+const K = LIMITS.kernel;
 
 export interface VariantChoice {
   variant?: string;
@@ -29,16 +33,18 @@ export function variantScope(m: ModelFile, file: string, choice: VariantChoice):
     if (!(k in m.params)) {
       throw new UserError(`unknown parameter "${k}" (allowed: ${Object.keys(m.params).join(', ')})`, { file, field: `param ${k}` });
     }
-    if (!Number.isFinite(v) || v <= 0) throw new UserError(`parameter ${k}=${v} must be a positive number`, { file, field: `param ${k}` });
+    if (!Number.isFinite(v) || v <= 0 || v > Number.MAX_SAFE_INTEGER) {
+      throw new UserError(`parameter ${k}=${v} must be a positive number (allowed: up to 2^53)`, { file, field: `param ${k}` });
+    }
     scope[k] = v;
   }
   for (const [k, e] of Object.entries(m.derived)) scope[k] = evalExpr(e, scope, { file, field: `derived.${k}` });
   return { variant, scope };
 }
 
-function pair(x: Expr | [Expr, Expr], scope: Scope, where: { file: string; field: string }, min = 1): [number, number] {
-  if (Array.isArray(x)) return [evalInt(x[0], scope, where, min), evalInt(x[1], scope, where, min)];
-  const v = evalInt(x, scope, where, min);
+function pair(x: Expr | [Expr, Expr], scope: Scope, where: { file: string; field: string }, min = 1, max: number = K): [number, number] {
+  if (Array.isArray(x)) return [evalInt(x[0], scope, where, min, max), evalInt(x[1], scope, where, min, max)];
+  const v = evalInt(x, scope, where, min, max);
   return [v, v];
 }
 
@@ -48,11 +54,11 @@ function resolveLayer(spec: LayerSpec, scope: Scope, prefix: string, prev: strin
   const inputs = spec.input === undefined ? [prev] : (Array.isArray(spec.input) ? spec.input : [spec.input]).map((s) => (s === '@input' ? s : prefix + subst(s, scope)));
   const l: ResolvedLayer = { part: '', name, op: spec.op, inputs };
   const s = spec as Record<string, unknown>;
-  if ('cout' in spec) l.cout = evalInt(spec.cout, scope, field('cout'));
+  if ('cout' in spec) l.cout = evalInt(spec.cout, scope, field('cout'), 1, C);
   if ('kernel' in spec) l.kernel = pair(spec.kernel, scope, field('kernel'));
   if ('stride' in spec) l.stride = spec.stride === undefined ? l.kernel : pair(spec.stride, scope, field('stride'));
   if ('dilation' in spec) l.dilation = pair(spec.dilation, scope, field('dilation'));
-  if ('groups' in spec) l.groups = evalInt(spec.groups, scope, field('groups'));
+  if ('groups' in spec) l.groups = evalInt(spec.groups, scope, field('groups'), 1, C);
   if ('bias' in spec) l.bias = spec.bias;
   if (spec.op === 'conv' || spec.op === 'masked_conv' || spec.op === 'deconv' || spec.op === 'maxpool' || spec.op === 'avgpool') {
     const p = s.padding as Expr | [Expr, Expr] | 'same' | 'valid' | undefined;
@@ -62,25 +68,25 @@ function resolveLayer(spec: LayerSpec, scope: Scope, prefix: string, prev: strin
       const [kh, kw] = l.kernel!;
       const [dh, dw] = l.dilation ?? [1, 1];
       l.padding = [Math.floor((dh * (kh - 1)) / 2), Math.floor((dw * (kw - 1)) / 2)];
-    } else l.padding = pair(p, scope, field('padding'), 0);
+    } else l.padding = pair(p, scope, field('padding'), 0, LIMITS.padding);
   }
   if (spec.op === 'deconv') {
     l.outputPadding = spec.outputPadding === undefined
       ? [l.stride![0] - 1, l.stride![1] - 1]
-      : pair(spec.outputPadding, scope, field('outputPadding'), 0);
+      : pair(spec.outputPadding, scope, field('outputPadding'), 0, LIMITS.padding);
   }
   if (spec.op === 'masked_conv') l.mask = spec.mask;
   if (spec.op === 'leaky_relu') l.slope = spec.slope;
   if (spec.op === 'slice') {
-    l.start = evalInt(spec.start, scope, field('start'), 0);
-    l.end = evalInt(spec.end, scope, field('end'), 1);
+    l.start = evalInt(spec.start, scope, field('start'), 0, C);
+    l.end = evalInt(spec.end, scope, field('end'), 1, C);
   }
-  if (spec.op === 'pixel_shuffle' || spec.op === 'pixel_unshuffle') l.factor = evalInt(spec.factor, scope, field('factor'));
+  if (spec.op === 'pixel_shuffle' || spec.op === 'pixel_unshuffle') l.factor = evalInt(spec.factor, scope, field('factor'), 1, K);
   if (spec.op === 'matmul') {
     l.form = spec.form;
-    l.dim = evalInt(spec.dim, scope, field('dim'));
-    l.heads = evalInt(spec.heads, scope, field('heads'));
-    l.window = evalInt(spec.window, scope, field('window'));
+    l.dim = evalInt(spec.dim, scope, field('dim'), 1, C);
+    l.heads = evalInt(spec.heads, scope, field('heads'), 1, C);
+    l.window = evalInt(spec.window, scope, field('window'), 1, K);
     l.relativePositionBias = spec.relativePositionBias;
   }
   if (spec.op === 'maxpool' || spec.op === 'avgpool') l.ceilMode = spec.ceilMode;
@@ -91,12 +97,18 @@ function resolveLayer(spec: LayerSpec, scope: Scope, prefix: string, prev: strin
   return l;
 }
 
-function expand(items: LayerOrRepeat[], scope: Scope, prefix: string, file: string, partId: string, out: ResolvedLayer[]) {
+function expand(items: LayerOrRepeat[], scope: Scope, prefix: string, file: string, partId: string, out: ResolvedLayer[], budget: { layers: number }, depth = 0) {
   for (const it of items) {
     if (isRepeat(it)) {
-      const n = evalInt(it.repeat, scope, { file, field: `${partId}.repeat` }, 0);
-      for (let k = 0; k < n; k++) expand(it.layers, { ...scope, [it.var]: k }, prefix, file, partId, out);
+      const field = { file, field: `${partId}.repeat` };
+      if (depth >= LIMITS.repeatNesting) throw new UserError(`repeat blocks nest deeper than ${LIMITS.repeatNesting} levels`, field);
+      const n = evalInt(it.repeat, scope, field, 0, LIMITS.repeat);
+      for (let k = 0; k < n; k++) expand(it.layers, { ...scope, [it.var]: k }, prefix, file, partId, out, budget, depth + 1);
     } else {
+      // Counted before the layer is made: the whole expansion is bounded by LIMITS.layers steps.
+      if (++budget.layers > LIMITS.layers) {
+        throw new UserError(`expands to more than ${LIMITS.layers} layers (repeats × instances); allowed: at most ${LIMITS.layers}`, { file, field: `parts.${partId}` });
+      }
       const prev = out.length ? out[out.length - 1].name : '@input';
       out.push(resolveLayer(it, scope, prefix, prev, file, partId));
     }
@@ -109,10 +121,11 @@ export function resolveModel(m: ModelFile, file: string, choice: VariantChoice =
   const parts: ResolvedPart[] = [];
   const known = new Set<string>(['image']);
   const bases = new Set<string>();
+  const budget = { layers: 0 };
   for (const p of m.parts) {
     if (bases.has(p.name)) throw new UserError(`part "${p.name}" is defined twice`, { file, field: `parts.${p.name}` });
     bases.add(p.name);
-    const count = p.instances ? evalInt(p.instances.count, scope, { file, field: `parts.${p.name}.instances.count` }) : 1;
+    const count = p.instances ? evalInt(p.instances.count, scope, { file, field: `parts.${p.name}.instances.count` }, 1, LIMITS.instances) : 1;
     for (let i = 0; i < count; i++) {
       const s = p.instances ? { ...scope, [p.instances.var]: i } : scope;
       const id = p.instances ? `${p.name}.${i}` : p.name;
@@ -124,12 +137,14 @@ export function resolveModel(m: ModelFile, file: string, choice: VariantChoice =
         }
         return {
           from,
-          offset: evalInt(t.offset, s, { file, field: `${field}.offset` }, 0),
-          channels: t.channels === undefined ? undefined : evalInt(t.channels, s, { file, field: `${field}.channels` }, 0),
+          offset: evalInt(t.offset, s, { file, field: `${field}.offset` }, 0, C),
+          channels: t.channels === undefined ? undefined : evalInt(t.channels, s, { file, field: `${field}.channels` }, 0, C),
         };
       }).filter((t) => t.channels !== 0);
+      // A term of 0 channels is dropped (slice 0 of a channel-wise model has no support); a part needs one left.
+      if (!input.length) throw new UserError('every input takes 0 channels; a part needs at least one channel in', { file, field: `parts.${id}.input` });
       const layers: ResolvedLayer[] = [];
-      expand(p.layers, s, p.instances ? `${i}.` : '', file, id, layers);
+      expand(p.layers, s, p.instances ? `${i}.` : '', file, id, layers, budget);
       const names = new Set<string>();
       for (const l of layers) {
         if (names.has(l.name)) throw new UserError(`layer name "${l.name}" is used twice`, { file, field: `parts.${id}` });
@@ -152,8 +167,11 @@ export function resolveModel(m: ModelFile, file: string, choice: VariantChoice =
     }
   }
   const padMultiple = m.padMultiple !== undefined
-    ? evalInt(m.padMultiple, scope, { file, field: 'padMultiple' })
+    ? evalInt(m.padMultiple, scope, { file, field: 'padMultiple' }, 1, LIMITS.resolution)
     : totalStride(parts);
+  if (!(padMultiple <= LIMITS.resolution)) {
+    throw new UserError(`the model's total stride ${padMultiple} exceeds ${LIMITS.resolution} (allowed: 1 to ${LIMITS.resolution})`, { file, field: 'padMultiple' });
+  }
   let latents = m.latents;
   if (latents) {
     for (const n of latents) if (!bases.has(n)) throw new UserError(`latent part "${n}" is not a part`, { file, field: 'latents' });

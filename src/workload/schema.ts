@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { inRange } from '../util/range.js';
+import { LIMITS } from './limits.js';
 
 /** A size or channel count: a number, or a mathjs expression over the variant's parameters. */
-export const ExprSchema = z.union([z.number(), z.string().min(1)]);
+export const ExprSchema = z.union([inRange(-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER), z.string().min(1).max(1000)]);
 const Pair = z.union([ExprSchema, z.tuple([ExprSchema, ExprSchema])]);
 
 export const OP_KINDS = [
@@ -16,7 +18,7 @@ export const OP_KINDS = [
 export type OpKind = (typeof OP_KINDS)[number];
 
 const base = {
-  name: z.string().min(1),
+  name: z.string().min(1).max(1000),
   /** Earlier layer(s) of the same part this layer reads; default: the previous layer (or the part input). */
   input: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
   note: z.string().optional(),
@@ -41,7 +43,7 @@ const Deconv = z.object({
 }).strict();
 const Gdn = z.object({ ...base, op: z.enum(['gdn', 'igdn', 'gdn_simplified', 'igdn_simplified']) }).strict();
 const Act = z.object({ ...base, op: z.enum(['relu', 'gelu', 'sigmoid', 'softmax', 'abs']) }).strict();
-const Leaky = z.object({ ...base, op: z.literal('leaky_relu'), slope: z.number().default(0.01) }).strict();
+const Leaky = z.object({ ...base, op: z.literal('leaky_relu'), slope: inRange(-1e6, 1e6).default(0.01) }).strict();
 const Binary = z.object({ ...base, op: z.enum(['add', 'mul']), input: z.array(z.string()).length(2) }).strict();
 const Concat = z.object({ ...base, op: z.literal('concat'), input: z.array(z.string()).min(2) }).strict();
 const Slice = z.object({ ...base, op: z.literal('slice'), start: ExprSchema, end: ExprSchema }).strict();
@@ -68,7 +70,7 @@ const Pool = z.object({
  */
 const Density = z.object({
   ...base, op: z.literal('factorized_density'),
-  filters: z.array(z.number().int().positive()).default([3, 3, 3, 3]),
+  filters: z.array(inRange(1, 4096, { int: true })).max(64).default([3, 3, 3, 3]),
   quantiles: z.boolean().default(true),
 }).strict();
 const Fc = z.object({ ...base, op: z.literal('fc'), cout: ExprSchema, bias: z.boolean().default(true) }).strict();
@@ -83,7 +85,7 @@ export type LayerOrRepeat = LayerSpec | RepeatSpec;
 export const RepeatSchema: z.ZodType<RepeatSpec> = z.lazy(() =>
   z.object({
     repeat: ExprSchema,
-    var: z.string().regex(/^[a-z_][a-z0-9_]*$/i),
+    var: z.string().max(100).regex(/^[a-z_][a-z0-9_]*$/i),
     layers: z.array(LayerOrRepeatSchema).min(1),
   }).strict(),
 ) as z.ZodType<RepeatSpec>;
@@ -100,7 +102,7 @@ export const PartInputSchema = z.object({
 }).strict();
 
 export const PartSchema = z.object({
-  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a part name is an identifier'),
+  name: z.string().max(100).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a part name is an identifier'),
   description: z.string().optional(),
   /** Several instances (ModuleList), e.g. one slice transform per latent slice. */
   instances: z.object({ count: ExprSchema, var: z.string().default('i') }).strict().optional(),
@@ -123,12 +125,12 @@ export const ModelFileSchema = z.object({
     repo: z.string(), path: z.string(), commit: z.string(), class: z.string().optional(),
     paper: z.string().optional(), note: z.string().optional(),
   }).strict(),
-  params: z.record(z.string(), z.number()),
+  params: z.record(z.string(), inRange(-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)),
   /** Derived values, evaluated in order over params (e.g. "slice": "M / num_slices"). */
   derived: z.record(z.string(), ExprSchema).default({}),
-  variants: z.record(z.string(), z.record(z.string(), z.number())).default({}),
+  variants: z.record(z.string(), z.record(z.string(), inRange(-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER))).default({}),
   defaultVariant: z.string().optional(),
-  image: z.object({ channels: z.number().int().positive().default(3) }).strict().default({ channels: 3 }),
+  image: z.object({ channels: inRange(1, LIMITS.channels, { int: true }).default(3) }).strict().default({ channels: 3 }),
   /** Multiple the image is padded to under the 'stride' policy; default: the model's total stride. */
   padMultiple: ExprSchema.optional(),
   paths: z.object({ encode: z.array(z.string()).min(1), decode: z.array(z.string()).min(1) }).strict(),

@@ -1,6 +1,21 @@
 import { UserError } from '../errors.js';
 import { layerCounts, ShapeError } from './ops.js';
 import type { PadPolicy, ResolvedModel, Shape, Workload, WorkloadLayer } from './types.js';
+import { LIMITS, MAX_EXACT } from './limits.js';
+
+/** A layer's output and counts within the limits (every count exact, no empty or runaway map). */
+function checkCounts(c: { out: Shape; macs: number; zeroMacs: number; elemOps: number; params: number }): string | undefined {
+  const { c: ch, h, w } = c.out;
+  for (const [what, v, max] of [['channels', ch, LIMITS.channels], ['height', h, LIMITS.featureSide], ['width', w, LIMITS.featureSide]] as const) {
+    if (!(Number.isInteger(v) && v >= 1 && v <= max)) return `output ${what} ${v} is out of range (allowed: 1 to ${max})`;
+  }
+  if (ch * h * w > LIMITS.tensorElements) return `output ${ch}×${h}×${w} has more than ${LIMITS.tensorElements} elements`;
+  for (const k of ['macs', 'zeroMacs', 'elemOps', 'params'] as const) {
+    const v = c[k];
+    if (!(Number.isFinite(v) && v >= 0 && v <= MAX_EXACT)) return `${k} ${v} is out of range (allowed: 0 to 2^53)`;
+  }
+  return undefined;
+}
 
 export interface Resolution {
   width: number;
@@ -16,6 +31,9 @@ export function inferWorkload(m: ResolvedModel, res: Resolution, policy: PadPoli
   if (!(Number.isInteger(res.width) && Number.isInteger(res.height) && res.width > 0 && res.height > 0)) {
     throw new UserError(`resolution ${res.width}x${res.height} must be two positive whole numbers`, { field: 'res' });
   }
+  if (res.width > LIMITS.resolution || res.height > LIMITS.resolution) {
+    throw new UserError(`resolution ${res.width}x${res.height} is too large (allowed: 1 to ${LIMITS.resolution} per side)`, { field: 'res' });
+  }
   const mult = policy === 'stride' ? m.padMultiple : 1;
   const paddedWidth = Math.ceil(res.width / mult) * mult;
   const paddedHeight = Math.ceil(res.height / mult) * mult;
@@ -23,6 +41,7 @@ export function inferWorkload(m: ResolvedModel, res: Resolution, policy: PadPoli
   const inEncode = new Set(m.paths.encode);
   const inDecode = new Set(m.paths.decode);
   const layers: WorkloadLayer[] = [];
+  let total = 0;
 
   for (const p of m.parts) {
     const terms = p.input.map((t, k) => {
@@ -57,6 +76,11 @@ export function inferWorkload(m: ResolvedModel, res: Resolution, policy: PadPoli
           throw new UserError(`${e.message} at ${res.width}x${res.height} (padded ${paddedWidth}x${paddedHeight})`, { file: m.file, field: `layer ${p.id}/${l.name}` });
         }
         throw e;
+      }
+      const bad = checkCounts(counts);
+      total += counts.macs + counts.zeroMacs + counts.elemOps + counts.params;
+      if (bad || !(total <= MAX_EXACT)) {
+        throw new UserError(`${bad ?? 'the model\'s counts sum beyond 2^53'} at ${res.width}x${res.height}`, { file: m.file, field: `layer ${p.id}/${l.name}` });
       }
       const x = xs[0];
       layers.push({
