@@ -151,14 +151,21 @@ export function buildCluster(spec: ClusterFile, file: string, dir: string, opts:
   const latentBytes = Math.ceil(parsePrecision(loaded[0].point.precision).actBits / 8);
   const outBytes = spec.entropy === 'board' ? Math.ceil((pixels * w.bitsPerPixel) / 8) : symbols * latentBytes;
   const inBytes = pixels * w.bytesPerPixel;
+  // Strips: the split when the policy is "tile"; otherwise what tile parallelism would give (encode path only).
   let tile: TileModel | undefined;
-  if (spec.split.policy === 'tile') {
-    if (w.path !== 'encode') throw new UserError('tile parallelism is modelled for the encode path only (allowed with split.policy "tile": workload.path "encode")', { file, field: 'workload.path' });
-    const halo = spec.split.halo;
+  const halo = spec.split.policy === 'tile' ? spec.split.halo : 'path';
+  if (spec.split.policy === 'tile' && w.path !== 'encode') {
+    throw new UserError('tile parallelism is modelled for the encode path only (allowed with split.policy "tile": workload.path "encode")', { file, field: 'workload.path' });
+  }
+  if (w.path === 'encode') {
     const rf = typeof halo === 'number' ? 2 * halo + 1 : receptiveField(resolved, w.path, halo);
-    if (!Number.isFinite(rf)) throw new UserError(`${w.model} has a layer that sees the whole image (fully connected): strips cannot be coded independently (allowed: split.policy "frame")`, { file, field: 'split.policy' });
-    const rows = typeof halo === 'number' ? halo : haloRows(rf, resolved.padMultiple);
-    tile = { haloRows: rows, rowMultiple: resolved.padMultiple, receptiveField: rf, haloFrom: typeof halo === 'number' ? 'given' : halo };
+    if (!Number.isFinite(rf) && spec.split.policy === 'tile') {
+      throw new UserError(`${w.model} has a layer that sees the whole image (fully connected): strips cannot be coded independently (allowed: split.policy "frame")`, { file, field: 'split.policy' });
+    }
+    if (Number.isFinite(rf)) {
+      const rows = typeof halo === 'number' ? halo : haloRows(rf, resolved.padMultiple);
+      tile = { haloRows: rows, rowMultiple: resolved.padMultiple, receptiveField: rf, haloFrom: typeof halo === 'number' ? 'given' : halo };
+    }
   }
   const model: ClusterModel = {
     name: spec.name, master, boards,

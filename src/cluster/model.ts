@@ -75,3 +75,11 @@ export interface ClusterModel {
 
 /** Transfer time of `bytes` over a link's payload rate (no message latency). */
 export const wireSec = (bytes: number, l: LinkModel) => bytes / l.bytesPerSec;
+
+/** The first n boards of the cluster, repeated in order past its end (with new ids), for curves against N. */
+export function firstN(c: Pick<ClusterModel, 'boards'>, n: number): BoardModel[] {
+  return Array.from({ length: n }, (_, i) => {
+    const b = c.boards[i % c.boards.length];
+    return i < c.boards.length ? b : { ...b, id: `${b.platform}#${i + 1}` };
+  });
+}

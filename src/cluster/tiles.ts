@@ -1,4 +1,4 @@
-import { wireSec, type BoardModel, type ClusterModel } from './model.js';
+import { firstN, wireSec, type BoardModel, type ClusterModel } from './model.js';
 
 /**
  * Tile parallelism: one image cut into horizontal strips, one per board, each strip as tall as the board's
@@ -71,7 +71,7 @@ export function tileLatency(c: ClusterModel, boards: BoardModel[], width: number
   let start = 0;
   let outFree = 0;
   let cpuFree = 0;
-  used.forEach((b, i) => {
+  used.forEach((b) => {
     const rows = Math.min(share[boards.indexOf(b)] * m, height - start);
     const top = Math.min(t.haloRows, start);
     const bottom = Math.min(t.haloRows, height - start - rows);
@@ -87,7 +87,6 @@ export function tileLatency(c: ClusterModel, boards: BoardModel[], width: number
     const arriveSec = Math.max(outFree, s + wireSec(inBytes, b.link)) + master.link.latencySec + b.link.latencySec;
     const doneSec = arriveSec + timing.latencySec;
     strips.push({ board: b.id, rows, rowsIn, inBytes, outBytes, arriveSec, doneSec, backSec: 0, periodSec: timing.periodSec });
-    void i;
   });
   // Results come back in the order they finish, one after another on the master's inbound link.
   let inFree = 0;
@@ -124,13 +123,5 @@ export function tileLatency(c: ClusterModel, boards: BoardModel[], width: number
 
 /** Latency against N for one image size: the first N boards of the cluster (repeated in order when N exceeds it). */
 export function tileLatencyCurve(c: ClusterModel, width: number, height: number, maxN: number): TileResult[] {
-  const out: TileResult[] = [];
-  for (let n = 1; n <= maxN; n++) {
-    const boards = Array.from({ length: n }, (_, i) => {
-      const b = c.boards[i % c.boards.length];
-      return i < c.boards.length ? b : { ...b, id: `${b.platform}#${i + 1}` };
-    });
-    out.push(tileLatency(c, boards, width, height));
-  }
-  return out;
+  return Array.from({ length: maxN }, (_, i) => tileLatency(c, firstN(c, i + 1), width, height));
 }

@@ -3,7 +3,8 @@ import { builtinNames, locate, parseWith, PACKAGE_ROOT, readJson } from '../util
 import { PlatformFileSchema, toPlatform, type Platform } from './schema.js';
 import { CoefficientsSchema, DspPackingSchema, type CostTables } from './tables.js';
 
-const TABLE_FILES = ['dsp-packing', 'cost-coefficients'];
+// Tables beside the boards (not boards): the cost tables, and the cluster's links and masters (src/cluster).
+const TABLE_FILES = ['dsp-packing', 'cost-coefficients', 'links', 'masters'];
 
 /** Load a built-in board by name or a user's board file. */
 export function loadPlatform(nameOrFile: string): Platform {
