@@ -59,8 +59,10 @@ export interface SimulationResult {
   duplicated: number;
   /** Frames re-sent after their board was declared dead. */
   redispatched: number;
-  /** Queued, in flight or at a board at the end. */
+  /** Queued, in flight or at a board at the end (counted, not inferred). */
   pending: number;
+  /** arrived − completed − lost − pending: zero when every frame is accounted for. */
+  unaccounted: number;
   failures: number;
   recoveries: number;
   /** Mean seconds from a failure to the master declaring it. */
@@ -146,6 +148,7 @@ export function simulate(c: ClusterModel, o: SimulationOptions): SimulationResul
   const done: boolean[] = [];
   const queue: number[] = [];
   const latencies: number[] = [];
+  const receiving = new Map<number, number>(); // results at the master whose receive job has not finished
   let rejected = 0, lost = 0, duplicated = 0, redispatched = 0, completed = 0, completedInWindow = 0;
   let failures = 0, recoveries = 0, detections = 0, detectionSum = 0;
 
@@ -254,11 +257,15 @@ export function simulate(c: ClusterModel, o: SimulationOptions): SimulationResul
         if (done[e.frame]) { duplicated++; dispatch(now); break; }
         // A result that was on the wire when its board died still counts (the frame was written off too early).
         if (lostFlag[e.frame]) { lostFlag[e.frame] = false; lost--; }
+        receiving.set(e.frame, (receiving.get(e.frame) ?? 0) + 1);
         at({ time: cpu(now, recvCpu), kind: 'complete', frame: e.frame, board: e.board });
         dispatch(now);
         break;
       }
       case 'complete': {
+        const r = receiving.get(e.frame)! - 1;
+        if (r) receiving.set(e.frame, r);
+        else receiving.delete(e.frame);
         if (done[e.frame]) { duplicated++; break; }
         done[e.frame] = true;
         completed++;
@@ -309,6 +316,10 @@ export function simulate(c: ClusterModel, o: SimulationOptions): SimulationResul
     }
   }
 
+  // Frames still somewhere at the end: waiting, outstanding at a board (sent, in transit, computing, lost
+  // with a dead board not yet declared), or in the master's receive job; a re-dispatched frame may be in two
+  // places, and a completed frame's other copy is not pending.
+  const pending = [...new Set([...queue, ...boards.flatMap((b) => b.outstanding), ...receiving.keys()])].filter((f) => !done[f]).length;
   latencies.sort((x, y) => x - y);
   const span = Math.max(1e-12, o.seconds - o.warmupSeconds);
   return {
@@ -328,7 +339,8 @@ export function simulate(c: ClusterModel, o: SimulationOptions): SimulationResul
     lost,
     duplicated,
     redispatched,
-    pending: arrival.length - completed - lost,
+    pending,
+    unaccounted: arrival.length - completed - lost - pending,
     failures,
     recoveries,
     meanDetectionSec: detections ? detectionSum / detections : 0,
