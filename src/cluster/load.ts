@@ -88,6 +88,9 @@ export function buildCluster(spec: ClusterFile, file: string, dir: string, opts:
     entropySymbolsPerSec: ms.cpu.entropySymbolsPerSec, copyBytesPerSec: ms.cpu.copyBytesPerSec,
   };
   const w = spec.workload;
+  if (spec.split.policy === 'tile' && w.path !== 'encode') {
+    throw new UserError('tile parallelism is modelled for the encode path only (allowed with split.policy "tile": workload.path "encode")', { file, field: 'workload.path' });
+  }
   const res = within(file, 'workload.res', () => parseResString(w.res));
   const resolved = within(file, 'workload.model', () => {
     const { file: mf, spec: ms2 } = loadModel(w.model);
@@ -104,10 +107,15 @@ export function buildCluster(spec: ClusterFile, file: string, dir: string, opts:
     let explored = false;
     if ('point' in entry) {
       point = within(file, `${field}.point`, () => loadPoint(path.resolve(dir, entry.point)));
-      const same = point.workload.model === w.model && (point.workload.variant ?? undefined) === (w.variant ?? undefined)
+      const pv = within(file, `${field}.point`, () => {
+        const { file: mf, spec: mspec } = loadModel(point.workload.model);
+        return resolveModel(mspec, mf, { variant: point.workload.variant, params: point.workload.params });
+      });
+      // Compared as resolved (default variant filled in), so "q3" and an omitted default variant agree.
+      const same = pv.name === resolved.name && pv.variant === resolved.variant && JSON.stringify(pv.params) === JSON.stringify(resolved.params)
         && point.workload.res === w.res && point.workload.path === w.path && point.workload.pad === w.pad;
       if (!same) {
-        throw new UserError(`the point's workload (${point.workload.model}${point.workload.variant ? ` ${point.workload.variant}` : ''} at ${point.workload.res}, ${point.workload.path}, pad ${point.workload.pad}) is not the cluster's (${w.model}${w.variant ? ` ${w.variant}` : ''} at ${w.res}, ${w.path}, pad ${w.pad})`, { file, field: `${field}.point` });
+        throw new UserError(`the point's workload (${point.workload.model}${pv.variant ? ` ${pv.variant}` : ''} at ${point.workload.res}, ${point.workload.path}, pad ${point.workload.pad}) is not the cluster's (${w.model}${resolved.variant ? ` ${resolved.variant}` : ''} at ${w.res}, ${w.path}, pad ${w.pad})`, { file, field: `${field}.point` });
       }
     } else {
       const x = entry.explore;
@@ -153,10 +161,7 @@ export function buildCluster(spec: ClusterFile, file: string, dir: string, opts:
   const inBytes = pixels * w.bytesPerPixel;
   // Strips: the split when the policy is "tile"; otherwise what tile parallelism would give (encode path only).
   let tile: TileModel | undefined;
-  const halo = spec.split.policy === 'tile' ? spec.split.halo : 'path';
-  if (spec.split.policy === 'tile' && w.path !== 'encode') {
-    throw new UserError('tile parallelism is modelled for the encode path only (allowed with split.policy "tile": workload.path "encode")', { file, field: 'workload.path' });
-  }
+  const halo = spec.split.halo;
   if (w.path === 'encode') {
     const rf = typeof halo === 'number' ? 2 * halo + 1 : receptiveField(resolved, w.path, halo);
     if (!Number.isFinite(rf) && spec.split.policy === 'tile') {

@@ -85,18 +85,16 @@ export const BoardEntrySchema = z.union([
 ], { error: 'a board is {"point": "file.json"} or {"explore": {"platform": ...}} (plus count, link, name, mtbfHours, mttrHours)' });
 export type BoardEntry = z.infer<typeof BoardEntrySchema>;
 
-export const SplitSchema = z.discriminatedUnion('policy', [
-  z.object({ policy: z.literal('frame') }).strict(),
-  z.object({
-    policy: z.literal('tile'),
-    /**
-     * Which layers the halo must cover: "path" every layer of the coding path (tiles then give exactly the
-     * latents and hyper-latents of the whole image), "analysis" only the image-facing transform, or a
-     * number of pixels.
-     */
-    halo: z.union([z.enum(['path', 'analysis']), z.number().int().nonnegative()]).default('path'),
-  }).strict(),
-], { error: 'split.policy must be "frame" (whole frames per board) or "tile" (strips of one image across boards)' });
+export const SplitSchema = z.object({
+  /** Whole frames per board, or strips of one image across the boards. */
+  policy: z.enum(['frame', 'tile']),
+  /**
+   * Tile parallel: which layers the halo must cover — "path" every layer of the coding path (strips then
+   * give exactly the whole image's latents and hyper-latents), "analysis" only the image-facing transform,
+   * or a number of pixel rows. Frame parallel: the halo of the "what if" strip figures.
+   */
+  halo: z.union([z.enum(['path', 'analysis']), z.number().int().nonnegative()]).default('path'),
+}).strict();
 export type Split = z.infer<typeof SplitSchema>;
 
 export const ClusterFileSchema = z.object({
@@ -124,7 +122,7 @@ export const ClusterFileSchema = z.object({
   boards: z.array(BoardEntrySchema).min(1),
   /** Where entropy coding runs: on each board's CPU (the boards return bitstreams) or on the master (the boards return quantised latents). */
   entropy: z.enum(['board', 'master']).default('board'),
-  split: SplitSchema.default({ policy: 'frame' }),
+  split: SplitSchema.default({ policy: 'frame', halo: 'path' }),
   /** Defaults for boards that give none. */
   reliability: z.object({ ...Reliability, source: z.string().optional() }).strict().optional(),
   /** Targets for the availability question: P(cluster FPS ≥ targetFps) and the N to reach probability. */
