@@ -66,18 +66,29 @@ export function clusterCommand(y: Argv) {
     .option('seeds', { type: 'number', default: 3, describe: 'seeds (seed, seed+1, ...) for the steady-state check against the closed form' })
     .option('rate', { type: 'number', describe: 'arrivals per second (default: the file\'s simulation.arrivalFps)' })
     .option('redispatch', { type: 'boolean', describe: 're-send a failed board\'s frames (default: the file\'s; --no-redispatch to count them lost)' })
+    .option('mtbf-hours', { type: 'number', describe: 'every board\'s MTBF (overrides the file; small values inject failures into a short simulation)' })
+    .option('mttr-hours', { type: 'number', describe: 'every board\'s MTTR (overrides the file)' })
     .option('out', { type: 'string', describe: 'write CSV, PNG and cluster.json here' })
     .option('json', { type: 'boolean', default: false }), async (argv) => {
+    for (const k of ['mtbf-hours', 'mttr-hours'] as const) {
+      if (argv[k] !== undefined && !(argv[k]! > 0)) throw new UserError(`${argv[k]} is not a duration (allowed: hours > 0)`, { field: k });
+    }
+    if (!Number.isInteger(argv.failed) || argv.failed < 0) throw new UserError(`${argv.failed} is not a number of boards (allowed: an integer >= 0)`, { field: 'failed' });
+    if (argv.simulate) {
+      if (!Number.isInteger(argv.seed) || argv.seed < 0) throw new UserError(`${argv.seed} is not a seed (allowed: an integer >= 0)`, { field: 'seed' });
+      if (!Number.isInteger(argv.seeds) || argv.seeds < 1) throw new UserError(`${argv.seeds} is not a count (allowed: an integer >= 1)`, { field: 'seeds' });
+      if (argv.rate !== undefined && !(argv.rate > 0)) throw new UserError(`${argv.rate} is not a rate (allowed: frames/s > 0)`, { field: 'rate' });
+    }
     const tty = Progress.wanted();
     const c = loadCluster(argv.config, { progress: tty ? (m) => process.stderr.write(`${m}\n`) : undefined });
+    if (argv['mtbf-hours'] !== undefined || argv['mttr-hours'] !== undefined) {
+      c.model.boards = c.model.boards.map((b) => ({ ...b, mtbfHours: argv['mtbf-hours'] ?? b.mtbfHours, mttrHours: argv['mttr-hours'] ?? b.mttrHours }));
+    }
     const n = c.model.boards.length;
     if (!Number.isInteger(argv.failed) || argv.failed < 0 || argv.failed > n) throw new UserError(`${argv.failed} is not a number of boards (allowed: 0..${n})`, { field: 'failed' });
     const sim = c.spec.simulation;
     if (argv.simulate) {
       if (!(argv.seconds > sim.warmupSeconds)) throw new UserError(`${argv.seconds} is not longer than the warm-up (allowed: > ${sim.warmupSeconds} s, simulation.warmupSeconds)`, { field: 'seconds' });
-      if (!Number.isInteger(argv.seed) || argv.seed < 0) throw new UserError(`${argv.seed} is not a seed (allowed: an integer >= 0)`, { field: 'seed' });
-      if (!Number.isInteger(argv.seeds) || argv.seeds < 1) throw new UserError(`${argv.seeds} is not a count (allowed: an integer >= 1)`, { field: 'seeds' });
-      if (argv.rate !== undefined && !(argv.rate > 0)) throw new UserError(`${argv.rate} is not a rate (allowed: frames/s > 0)`, { field: 'rate' });
     }
     const report = analyseCluster(c.model, {
       failed: argv.failed,
