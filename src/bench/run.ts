@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the numbers the issues name, measured on this machine (never in a timed unit test).
  * 1. explore time and design points evaluated per second, per zoo model × board × template;
- * 2. the demo sweep's wall time (src/bench/sweep-bench.ts), when present.
+ * 2. the demo sweep's wall time (src/bench/sweep-bench.ts), when present;
+ * 3. the cluster simulation's speed (src/bench/cluster-bench.ts).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,11 @@ async function main() {
       process.stdout.write('\n# demo sweep\n');
       await m.runSweepBench();
     }
+  }
+  const cluster = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cluster-bench.js');
+  if (existsSync(cluster)) {
+    process.stdout.write('\n# cluster simulation\n');
+    ((await import(cluster)) as { runClusterBench: () => void }).runClusterBench();
   }
   const slow = rows.filter((r) => r.ms > 1000);
   if (slow.length) {

@@ -114,7 +114,7 @@ export function simulate(c: ClusterModel, o: SimulationOptions): SimulationResul
   const rand = mulberry32(o.seed);
   const heap = new EventHeap<Ev>();
   let seq = 0;
-  const at = (e: EvBody) => heap.push({ ...e, seq: seq++ } as Ev);
+  const at = (e: EvBody) => { (e as Ev).seq = seq++; heap.push(e as Ev); };
   const hb = o.heartbeatMs / 1e3;
   const { inBytes, outBytes } = c.frame;
   const mIn = wireSec(inBytes, c.master.link);
