@@ -39,9 +39,10 @@ export function clusterText(r: ClusterReport, failed: number): string {
   if (r.tiles) {
     out.push('');
     out.push(`one image split into strips (halo ${r.tiles.haloRows} rows per interior edge; receptive field ${r.tiles.receptiveField} px from the ${r.tiles.haloFrom}):`);
-    const ns = r.tiles.curves[0].points.map((p) => p.n);
+    const ns = r.tiles.curves[0].points.map((p) => p.offered);
     out.push(textTable(['image', ...ns.map((n) => `N=${n} ms`)], r.tiles.curves.map((c) => [`${c.width}x${c.height}`, ...c.points.map((p) => f2(p.latencyMs))])));
-    out.push(textTable(['image', ...ns.map((n) => `N=${n} halo`)], r.tiles.curves.map((c) => [`${c.width}x${c.height}`, ...c.points.map((p) => `+${(100 * p.haloOverhead).toFixed(0)}%`)])));
+    out.push(textTable(['image', ...ns.map((n) => `N=${n} used, halo`)], r.tiles.curves.map((c) => [`${c.width}x${c.height}`, ...c.points.map((p) => `${p.n}, +${(100 * p.haloOverhead).toFixed(0)}%`)])));
+    out.push('(the master uses the subset of the N boards, fastest first, that gives the lowest latency)');
   }
   if (r.simulation) {
     const s = r.simulation.run;

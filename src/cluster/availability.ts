@@ -1,5 +1,12 @@
 import type { BoardModel, ClusterModel } from './model.js';
 import { boardCapacity, clusterThroughput } from './throughput.js';
+import { tileLatency } from './tiles.js';
+
+/** The cluster's throughput with these boards up, under its split policy. */
+export function splitFps(c: ClusterModel, up: BoardModel[]): number {
+  if (!up.length) return 0;
+  return c.split === 'tile' ? tileLatency(c, up, c.frame.width, c.frame.height).fps : clusterThroughput(c, up).fps;
+}
 
 /**
  * Steady-state availability of the cluster. Each board alternates between up (exponential with mean MTBF)
@@ -58,7 +65,7 @@ export function upStates(c: ClusterModel): StateProbability[] {
   const counts = gs.map(() => 0);
   const walk = (gi: number, prob: number, upBoards: BoardModel[]) => {
     if (gi === gs.length) {
-      states.push({ up: upBoards.length, fps: clusterThroughput(c, upBoards).fps, probability: prob });
+      states.push({ up: upBoards.length, fps: splitFps(c, upBoards), probability: prob });
       return;
     }
     const g = gs[gi];
@@ -107,14 +114,14 @@ export interface BoardsNeeded {
  * `probability` at steady state. Adding boards cannot lift the master's link or CPU cap: if those are
  * below the target the answer is null, with the reason.
  */
-export function boardsNeeded(c: ClusterModel, template: BoardModel, targetFps: number, probability: number, maxN = 512): BoardsNeeded {
+export function boardsNeeded(c: ClusterModel, template: BoardModel, targetFps: number, probability: number, maxN = c.split === 'tile' ? 32 : 512): BoardsNeeded {
   const at = (n: number) => {
     const boards = Array.from({ length: n }, (_, i) => ({ ...template, id: `${template.platform}#${i + 1}` }));
     return availability({ ...c, boards }, targetFps).probability;
   };
   const capped = clusterThroughput({ ...c, boards: [template] });
   const masterCap = Math.min(capped.masterLinkFps, capped.masterCpuFps);
-  if (masterCap < targetFps * (1 - 1e-12)) {
+  if (c.split === 'frame' && masterCap < targetFps * (1 - 1e-12)) {
     return { n: null, probability: 0, reason: `the master caps the cluster at ${masterCap.toFixed(2)} FPS (${capped.masterLinkFps <= capped.masterCpuFps ? 'master link' : 'master CPU'}), below the target` };
   }
   for (let n = 1; n <= maxN; n++) {

@@ -26,6 +26,8 @@ export interface Strip {
 export interface TileResult {
   width: number;
   height: number;
+  /** Boards offered, and used (the best subset of those offered). */
+  offered: number;
   n: number;
   haloRows: number;
   /** Extra rows computed, as a fraction of the image (Σ rowsIn / height − 1). */
@@ -54,10 +56,26 @@ export function proportionalSplit(units: number, weights: number[]): number[] {
 }
 
 /**
- * Latency (and streaming throughput) of one width×height image split across `boards`. Board speed for the
- * split is its full-frame rate; each strip's time comes from the board's own estimate at the strip's size.
+ * Latency (and streaming throughput) of one width×height image on the best subset of `boards`: the master
+ * uses the k fastest for the k that gives the lowest latency, since a slow board's strip (halo included)
+ * can finish after the others would have finished without it. `n` in the result is the boards used.
  */
 export function tileLatency(c: ClusterModel, boards: BoardModel[], width: number, height: number): TileResult {
+  const bySpeed = boards.map((b, i) => ({ b, i })).sort((x, y) => x.b.periodSec - y.b.periodSec || x.i - y.i).map((x) => x.b);
+  let best: TileResult | undefined;
+  for (let k = 1; k <= bySpeed.length; k++) {
+    const r = stripLatency(c, bySpeed.slice(0, k), width, height);
+    if (!best || r.latencyMs < best.latencyMs - 1e-9) best = r;
+  }
+  if (!best) throw new Error('tileLatency: no boards');
+  return { ...best, offered: boards.length };
+}
+
+/**
+ * Latency (and streaming throughput) of one width×height image split across all of `boards`. Board speed
+ * for the split is its full-frame rate; each strip's time comes from the board's own estimate at the strip's size.
+ */
+export function stripLatency(c: ClusterModel, boards: BoardModel[], width: number, height: number): TileResult {
   const t = c.tile;
   if (!t) throw new Error('tileLatency: the cluster has no tile model');
   const m = t.rowMultiple;
@@ -113,7 +131,7 @@ export function tileLatency(c: ClusterModel, boards: BoardModel[], width: number
   if (linkFps < fps) { fps = linkFps; limit = 'master link'; }
   if (cpuFps < fps) { fps = cpuFps; limit = 'master CPU'; }
   return {
-    width, height, n: strips.length, haloRows: t.haloRows,
+    width, height, offered: boards.length, n: strips.length, haloRows: t.haloRows,
     haloOverhead: rowsInTotal / height - 1,
     latencyMs: (recvFree + stitchSec) * 1e3,
     stitchMs: stitchSec * 1e3,

@@ -39,8 +39,8 @@ export function clusterCsv(r: ClusterReport): Record<string, string> {
   files['scaling.csv'] = table(['n', 'fps', 'limit', 'latency_ms'], r.scaling.map((s) => [s.n, s.fps, s.limit, s.latencyMs]));
   if (r.tiles) {
     files['tiles.csv'] = table(
-      ['width', 'height', 'n', 'halo_rows', 'halo_overhead', 'latency_ms', 'stitch_ms', 'fps', 'limit'],
-      r.tiles.curves.flatMap((c) => c.points.map((p) => [c.width, c.height, p.n, p.haloRows, p.haloOverhead, p.latencyMs, p.stitchMs, p.fps, p.limit])),
+      ['width', 'height', 'n', 'used', 'halo_rows', 'halo_overhead', 'latency_ms', 'stitch_ms', 'fps', 'limit'],
+      r.tiles.curves.flatMap((c) => c.points.map((p) => [c.width, c.height, p.offered, p.n, p.haloRows, p.haloOverhead, p.latencyMs, p.stitchMs, p.fps, p.limit])),
     );
   }
   if (r.simulation) {
@@ -108,10 +108,10 @@ export function tileLatencySpec(r: ClusterReport): ChartSpec | null {
   if (!r.tiles) return null;
   return {
     type: 'scatter',
-    data: { datasets: r.tiles.curves.map((c, i) => line(`${c.width}×${c.height}`, c.points.map((p) => ({ x: p.n, y: p.latencyMs })), PALETTE[i % PALETTE.length])) },
+    data: { datasets: r.tiles.curves.map((c, i) => line(`${c.width}×${c.height}`, c.points.map((p) => ({ x: p.offered, y: p.latencyMs })), PALETTE[i % PALETTE.length])) },
     options: {
       plugins: {
-        ...title(`Latency of one image split into strips — ${r.name}`, `halo ${r.tiles.haloRows} rows per interior edge (receptive field ${r.tiles.receptiveField} px, from the ${r.tiles.haloFrom}); strips proportional to board speed`),
+        ...title(`Latency of one image split into strips — ${r.name}`, `halo ${r.tiles.haloRows} rows per interior edge (receptive field ${r.tiles.receptiveField} px, from the ${r.tiles.haloFrom}); strips proportional to board speed, on the subset of the N boards that gives the lowest latency`),
         legend: { position: 'bottom' },
       },
       scales: { x: axis('linear', 'boards (N)', { min: 1, ticks: { stepSize: 1 } }), y: axis('linear', 'latency of one image (ms)', { min: 0 }) },

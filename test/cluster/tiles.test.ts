@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { proportionalSplit, tileLatency } from '../../src/cluster/tiles.js';
+import { proportionalSplit, stripLatency, tileLatency } from '../../src/cluster/tiles.js';
 import { board, cluster, link } from './synthetic.js';
 
 describe('tile parallelism', () => {
@@ -29,5 +29,15 @@ describe('tile parallelism', () => {
     // Streaming: boards 1/57.6 ms = 17.36 FPS; link 3,538,944 B per image → 28.26 FPS: the boards limit.
     expect(r.limit).toBe('boards');
     expect(r.fps).toBeCloseTo(1 / 0.0576, 9);
+
+    // A third, ten times slower board (1 ms a row) would get 2 of the 16 row units (7, 7, 2 by largest remainder:
+    // 13 spare units × 10/21, 10/21, 1/21 = 6.19, 6.19, 0.62) — 128 rows + 64 halo = 192 ms alone: the master leaves it out.
+    const slow = board('s#3', 1.024, { tile: (_w: number, rows: number) => ({ periodSec: rows * 1e-3, latencySec: rows * 1e-3 }) });
+    const all = stripLatency({ ...c, boards: [...boards, slow] }, [...boards, slow], 1024, 1024);
+    expect(all.strips.map((s) => s.rows)).toEqual([448, 448, 128]);
+    expect(all.latencyMs).toBeGreaterThan(192);
+    const best = tileLatency({ ...c, boards: [...boards, slow] }, [...boards, slow], 1024, 1024);
+    expect(best.n).toBe(2);
+    expect(best.latencyMs).toBeCloseTo(r.latencyMs, 12);
   });
 });
