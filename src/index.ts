@@ -63,6 +63,18 @@ export { writeReport, type ReportOptions } from './report/report.js';
 export { writeHtml } from './report/html.js';
 export { textTable, fmtNum, si } from './report/table.js';
 
+// Multi-board clusters: closed form, availability, tile parallelism, discrete-event simulation, report.
+export { loadCluster, buildCluster, loadLinks, loadMasters, type LoadedCluster } from './cluster/load.js';
+export { ClusterFileSchema, type ClusterFile } from './cluster/schema.js';
+export type { ClusterModel, BoardModel, MasterModel, LinkModel, FrameModel } from './cluster/model.js';
+export { clusterThroughput, degradation, survivors, saturatedLatencyMs, type Throughput } from './cluster/throughput.js';
+export { availability, boardsNeeded, boardAvailability, type Availability, type BoardsNeeded } from './cluster/availability.js';
+export { tileLatency, tileLatencyCurve, type TileResult } from './cluster/tiles.js';
+export { receptiveField, haloRows } from './cluster/receptive-field.js';
+export { simulate, type SimulationOptions, type SimulationResult } from './cluster/simulate.js';
+export { analyseCluster, type ClusterReport, type AnalyseOptions } from './cluster/analyse.js';
+export { writeClusterReport } from './report/cluster.js';
+
 // HLS emission: a Vitis HLS project (kernel, golden testbench, Tcl, cfg, Makefile) for a design point.
 export { emitProject, type EmitOptions, type EmitResult } from './emit/index.js';
 

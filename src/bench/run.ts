@@ -4,6 +4,7 @@
  * 1. CLI start-up: `lic-dse models` and `lic-dse --help`, fresh processes, median of 9.
  * 2. explore: every zoo model × board × template, encode at 1280x720 int8, in one process; median and worst.
  * 3. the demo sweep (examples/demo-sweep.json) as a user runs it: wall time, CPU time and peak RSS.
+ * 4. the cluster simulation's speed (src/bench/cluster-bench.ts).
  *
  * Wall time on a shared machine is mostly waiting for a core, so each figure is given as wall and CPU
  * time (user + system, every thread), and the goals are judged on CPU time: a run's CPU time is what its
@@ -89,6 +90,12 @@ async function main() {
     const htmlOk = demo.indexHtmlMB < 3;
     if (!htmlOk) missed++;
     summary.push(['demo: index.html', `${demo.indexHtmlMB.toFixed(2)} MB`, '', '< 3 MB', htmlOk ? 'met' : 'MISSED', prev ? `previous: ${prev.indexHtmlMB.toFixed(1)} MB` : '']);
+  }
+
+  if (!skip.has('cluster')) {
+    process.stdout.write('## cluster simulation (issue 15: its speed)\n');
+    (await import('./cluster-bench.js')).runClusterBench();
+    process.stdout.write('\n');
   }
 
   process.stdout.write(`## summary (load average ${load()} at the end; goals judged on CPU time, see src/bench/run.ts)\n`);

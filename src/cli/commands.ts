@@ -14,6 +14,7 @@ export const COMMANDS = {
   explore: { usage: 'explore', describe: 'search the best engine or pipeline design for a model on a board and say what limits it', module: 'explore' },
   sweep: { usage: 'sweep', describe: 'explore every combination of models × boards × precisions × resolutions × templates × paths and write a report', module: 'sweep' },
   merge: { usage: 'merge <dirs..>', describe: 'join the outputs of `sweep --shard k/n` into what one unsharded run writes', module: 'merge' },
+  cluster: { usage: 'cluster', describe: 'throughput, latency and failures of a multi-board cluster (closed form and simulation)', module: 'cluster' },
   emit: { usage: 'emit', describe: 'write a Vitis HLS project (kernel, golden testbench, Tcl/cfg, Makefile) for a design point', module: 'emit' },
 } as const;
 
@@ -31,5 +32,6 @@ export async function loadCommand(module: CommandModule): Promise<(y: Argv) => A
     case 'sweep': return (await import('./sweep.js')).sweepCommand as (y: Argv) => Argv;
     case 'merge': return (await import('./merge.js')).mergeCommand as (y: Argv) => Argv;
     case 'emit': return (await import('./emit.js')).emitCommand as (y: Argv) => Argv;
+    case 'cluster': return (await import('./cluster.js')).clusterCommand as (y: Argv) => Argv;
   }
 }

@@ -4,7 +4,8 @@ import { deepFreeze, fileVersion, Lru } from '../util/memo.js';
 import { PlatformFileSchema, toPlatform, type Platform } from './schema.js';
 import { CoefficientsSchema, DspPackingSchema, type CostTables } from './tables.js';
 
-const TABLE_FILES = ['dsp-packing', 'cost-coefficients'];
+// Tables beside the boards (not boards): the cost tables, and the cluster's links and masters (src/cluster).
+const TABLE_FILES = ['dsp-packing', 'cost-coefficients', 'links', 'masters'];
 
 /** Load a built-in board by name or a user's board file. */
 export function loadPlatform(nameOrFile: string): Platform {

@@ -22,7 +22,7 @@ export const BOUND_COLORS: Record<string, string> = {
   cpu: '#17becf',
 };
 export const BOTTLENECK_COLOR = '#d62728';
-const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+export const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 export const RESOURCE_COLORS: Record<string, string> = { dsp: '#1f77b4', bram18: '#ff7f0e', uram: '#2ca02c', lut: '#9467bd', ff: '#8c564b' };
 const BOUND_ORDER = ['compute', 'memory', 'overhead', 'serial'];
 
@@ -36,14 +36,14 @@ export function fmt(x: number): string {
   return String(Number(x.toPrecision(3)));
 }
 
-function title(text: string, subtitle?: string) {
+export function title(text: string, subtitle?: string) {
   return {
     title: { display: true, text, font: { size: 17, weight: 'bold' }, color: '#111' },
     subtitle: { display: !!subtitle, text: subtitle ?? '', font: { size: 13 }, color: '#333', padding: { bottom: 10 } },
   };
 }
 
-function axis(type: 'linear' | 'logarithmic', label: string, extra: Record<string, unknown> = {}) {
+export function axis(type: 'linear' | 'logarithmic', label: string, extra: Record<string, unknown> = {}) {
   return {
     type,
     title: { display: true, text: label, font: { size: 14 }, color: '#111' },
