@@ -22,11 +22,12 @@ export function isUserError(e: unknown): e is UserError {
  * Run `f` on behalf of a file the user gave (a design point, a sweep file): a UserError raised while
  * following it (its model, its board, the estimate) names that file first, so the user knows where to look.
  */
-export function withFile<T>(file: string, f: () => T): T {
+export function withFile<T>(file: string, f: () => T, notFor: string[] = []): T {
   try {
     return f();
   } catch (e) {
-    if (isUserError(e) && !e.message.startsWith(`${file}:`)) throw new UserError(e.message, { file });
+    // Errors about a command-line option (notFor: e.g. --out) are not the file's.
+    if (isUserError(e) && !e.message.startsWith(`${file}:`) && !(e.field && notFor.includes(e.field))) throw new UserError(e.message, { file });
     throw e;
   }
 }

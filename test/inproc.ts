@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readdirSync, readFileSync, lstatSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { run } from '../src/cli/run.js';
 
@@ -39,4 +39,3 @@ export function snapshot(dir: string, base = dir, out: Record<string, string> = 
   return out;
 }
 
-export { cpSync, mkdirSync };

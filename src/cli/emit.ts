@@ -29,7 +29,7 @@ export function emitCommand(y: Argv) {
     const macs = estimate.layers.reduce((s, l) => s + l.macs, 0);
     const fits = workload.layers.every((l) => l.inElems <= EMIT_MAX_ELEMENTS && l.outElems <= EMIT_MAX_ELEMENTS);
     if (macs > 2e9 && fits) process.stderr.write(`lic-dse: computing the golden vectors of ${(macs / 1e9).toFixed(1)} GMAC at ${point.workload.res} in TypeScript; this takes a while\n`);
-    const r = withFile(argv.point, () => emitWithProgress({ point, estimate, workload, platform, out: argv.out, force: argv.force, part: argv.part, seed: argv.seed }));
+    const r = withFile(argv.point, () => emitWithProgress({ point, estimate, workload, platform, out: argv.out, force: argv.force, part: argv.part, seed: argv.seed }), ['out', 'part']);
     if (argv.json) return void process.stdout.write(jsonOut(emitSummary(r)));
     const rel = path.relative(process.cwd(), r.dir) || '.';
     process.stdout.write(`wrote ${rel}: ${r.part} of ${estimate.model} as ${r.arch === 'engine' ? 'an engine' : 'a pipeline'} of ${r.layers} ${r.arch === 'engine' ? 'layer passes' : 'stages'}, top ${r.top}, ${r.files.length} files\n`);

@@ -12,7 +12,7 @@ import { UserError } from '../errors.js';
  * config also is; a folder holding anything the marker does not list is refused, so nothing a user put
  * there is deleted.
  */
-export const REPORT_MARKER = '.lic-dse-report.json';
+export const REPORT_MARKER = 'lic-dse-report.json';
 export const REPORT_SCHEMA = 'lic-dse/report@1';
 
 /** Every file under dir, relative, '/'-separated, sorted; folders end in '/'. Symlinks are listed, not followed. */

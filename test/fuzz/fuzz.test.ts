@@ -123,7 +123,7 @@ function classify(kind: string, index: number, input: string, res: CliResult, ca
   const allowed = new Set(inputs);
   const left = tree(caseDir).filter((f) => !allowed.has(f) && !(res.code === 0 && out && (f === `${out}/` || f.startsWith(`${out}/`))));
   if (left.length) fail(`files left behind: ${left.slice(0, 5).join(', ')}`);
-  const hidden = tree(caseDir).filter((f) => path.basename(f.replace(/\/$/, '')).startsWith('.') && !f.endsWith('.lic-dse-report.json'));
+  const hidden = tree(caseDir).filter((f) => path.basename(f.replace(/\/$/, '')).startsWith('.'));
   if (hidden.length) fail(`hidden files left behind: ${hidden.slice(0, 5).join(', ')}`);
 }
 
