@@ -133,7 +133,10 @@ export const ClusterFileSchema = z.object({
     heartbeatMs: positive.default(100),
     missedBeats: z.number().int().positive().default(3),
     redispatch: z.boolean().default(true),
-    /** Frames outstanding at one board (sent and not yet answered): 2 double-buffers transfer and compute. */
+    /**
+     * Frames outstanding at one board (sent and not yet answered): 2 double-buffers transfer and compute.
+     * The master raises it where a frame's round trip is longer than the board's period (throughput.ts boardWindow).
+     */
     window: z.number().int().positive().default(2),
     /** Frames waiting at the master beyond which arrivals are turned away (counted as rejected). */
     queueLimit: z.number().int().positive().default(64),

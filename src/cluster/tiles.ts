@@ -104,7 +104,9 @@ export function stripLatency(c: ClusterModel, boards: BoardModel[], width: numbe
     outFree = s + wireSec(inBytes, master.link);
     const arriveSec = Math.max(outFree, s + wireSec(inBytes, b.link)) + master.link.latencySec + b.link.latencySec;
     const doneSec = arriveSec + timing.latencySec;
-    strips.push({ board: b.id, rows, rowsIn, inBytes, outBytes, arriveSec, doneSec, backSec: 0, periodSec: timing.periodSec });
+    // Streaming, a board takes a strip per period of its compute or of its own link, whichever is slower.
+    const periodSec = Math.max(timing.periodSec, wireSec(Math.max(inBytes, outBytes), b.link));
+    strips.push({ board: b.id, rows, rowsIn, inBytes, outBytes, arriveSec, doneSec, backSec: 0, periodSec });
   });
   // Results come back in the order they finish, one after another on the master's inbound link.
   let inFree = 0;

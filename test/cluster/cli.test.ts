@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/cost/evaluate.js';
-import { contextFor, loadPoint } from '../../src/mapping/load.js';
+import { contextFor, loadPoint, workloadFor } from '../../src/mapping/load.js';
+import { analyseCluster } from '../../src/cluster/analyse.js';
 import { loadCluster } from '../../src/cluster/load.js';
 import { isUserError } from '../../src/errors.js';
 
@@ -54,6 +55,20 @@ describe('lic-dse cluster', () => {
       if (!f.endsWith('.png')) expect(readFileSync(path.join(outs[0], f)), f).toEqual(readFileSync(path.join(outs[1], f)));
     }
     expect(readFileSync(path.join(outs[0], 'degradation.csv'), 'utf8').split('\n')[0]).toBe('failed,up,fps,limit,latency_ms,saturated_latency_ms,sim_fps,sim_error_pct');
+  });
+
+  it('a tile-parallel cluster: the halo from the analysis transform, each strip timed by the board\'s own estimate at the strip\'s size', SLOW, () => {
+    const c = loadCluster(variant((d) => { d.split = { policy: 'tile', halo: 'analysis' }; }));
+    // g_a's field is 61 px: ⌈30 / 64⌉ × 64 = 64 rows (strips start on the hyperprior's 64-pixel latent grid).
+    expect(c.model.tile).toEqual({ haloRows: 64, rowMultiple: 64, receptiveField: 61, haloFrom: 'analysis' });
+    const r = analyseCluster(c.model, {});
+    // Two equal boards: 512 + 64 rows each; each strip's time is the point evaluated at 1024x576.
+    const point = loadPoint(path.join(FIX, 'zcu102-hyperprior-1024.json'));
+    const strip = { ...point, workload: { ...point.workload, res: '1024x576' } };
+    const { platform, tables } = contextFor(point);
+    const est = evaluate(workloadFor(strip.workload), platform, strip, tables);
+    expect(r.healthy.fps).toBeCloseTo(est.fps, 9);
+    expect(r.tiles!.curves[0].points[1].strips.map((s) => s.rowsIn)).toEqual([576, 576]);
   });
 
   // The messages, in-process (fast); the CLI's exit code and single line, for two of them.
