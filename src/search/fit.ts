@@ -101,7 +101,7 @@ const sumMacs = (w: Workload, paths: Path[]) => paths.reduce((s, p) => s + workl
 
 export interface FitContext {
   workloadOf(r: Rung): Workload;
-  evalRung(index: number, r: Rung, mode: 'any' | 'preferred'): RungResult;
+  evalRung(index: number, r: Rung, mode: 'any' | 'preferred', force?: boolean): RungResult;
   explored(): number;
 }
 
@@ -199,9 +199,10 @@ export function fitContext(req: FitRequest): FitContext {
 
   /**
    * A student under the plans: 'any' looks for a plan that meets the target, narrowest plans first (the
-   * cheapest way to decide the bisection); 'preferred' returns the most preferred plan that meets, explored.
+   * cheapest way to decide the bisection); 'preferred' returns the most preferred plan that meets. A plan
+   * meets only when explored; `force` explores even where the upper bound already excludes the target.
    */
-  const evalRung = (index: number, r: Rung, mode: 'any' | 'preferred'): RungResult => {
+  const evalRung = (index: number, r: Rung, mode: 'any' | 'preferred', force = false): RungResult => {
     const w = workloadOf(r);
     const order = mode === 'any' ? [...req.plans].reverse() : req.plans;
     let fallback: { t: PlanTemplate; paths: PathResult[]; fps: number } | undefined;
@@ -212,7 +213,7 @@ export function fitContext(req: FitRequest): FitContext {
       if (!plansOk) continue;
       // Precision monotonicity: a plan at least as wide on every layer as one that failed fails too.
       if (mode === 'any' && failed.some((f) => req.paths.every((p) => dominates(planFor(req.family.teacher, w, p, t), planFor(req.family.teacher, w, p, f), w, p)))) continue;
-      const paths = req.paths.map((p) => evalPath(r, p, t, mode === 'preferred'));
+      const paths = req.paths.map((p) => evalPath(r, p, t, force));
       const fps = Math.min(...paths.map((p) => p.fps));
       tried.push({ plan: t.name, fps, explored: paths.every((p) => p.by === 'explore') });
       if (fps >= req.fps) return result(index, r, w, t, paths, true, tried);
@@ -274,7 +275,7 @@ export function fit(req: FitRequest): FitResult {
     }
   }
   if (lo < 0) {
-    const narrowest = ctx.evalRung(0, rungs[0], 'preferred');
+    const narrowest = ctx.evalRung(0, rungs[0], 'any', true);
     const why = narrowest.paths.filter((p) => p.fps < req.fps).map((p) => `${p.path}: ${p.fps.toFixed(2)} FPS, bounded by ${p.bottleneck}`).join('; ');
     return {
       ...base, met: false, narrowest, search, explored: ctx.explored(),
@@ -282,7 +283,8 @@ export function fit(req: FitRequest): FitResult {
     };
   }
   const student = ctx.evalRung(lo, rungs[lo], 'preferred');
-  const nextWider = lo + 1 < rungs.length ? ctx.evalRung(lo + 1, rungs[lo + 1], 'preferred') : undefined;
+  // Every plan fails on the next wider student: the narrowest plan is explored there and the others dominate it.
+  const nextWider = lo + 1 < rungs.length ? ctx.evalRung(lo + 1, rungs[lo + 1], 'any', true) : undefined;
   const ratio = { macs: student.macs / teacher.macs, params: student.params / teacher.params };
   const tail = nextWider
     ? `the next wider student (${paramText(req.family, nextWider.rung)}) reaches ${nextWider.fps.toFixed(2)} FPS`

@@ -49,7 +49,7 @@ export function widthCurve(req: FitRequest, widths: number[]): WidthCurveRow[] {
     const s = makeStudent(req.family, w);
     const rung = { ...s, from: w, to: w };
     for (const { t, ctx } of ctxs) {
-      const r = ctx.evalRung(i, rung, 'preferred');
+      const r = ctx.evalRung(i, rung, 'preferred', true);
       for (const p of r.paths) {
         rows.push({
           board: req.platform.name, path: p.path, plan: t.name, width: w, widths: paramText(req.family, rung),
