@@ -26,7 +26,7 @@ const done = () => {
 interface FitArgs {
   model?: string; variant?: string; round: number; prune?: string; gdn: string; 'channel-params'?: string;
   platform: string; res: string; fps: number; path: string; arch: string; precisions: string; plan: string;
-  'max-bits'?: number; 'min-width': number; 'max-width': number; clock?: number; caps?: string; 'entropy-rate'?: number;
+  'max-bits'?: number; 'min-width': number; exact?: boolean; 'max-width': number; clock?: number; caps?: string; 'entropy-rate'?: number;
 }
 
 function requestFor(argv: FitArgs, model: string, board: string): FitRequest {
@@ -46,6 +46,7 @@ function requestFor(argv: FitArgs, model: string, board: string): FitRequest {
     plans,
     maxBits: argv['max-bits'],
     minWidth: argv['min-width'],
+    exact: argv.exact,
     maxWidth: argv['max-width'],
     clockMHz: argv.clock,
     caps: parseCaps(argv.caps),
@@ -131,6 +132,7 @@ export function fitCommand(y: Argv) {
     .option('plan', { type: 'string', default: PLAN_SHAPES.join(','), describe: 'plan shapes: uniform, ends (wider first/last layers), sensitive (ends and GDNs)' })
     .option('max-bits', { type: 'number', describe: 'cap on a plan\'s MAC-weighted mean bits ((weight+activation)/2)' })
     .option('min-width', { type: 'number', default: 0.25 })
+    .option('exact', { type: 'boolean', default: false, describe: 'also explore every wider student the FPS upper bound leaves possible (widest overall even where FPS dips with width)' })
     .option('max-width', { type: 'number', default: 1 })
     .option('clock', { type: 'number', describe: 'MHz (default: the board\'s typical kernel clock)' })
     .option('caps', { type: 'string', describe: 'e.g. dsp=0.8,bram18=0.8' })

@@ -32,7 +32,6 @@ export function familyFrom(argv: { model: string; variant?: string; round: numbe
 
 export function studentOptions<T>(a: Argv<T>) {
   return a
-    .option('model', { type: 'string', demandOption: true, describe: 'zoo name or model .json file (the teacher)' })
     .option('variant', { type: 'string', describe: 'teacher variant whose widths are scaled (default: its default)' })
     .option('round', { type: 'number', default: 8, describe: 'round every channel count to a multiple of this' })
     .option('prune', { type: 'string', describe: 'fractions of channels removed, e.g. g_a=0.25,h_s/0=0.5 (a part: its inner layers)' })
@@ -48,6 +47,7 @@ export function modelParams(spec: ModelFile, file: string, variant?: string): nu
 
 export function studentCommand(y: Argv) {
   return y.command('student', 'write a width-scaled / pruned / GDN-variant student of a model as a model file', (a) => studentOptions(a)
+    .option('model', { type: 'string', demandOption: true, describe: 'zoo name or model .json file (the teacher)' })
     .option('width', { type: 'number', demandOption: true, describe: 'multiplier on every channel width, e.g. 0.5' })
     .option('out', { type: 'string', describe: 'write the student model here (.json)' })
     .option('json', { type: 'boolean', default: false }), (argv) => {

@@ -23,6 +23,7 @@ import { planFor, type Plan, type PlanTemplate } from './precision-plan.js';
  * choices (tile sizes, unrolls, stage parallelism) can make FPS dip and recover. The bisection records the FPS
  * of every student it explores; if those are not non-increasing in width it falls back to scanning every rung
  * from the widest down. Either way the answer meets the target and the next wider rung does not (both explored).
+ * With `exact`, every wider rung the upper bound leaves possible is explored as well: the widest overall.
  */
 
 export type Path = 'encode' | 'decode';
@@ -45,6 +46,8 @@ export interface FitRequest {
   maxBits?: number;
   minWidth: number;
   maxWidth?: number;
+  /** Also explore every wider student the upper bound does not exclude: the widest overall, even where FPS dips. */
+  exact?: boolean;
   clockMHz?: number;
   caps?: CapsSpec;
   entropySymbolsPerSec?: number;
@@ -271,6 +274,9 @@ export function fit(req: FitRequest): FitResult {
       search = 'scan';
       lo = -1;
       for (let i = rungs.length - 1; i >= 0; i--) if (probe(i).meets) { lo = i; break; }
+      hi = lo + 1;
+    } else if (req.exact) {
+      for (let i = rungs.length - 2; i > lo; i--) if (probe(i).meets) { lo = i; search = 'scan'; break; }
       hi = lo + 1;
     }
   }

@@ -233,9 +233,10 @@ function studentCouts(m: ModelFile): Expr[] {
  * slices), shape inference (concat/add/slice channels) at a small resolution, attention heads dividing the
  * dimension and groups dividing the channels.
  */
-export function checkStudent(spec: ModelFile, label: string): string | undefined {
+export function checkStudent(spec: ModelFile, label: string, opts: { schema?: boolean } = {}): string | undefined {
   try {
-    parseModel(JSON.parse(JSON.stringify(spec)), label);
+    // The schema check is for files written out; a family's students only differ from the teacher in numbers.
+    if (opts.schema !== false) parseModel(JSON.parse(JSON.stringify(spec)), label);
     const r: ResolvedModel = resolveModel(spec, label, {});
     const size = r.padMultiple * 2;
     const w = inferWorkload(r, { width: size, height: size }, 'stride');
@@ -280,7 +281,7 @@ export function studentFamily(teacher: ModelFile, file: string, o: StudentOption
   const failure = (f: StudentFamily) => {
     for (const w of PROBE_WIDTHS) {
       const s = studentAt(f, w);
-      const bad = checkStudent(s.spec, `${teacher.name} ×${w}`);
+      const bad = checkStudent(s.spec, `${teacher.name} ×${w}`, { schema: false });
       if (bad) return bad;
     }
     return undefined;
@@ -319,9 +320,11 @@ export interface Rung extends Student {
 /**
  * Every distinct rounded student between two widths, narrowest first (exact, not a grid): each scaled count
  * v with unit u steps up at the widths (k + ½)·u / v, so the students change only there. Each rung is built
- * at the middle of its interval (away from the rounding ties) and invalid students are left out.
+ * at the middle of its interval (away from the rounding ties). With `validate`, invalid students are left out;
+ * without, a rung is validated when it is used (its workload is built), which is what the fit does: the family's
+ * units were already probed, and checking a hundred rungs of a large model up front costs seconds.
  */
-export function widthLadder(fam: StudentFamily, minWidth: number, maxWidth = 1): Rung[] {
+export function widthLadder(fam: StudentFamily, minWidth: number, maxWidth = 1, opts: { validate?: boolean } = {}): Rung[] {
   if (!(minWidth > 0 && minWidth <= maxWidth)) throw new UserError(`min width ${minWidth} must be in (0, ${maxWidth}]`, { field: 'min-width' });
   const steps: [number, number][] = [
     ...fam.channelParams.map((p) => [fam.base[p], fam.units[p]] as [number, number]),
@@ -347,7 +350,7 @@ export function widthLadder(fam: StudentFamily, minWidth: number, maxWidth = 1):
     const s = studentAt(fam, i + 2 === edges.length ? b : (a + b) / 2);
     const prev = rungs[rungs.length - 1];
     if (prev && prev.key === s.key) { prev.to = b; continue; }
-    if (checkStudent(s.spec, `${fam.teacher.name} ×${s.width}`)) continue;
+    if (opts.validate && checkStudent(s.spec, `${fam.teacher.name} ×${s.width}`, { schema: false })) continue;
     rungs.push({ ...s, from: a, to: b });
   }
   return rungs;
