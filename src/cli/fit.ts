@@ -9,7 +9,7 @@ import { csvLines } from '../report/csv.js';
 import { fitCell, fitTableMarkdown } from '../report/fit-table.js';
 import { widthCurveSpec } from '../report/width-chart.js';
 import { fit, type Arch, type FitRequest, type FitResult, type Path } from '../search/fit.js';
-import { PLAN_SHAPES, planTemplates, type PlanShape } from '../search/precision-plan.js';
+import { PLAN_SHAPES, byPreference, planTemplates, type PlanShape } from '../search/precision-plan.js';
 import { parseWidthRange, widthCurve, type WidthCurveRow } from '../search/width-curve.js';
 import { zooNames } from '../workload/load.js';
 import { parseCaps } from './explore.js';
@@ -33,7 +33,7 @@ function requestFor(argv: FitArgs, model: string, board: string): FitRequest {
   const shapes = list(argv.plan) ?? [];
   for (const s of shapes) if (!PLAN_SHAPES.includes(s as PlanShape)) throw new UserError(`plan shape "${s}" (allowed: ${PLAN_SHAPES.join(', ')})`, { field: 'plan' });
   // Preference: most bits first (the most accurate plan that still meets the target).
-  const plans = planTemplates(list(argv.precisions) ?? ['int8'], shapes as PlanShape[]).reverse();
+  const plans = byPreference(planTemplates(list(argv.precisions) ?? ['int8'], shapes as PlanShape[]));
   return {
     family: familyFrom({ ...argv, model }),
     modelRef: model,

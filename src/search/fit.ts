@@ -260,9 +260,19 @@ export function fit(req: FitRequest): FitResult {
   let lo = -1;
   let hi = rungs.length;
   let search: FitResult['search'] = 'bisection';
+  const scanDown = () => {
+    search = 'scan';
+    lo = -1;
+    for (let i = rungs.length - 1; i >= 0; i--) if (probe(i).meets) { lo = i; break; }
+    hi = lo + 1;
+  };
   if (probe(rungs.length - 1).meets) lo = rungs.length - 1;
-  else if (!probe(0).meets) hi = 0;
-  else {
+  else if (!probe(0).meets) {
+    // Neither end meets: no student does if FPS falls with width; a narrowest slower than the widest shows it
+    // does not, and then (or when asked to be exact) every rung is tried.
+    if (req.exact || !monotoneProbes([...seen.values()])) scanDown();
+    else hi = 0;
+  } else {
     lo = 0;
     hi = rungs.length - 1;
     while (hi - lo > 1) {
@@ -270,12 +280,8 @@ export function fit(req: FitRequest): FitResult {
       if (probe(mid).meets) lo = mid;
       else hi = mid;
     }
-    if (!monotoneProbes([...seen.values()])) {
-      search = 'scan';
-      lo = -1;
-      for (let i = rungs.length - 1; i >= 0; i--) if (probe(i).meets) { lo = i; break; }
-      hi = lo + 1;
-    } else if (req.exact) {
+    if (!monotoneProbes([...seen.values()])) scanDown();
+    else if (req.exact) {
       for (let i = rungs.length - 2; i > lo; i--) if (probe(i).meets) { lo = i; search = 'scan'; break; }
       hi = lo + 1;
     }

@@ -112,3 +112,13 @@ export function planBits(w: Workload, path: 'encode' | 'decode', precision: stri
   if (!macs) return { weightBits: base.weightBits, actBits: base.actBits, bits: (base.weightBits + base.actBits) / 2 };
   return { weightBits: wb / macs, actBits: ab / macs, bits: (wb + ab) / (2 * macs) };
 }
+
+/**
+ * Plans in order of preference, most accurate first: by the default precision (it covers most MACs), then the
+ * wider precision, then how many layers get it (sensitive ⊃ ends ⊃ none). Independent of the workload.
+ */
+export function byPreference(templates: PlanTemplate[]): PlanTemplate[] {
+  const bits = (name?: string) => (name ? cost(parsePrecision(name)) : 0);
+  const reach: Record<PlanShape, number> = { uniform: 0, ends: 1, sensitive: 2 };
+  return [...templates].sort((a, b) => bits(b.base) - bits(a.base) || bits(b.high) - bits(a.high) || reach[b.shape] - reach[a.shape] || a.name.localeCompare(b.name));
+}
