@@ -2,14 +2,15 @@ import type { FitResult } from '../search/fit.js';
 
 /** One cell of the fit table: the widest student's widths and FPS, or why none reaches the target. */
 export function fitCell(r: FitResult, channelParams: string[]): string {
+  const widths = (p: Record<string, number>) => channelParams.map((k) => `${k}=${p[k]}`).join(' ');
   if (r.met && r.student) {
     const s = r.student;
-    const w = channelParams.map((k) => `${k}=${s.rung.params[k]}`).join(' ');
-    return `${w} (×${s.rung.from.toFixed(2)}, ${s.fps.toFixed(1)} FPS${r.nextWider ? '' : ', full width'})`;
+    const size = r.nextWider ? `${(100 * r.ratio!.macs).toFixed(0)}% of the MACs` : 'full width';
+    return `${widths(s.rung.params)} (${size}, ${s.fps.toFixed(1)} FPS)`;
   }
   const n = r.narrowest!;
   const limit = n.paths.filter((p) => p.fps < r.target).map((p) => shortBound(p.bottleneck))[0] ?? '';
-  return `— (${n.fps.toFixed(1)} FPS at ×${n.rung.from.toFixed(2)}: ${limit})`;
+  return `— (${widths(n.rung.params)}: ${n.fps.toFixed(1)} FPS, ${limit})`;
 }
 
 /** The bottleneck in a few words for a table cell. */
