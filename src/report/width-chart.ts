@@ -14,6 +14,8 @@ export function widthCurveSpec(board: string, model: string, rows: WidthCurveRow
   const ymax = 10 ** Math.ceil(Math.log10(Math.max(target, ...fpss) * 1.05));
   const xs = rows.map((r) => r.width);
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  // A round tick step (about ten ticks), so that 0.25 is not labelled 0.3.
+  const step = [0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1].find((d) => (x1 - x0) / d <= 12) ?? 1;
   const datasets: Record<string, unknown>[] = [];
   series.forEach((s, i) => {
     const rs = rows.filter((r) => `${r.path} ${r.plan}` === s && r.fps > 0);
@@ -34,7 +36,7 @@ export function widthCurveSpec(board: string, model: string, rows: WidthCurveRow
         legend: { position: 'bottom', labels: { font: { size: 12 }, color: '#222' } },
       },
       scales: {
-        x: axis('width multiplier', { type: 'linear', min: x0, max: x1 }),
+        x: axis('width multiplier', { type: 'linear', min: x0, max: x1, ticks: { color: '#222', stepSize: step } }),
         y: axis('frames per second (log)', { type: 'logarithmic', min: ymin, max: ymax }),
         y1: axis('% of the board', { type: 'linear', position: 'right', min: 0, max: 100, grid: { drawOnChartArea: false } }),
       },
