@@ -14,8 +14,8 @@ export function widthCurveSpec(board: string, model: string, rows: WidthCurveRow
   const ymax = 10 ** Math.ceil(Math.log10(Math.max(target, ...fpss) * 1.05));
   const xs = rows.map((r) => r.width);
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-  // A round tick step (about ten ticks), so that 0.25 is not labelled 0.3.
-  const step = [0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1].find((d) => (x1 - x0) / d <= 12) ?? 1;
+  // A round tick step (at most 16 ticks) fine enough that 0.25 is not labelled 0.3 (chart.js formats ticks to the step).
+  const step = [0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1].find((d) => (x1 - x0) / d <= 16) ?? 1;
   const datasets: Record<string, unknown>[] = [];
   series.forEach((s, i) => {
     const rs = rows.filter((r) => `${r.path} ${r.plan}` === s && r.fps > 0);
