@@ -120,3 +120,10 @@ export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   for await (const x of it) out.push(x);
   return out;
 }
+
+// Students and fitting a model to a board (issue 12).
+export { studentFamily, makeStudent, widthLadder, checkStudent, channelParams, GDN_VARIANTS, type StudentFamily, type StudentOptions, type Student, type Rung, type GdnVariant } from './workload/student.js';
+export { fit, fitContext, monotoneProbes, type FitRequest, type FitResult, type RungResult, type PathResult } from './search/fit.js';
+export { planTemplates, planFor, planBits, byPreference, endLayers, type PlanTemplate, type Plan, type PlanShape } from './search/precision-plan.js';
+export { widthCurve, parseWidthRange, type WidthCurveRow } from './search/width-curve.js';
+export { normResources, NORM_TABLES } from './cost/norm.js';

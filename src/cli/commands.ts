@@ -15,6 +15,8 @@ export const COMMANDS = {
   sweep: { usage: 'sweep', describe: 'explore every combination of models × boards × precisions × resolutions × templates × paths and write a report', module: 'sweep' },
   merge: { usage: 'merge <dirs..>', describe: 'join the outputs of `sweep --shard k/n` into what one unsharded run writes', module: 'merge' },
   cluster: { usage: 'cluster', describe: 'throughput, latency and failures of a multi-board cluster (closed form and simulation)', module: 'cluster' },
+  student: { usage: 'student', describe: 'write a width-scaled / pruned / GDN-variant student of a model as a model file', module: 'student' },
+  fit: { usage: 'fit', describe: 'the widest student of a model that reaches a frame rate on a board', module: 'fit' },
   emit: { usage: 'emit', describe: 'write a Vitis HLS project (kernel, golden testbench, Tcl/cfg, Makefile) for a design point', module: 'emit' },
 } as const;
 
@@ -32,6 +34,8 @@ export async function loadCommand(module: CommandModule): Promise<(y: Argv) => A
     case 'sweep': return (await import('./sweep.js')).sweepCommand as (y: Argv) => Argv;
     case 'merge': return (await import('./merge.js')).mergeCommand as (y: Argv) => Argv;
     case 'emit': return (await import('./emit.js')).emitCommand as (y: Argv) => Argv;
+    case 'student': return (await import('./student.js')).studentCommand as (y: Argv) => Argv;
+    case 'fit': return (await import('./fit.js')).fitCommand as (y: Argv) => Argv;
     case 'cluster': return (await import('./cluster.js')).clusterCommand as (y: Argv) => Argv;
   }
 }

@@ -6,7 +6,8 @@ import type { CostTables } from '../platform/tables.js';
 import { engineLayerCost, macPipelineDepth, tileFits, type EngineContext } from './engine.js';
 import { lower, type Lowered } from './lower.js';
 import { baseRow, passive, widest, type PathLayer, type Timed } from './plan.js';
-import { engineResources } from './resources.js';
+import { engineNormResources, normKinds } from './norm.js';
+import { addResources, engineResources } from './resources.js';
 import { roofline } from './roofline.js';
 import type { LayerEstimate } from './types.js';
 
@@ -39,7 +40,7 @@ export function evalEngine(plan: PathLayer[], point: Point, platform: Platform, 
   const p = widest(plan);
   const f = point.clockMHz * 1e6;
   const ctx = engineContext(spec, p, platform, tables, point.clockMHz);
-  const res = engineResources(spec, p, platform.spec.dspFamily, tables);
+  const res = addResources(engineResources(spec, p, platform.spec.dspFamily, tables), engineNormResources(spec, normKinds(plan), p, platform.spec.dspFamily, tables));
   const lanes = spec.pif * spec.pof * spec.poy * spec.pox;
   const layers: LayerEstimate[] = [];
   let frame = 0;

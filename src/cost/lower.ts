@@ -31,6 +31,8 @@ export interface Lowered {
   usefulMacs: number;
   /** Attention: the activation operand of one row of windows, held on chip by a pipeline stage. */
   rowBufferElems?: number;
+  /** GDN kind whose normalisation unit (squarer or |x|, scale table) the stage carries (cost/norm.ts). */
+  norm?: 'gdn' | 'igdn' | 'gdn_simplified' | 'igdn_simplified';
 }
 
 export type DeconvLowering = 'subpixel' | 'zero-insert';
@@ -72,7 +74,7 @@ export function lower(l: WorkloadLayer, deconv: DeconvLowering, opts: { maskedSk
     case 'igdn_simplified':
       return {
         groups: 1, M: l.cout, N: l.cin, R: l.outH, C: l.outW, kh: 1, kw: 1, S: 1, taps: 1, inH: l.inH, inW: l.inW,
-        weightElems: l.cin * l.cout, secondIsActivation: false, inputReads: 2, outPerPosition: 1, usefulMacs: l.macs,
+        weightElems: l.cin * l.cout, secondIsActivation: false, inputReads: 2, outPerPosition: 1, usefulMacs: l.macs, norm: l.op,
       };
     case 'linear':
       return {

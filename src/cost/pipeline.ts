@@ -2,7 +2,8 @@ import type { PipelineLayer } from '../mapping/schema.js';
 import type { Precision } from '../platform/precision.js';
 import type { CostTables } from '../platform/tables.js';
 import type { Lowered } from './lower.js';
-import { macDsp, memoryFor, perMacLinear, postLaneDsp, type Bank, type Resources } from './resources.js';
+import { normResources } from './norm.js';
+import { addResources, macDsp, memoryFor, perMacLinear, postLaneDsp, type Bank, type Resources } from './resources.js';
 
 const cdiv = (a: number, b: number) => Math.ceil(a / b);
 
@@ -95,7 +96,9 @@ export function pipelineStageResources(
   const co = tables.coefficients;
   const lut = Math.round(lanes * perMacLinear(co.lut, p) + c.pout * co.lut.perOutputLane + mem.banks * co.lut.perBufferBank + co.lut.perPipelineStage) + mem.lutram;
   const ff = Math.round(lanes * perMacLinear(co.ff, p) + c.pout * co.ff.perOutputLane + mem.banks * co.ff.perBufferBank + co.ff.perPipelineStage);
-  return { resources: { dsp, bram18: mem.bram18, uram: mem.uram, lut, ff }, banks };
+  const norm = lw.norm ? normResources([lw.norm], c.pin * c.pk, c.pout, p, family, tables) : undefined;
+  const own = { dsp, bram18: mem.bram18, uram: mem.uram, lut, ff };
+  return { resources: norm ? addResources(own, norm) : own, banks };
 }
 
 /** A whole stage: its time and its hardware. */

@@ -6,7 +6,8 @@ import type { Workload } from '../workload/types.js';
 import { engineLayerCost, macPipelineDepth, tileFits } from '../cost/engine.js';
 import { DEFAULT_CAPS, pathPlan, widest, type PathLayer } from '../cost/evaluate.js';
 import type { Lowered } from '../cost/lower.js';
-import { engineResources, macDsp, postLaneDsp } from '../cost/resources.js';
+import { addResources, engineResources, macDsp, postLaneDsp } from '../cost/resources.js';
+import { engineNormResources, normKinds } from '../cost/norm.js';
 import { RESOURCE_KINDS } from '../platform/schema.js';
 
 export const PIF = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128];
@@ -84,6 +85,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   const caps = { ...DEFAULT_CAPS, ...base.caps } as Record<ResourceKind, number>;
   const limit = Object.fromEntries(RESOURCE_KINDS.map((k) => [k, Math.floor(platform.available[k] * caps[k])])) as Record<ResourceKind, number>;
   const maxK = Math.max(1, ...plan.map((x) => x.lowered!.taps));
+  const norms = normKinds(plan);
   const all: EngineCandidate[] = [];
   let evaluated = 0;
   let smallest: Record<ResourceKind, number> | undefined;
@@ -106,7 +108,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
       ports: { read: 1, weight: 1, write: 1, widthBits },
       overheads: {}, deconv: 'subpixel', layers: {},
     };
-    const r = engineResources(spec, p, platform.spec.dspFamily, tables);
+    const r = addResources(engineResources(spec, p, platform.spec.dspFamily, tables), engineNormResources(spec, norms, p, platform.spec.dspFamily, tables));
     if (!smallest || r.dsp + r.bram18 < smallest.dsp + smallest.bram18) smallest = r;
     if (RESOURCE_KINDS.some((k) => r[k] > limit[k])) return undefined;
     const ctx = {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { engineLayerCost, macPipelineDepth, tileFits } from '../../src/cost/engine.js';
 import { DEFAULT_CAPS, pathPlan } from '../../src/cost/evaluate.js';
-import { engineResources } from '../../src/cost/resources.js';
+import { addResources, engineResources } from '../../src/cost/resources.js';
+import { engineNormResources, normKinds } from '../../src/cost/norm.js';
 import type { EngineSpec } from '../../src/mapping/schema.js';
 import { RESOURCE_KINDS } from '../../src/platform/schema.js';
 import { DEPTHS, PIF, POF, SPATIAL, TOF_FACTORS, searchEngine } from '../../src/search/engine-search.js';
@@ -24,7 +25,8 @@ function exhaustive(doc: object, w: number, h: number, dsp: number) {
       pif, pof, poy, pox, tif: pif, tof: pof * tf, inBufDepth: depth, outBufDepth: Math.max(64, (depth / 2) * tf), wBufDepth: Math.max(maxK * tf, 64),
       weightsInUram: false, ports: { read: 1, weight: 1, write: 1, widthBits }, overheads: {}, deconv: 'subpixel', layers: {},
     };
-    const r = engineResources(spec, p, pl.spec.dspFamily, tables);
+    // The array plus the GDN normalisation units (squarers, scale tables) of the kinds the path runs.
+    const r = addResources(engineResources(spec, p, pl.spec.dspFamily, tables), engineNormResources(spec, normKinds(plan), p, pl.spec.dspFamily, tables));
     if (RESOURCE_KINDS.some((k) => r[k] > limit[k])) continue;
     const ctx = { spec, dramBytesPerCycle: pl.bandwidthBytesPerSec / 100e6, perTileCycles: tables.coefficients.engine.perTileCycles, perLayerCycles: tables.coefficients.engine.perLayerCycles, pipelineDepth: macPipelineDepth(pif, p) };
     let total = 0;

@@ -85,7 +85,7 @@ describe('pipeline search', () => {
   it('an impossible budget is refused, naming the limit', () => {
     const w = workloadOf('bmshj2018-hyperprior', {}, 256, 256);
     const base = { ...basePoint({ model: 'bmshj2018-hyperprior', platform: 'zcu102', precision: 'int8', res: '256x256', arch: 'engine', path: 'encode', clockMHz: 200 }), platform: 'testboard' };
-    expect(() => explore(w, board({ dsp: 1 }), tables, base)).toThrow(/^budget: no engine design fits testboard: even the smallest needs dsp 2 > 0 \(cap 0\.8 of 1\)/);
+    expect(() => explore(w, board({ dsp: 1 }), tables, base)).toThrow(/^budget: no engine design fits testboard: even the smallest needs dsp \d+ > 0 \(cap 0\.8 of 1\)/);
     expect(() => explore(w, board({ bram18: 2 }), tables, { ...base, arch: 'pipeline', engine: undefined, pipeline: { weightsInUram: false, deconv: 'subpixel', layers: {} } }))
       .toThrow(/^budget: no pipeline design fits testboard: even one MAC per layer needs bram18 \d+ > 1 \(cap 0\.8 of 2\)/);
   });
