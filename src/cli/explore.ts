@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { UserError } from '../errors.js';
-import type { CapsSpec } from '../mapping/schema.js';
+import { ARCHS, type CapsSpec } from '../mapping/schema.js';
 import { basePoint } from '../mapping/base-point.js';
 import { contextFor, pointJson, writeAtomic } from '../mapping/load.js';
 import { explore } from '../search/explore.js';
@@ -30,7 +30,10 @@ export function exploreCommand(y: Argv) {
     .option('precision', { type: 'string', default: 'int8' })
     .option('res', { type: 'string', default: '1280x720' })
     .option('pad', { choices: ['stride', 'same'] as const, default: 'stride' as const })
-    .option('arch', { choices: ['engine', 'pipeline'] as const, default: 'engine' as const })
+    .option('arch', { choices: ARCHS, default: 'engine' as const, describe: 'engine | pipeline (custom designs), dpu (Vitis AI DPU as the board ships it), gpu (roofline of --gpu)' })
+    .option('gpu', { type: 'string', describe: 'with --arch gpu: a100, jetson-agx-orin, jetson-orin-nano (default: the board\'s counterpart)' })
+    .option('dpu-size', { type: 'string', describe: 'with --arch dpu: B512 … B4096 (default: the board\'s shipped DPU)' })
+    .option('dpu-cores', { type: 'number', describe: 'with --arch dpu: number of DPU cores' })
     .option('path', { choices: ['encode', 'decode'] as const, default: 'encode' as const })
     .option('clock', { type: 'number', describe: 'MHz (default: the board\'s typical kernel clock)' })
     .option('caps', { type: 'string', describe: 'e.g. dsp=0.8,bram18=0.8,lut=0.7' })
@@ -43,6 +46,7 @@ export function exploreCommand(y: Argv) {
       model: argv.model, variant: argv.variant, params: parseParams(argv.param), platform: argv.platform,
       precision: argv.precision, res: argv.res, pad: argv.pad, arch: argv.arch, path: argv.path,
       clockMHz: argv.clock, caps: parseCaps(argv.caps), entropySymbolsPerSec: argv['entropy-rate'],
+      gpu: argv.gpu, dpuSize: argv['dpu-size'], dpuCores: argv['dpu-cores'],
     }, 'explore arguments');
     const { workload, platform, tables } = contextFor(base);
     const r = explore(workload, platform, tables, base);

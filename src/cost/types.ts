@@ -1,5 +1,5 @@
 import type { ResourceKind } from '../platform/schema.js';
-import type { Point } from '../mapping/schema.js';
+import type { Arch, Point } from '../mapping/schema.js';
 
 /** Why a layer or a design takes the time it takes. */
 export type Bound = 'compute' | 'memory' | 'overhead' | 'serial' | 'fused' | 'cpu';
@@ -41,7 +41,7 @@ export interface Estimate {
   model: string;
   variant: string | null;
   platform: string;
-  arch: 'engine' | 'pipeline';
+  arch: Arch;
   path: 'encode' | 'decode';
   precision: string;
   clockMHz: number;
@@ -63,4 +63,30 @@ export interface Estimate {
   serial: { positions: number; seconds: number } | null;
   design: Point;
   layers: LayerEstimate[];
+  /** DPU target: the layers the DPU cannot run, as CPU subgraphs on the board's Arm cores (never silent). */
+  offload?: Offload;
+}
+
+/** One maximal run of layers that leaves the DPU for the CPU, and why. */
+export interface CpuSubgraph {
+  index: number;
+  layers: string[];
+  reasons: string[];
+  /** One CPU thread, per frame, including its two DPU ↔ CPU hand-overs. */
+  ms: number;
+}
+
+export interface Offload {
+  subgraphs: CpuSubgraph[];
+  /** DPU ↔ CPU hand-overs per frame (frame input and output included when they touch the DPU). */
+  boundaries: number;
+  /** CPU time per frame on one thread: subgraph layers + hand-overs. */
+  cpuMs: number;
+  /** Of which hand-overs (runner overhead, DDR round trip, (de)quantisation). */
+  boundaryMs: number;
+  /** DPU time per frame on one core. */
+  dpuMs: number;
+  /** Frames processed concurrently: DPU cores × engines; CPU threads for subgraphs. */
+  dpuUnits: number;
+  cpuThreads: number;
 }

@@ -1,7 +1,8 @@
 import { loadPlatform } from '../platform/load.js';
 import { parsePrecision } from '../platform/precision.js';
 import { parseWith } from '../util/files.js';
-import { PointSchema, type CapsSpec, type Point } from './schema.js';
+import { PointSchema, type Arch, type CapsSpec, type Point } from './schema.js';
+import { baselineClockMHz, gpuFor } from './baseline-point.js';
 
 export interface ExploreRequest {
   model: string;
@@ -11,7 +12,12 @@ export interface ExploreRequest {
   precision: string;
   res: string;
   pad?: 'stride' | 'same';
-  arch: 'engine' | 'pipeline';
+  arch: Arch;
+  /** arch "gpu": the GPU (platforms/baselines/gpus.json); default: the board's counterpart. */
+  gpu?: string;
+  /** arch "dpu": another DPU size or core count than the board ships with. */
+  dpuSize?: string;
+  dpuCores?: number;
   path: 'encode' | 'decode';
   /** MHz; default: the board's typical kernel clock. */
   clockMHz?: number;
@@ -25,7 +31,8 @@ export interface ExploreRequest {
  */
 export function basePoint(r: ExploreRequest, where = 'request'): Point {
   parsePrecision(r.precision);
-  const clockMHz = r.clockMHz ?? loadPlatform(r.platform).spec.clock.typicalMHz;
+  const gpu = r.arch === 'gpu' ? gpuFor(r.platform, r.gpu) : undefined;
+  const clockMHz = r.clockMHz ?? baselineClockMHz(r.arch, r.platform, gpu) ?? loadPlatform(r.platform).spec.clock.typicalMHz;
   const draft = {
     schema: 'lic-dse/point@1',
     workload: {
@@ -42,7 +49,9 @@ export function basePoint(r: ExploreRequest, where = 'request'): Point {
     arch: r.arch,
     ...(r.arch === 'engine'
       ? { engine: { pif: 1, pof: 1, tif: 1, tof: 1, inBufDepth: 1, outBufDepth: 1, wBufDepth: 1 } }
-      : { pipeline: { layers: {} } }),
+      : r.arch === 'pipeline' ? { pipeline: { layers: {} } }
+        : r.arch === 'dpu' ? { dpu: { ...(r.dpuSize ? { size: r.dpuSize } : {}), ...(r.dpuCores ? { cores: r.dpuCores } : {}) } }
+          : { gpu: { device: gpu } }),
   };
   return parseWith(PointSchema, draft, where);
 }

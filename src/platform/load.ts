@@ -2,6 +2,7 @@ import path from 'node:path';
 import { builtinNames, locate, parseWith, PACKAGE_ROOT, readJson } from '../util/files.js';
 import { PlatformFileSchema, toPlatform, type Platform } from './schema.js';
 import { CoefficientsSchema, DspPackingSchema, type CostTables } from './tables.js';
+import { DpuCatalogueSchema, GpuCatalogueSchema } from './baselines.js';
 
 const TABLE_FILES = ['dsp-packing', 'cost-coefficients'];
 
@@ -24,6 +25,10 @@ export function loadCostTables(): CostTables {
   cached = {
     packing: parseWith(DspPackingSchema, readJson(f('dsp-packing')), 'platforms/dsp-packing.json'),
     coefficients: parseWith(CoefficientsSchema, readJson(f('cost-coefficients')), 'platforms/cost-coefficients.json'),
+    baselines: {
+      dpu: parseWith(DpuCatalogueSchema, readJson(f('baselines/dpu')), 'platforms/baselines/dpu.json'),
+      gpus: parseWith(GpuCatalogueSchema, readJson(f('baselines/gpus')), 'platforms/baselines/gpus.json'),
+    },
   };
   return cached;
 }
