@@ -42,7 +42,7 @@ export function sweepCommand(y: Argv) {
     .option('platforms', { type: 'string', describe: 'comma list of boards or "all" (default: zcu102,kv260,u50)' })
     .option('precisions', { type: 'string', describe: 'comma list (default: int8,int16)' })
     .option('res', { type: 'string', describe: 'comma list of WIDTHxHEIGHT (default: 1280x720,1920x1080)' })
-    .option('arch', { type: 'string', describe: 'engine,pipeline (default: both)' })
+    .option('arch', { type: 'string', describe: 'engine,pipeline,dpu,gpu (default: engine,pipeline; dpu and gpu are the baselines)' })
     .option('path', { type: 'string', describe: 'encode,decode (default: both)' })
     .option('pad', { choices: ['stride', 'same'] as const })
     .option('clock', { type: 'number', describe: 'MHz for every board (default: each board\'s typical clock)' })

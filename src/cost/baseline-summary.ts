@@ -9,7 +9,7 @@ export function baselineSummary(e: Estimate): string {
   return `${o ? o.dpuUnits : ''}× DPU ${size ?? d.dpu?.size ?? ''} @ ${e.clockMHz} MHz, ${o ? o.subgraphs.length : 0} CPU subgraphs (${o ? o.subgraphs.reduce((s, g) => s + g.layers.length, 0) : 0} layers)`;
 }
 
-/** The CPU subgraphs of a DPU estimate in one cell: "1: g_a/1 | 2: g_a/3, g_a/4" (empty for other targets). */
+/** The CPU subgraphs of a DPU estimate in one cell: "1: g_a/1; 2: g_a/3, g_a/4" (empty for other targets). */
 export function cpuSubgraphsCell(e: Estimate): string {
-  return e.offload ? e.offload.subgraphs.map((s) => `${s.index}: ${s.layers.join(', ')}`).join(' | ') : '';
+  return e.offload ? e.offload.subgraphs.map((s) => `${s.index}: ${s.layers.join(', ')}`).join('; ') : '';
 }

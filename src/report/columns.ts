@@ -67,7 +67,7 @@ export const POINT_COLUMNS: Column[] = [
   c('paretoSize', 'int', 'points on the search\'s Pareto front (rows in pareto.csv)'),
   c('layerCount', 'int', 'layers of the path (rows in layers.csv)'),
   c('design', 'str', 'the chosen design in short: engine unroll, tile capacities and buffer depths; pipeline stages, MAC lanes, streamed/spilled layers; DPU cores, size and clock; GPU device'),
-  c('cpuSubgraphs', 'str', 'dpu: the layers the DPU cannot run, as numbered CPU subgraphs "1: g_a/1 | 2: g_a/3" (empty: none, or not a dpu row)'),
+  c('cpuSubgraphs', 'str', 'dpu: the layers the DPU cannot run, as numbered CPU subgraphs "1: g_a/1; 2: g_a/3, g_a/4" (empty: none, or not a dpu row)'),
   c('cpuMs', 'num', 'dpu: CPU time per frame on one Arm thread for those subgraphs and the DPU↔CPU hand-overs, ms (empty for other targets)'),
   c('error', 'str', 'the error message when status is "error"'),
 ];
