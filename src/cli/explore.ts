@@ -34,6 +34,7 @@ export function exploreCommand(y: Argv) {
     .option('gpu', { type: 'string', describe: 'with --arch gpu: a100, jetson-agx-orin, jetson-orin-nano (default: the board\'s counterpart)' })
     .option('dpu-size', { type: 'string', describe: 'with --arch dpu: B512 … B4096 (default: the board\'s shipped DPU)' })
     .option('dpu-cores', { type: 'number', describe: 'with --arch dpu: number of DPU cores' })
+    .option('dpu-gdn', { choices: ['cpu', 'decompose'] as const, describe: 'with --arch dpu: GDN/IGDN as written (a CPU subgraph, default) or decomposed by hand (only sqrt on the CPU)' })
     .option('path', { choices: ['encode', 'decode'] as const, default: 'encode' as const })
     .option('clock', { type: 'number', describe: 'MHz (default: the board\'s typical kernel clock)' })
     .option('caps', { type: 'string', describe: 'e.g. dsp=0.8,bram18=0.8,lut=0.7' })
@@ -46,7 +47,7 @@ export function exploreCommand(y: Argv) {
       model: argv.model, variant: argv.variant, params: parseParams(argv.param), platform: argv.platform,
       precision: argv.precision, res: argv.res, pad: argv.pad, arch: argv.arch, path: argv.path,
       clockMHz: argv.clock, caps: parseCaps(argv.caps), entropySymbolsPerSec: argv['entropy-rate'],
-      gpu: argv.gpu, dpuSize: argv['dpu-size'], dpuCores: argv['dpu-cores'],
+      gpu: argv.gpu, dpuSize: argv['dpu-size'], dpuCores: argv['dpu-cores'], dpuGdn: argv['dpu-gdn'],
     }, 'explore arguments');
     const { workload, platform, tables } = contextFor(base);
     const r = explore(workload, platform, tables, base);

@@ -6,7 +6,9 @@ export type Placement =
   | { where: 'dpu'; how: 'conv' | 'depthwise' | 'deconv' | 'fc' | 'eltwise' | 'pool' }
   | { where: 'fused'; reason: string }
   | { where: 'cpu'; reason: string }
-  | { where: 'entropy' };
+  | { where: 'entropy' }
+  /** A GDN rewritten by hand: x², the C×C 1×1 conv and the product on the DPU, rsqrt (or 1/x) on the CPU. */
+  | { where: 'split'; reason: string };
 
 const inRange = (x: number, [lo, hi]: [number, number]) => x >= lo && x <= hi;
 const UG = 'UG1414 v3.0 supported-operator table';
@@ -16,7 +18,7 @@ const UG = 'UG1414 v3.0 supported-operator table';
  * platforms/baselines/dpu.json). Anything outside it becomes a CPU subgraph, as xcompiler partitions it.
  * `prev` is where the previous layer of the path went: activations and layout ops follow their producer.
  */
-export function placeLayer(pl: PathLayer, fam: DpuFamily, size: DpuSize, prev: Placement | undefined): Placement {
+export function placeLayer(pl: PathLayer, fam: DpuFamily, size: DpuSize, prev: Placement | undefined, gdn: 'cpu' | 'decompose' = 'cpu'): Placement {
   const l = pl.layer;
   const L = l.layer;
   const cp = size.icp;
@@ -47,6 +49,7 @@ export function placeLayer(pl: PathLayer, fam: DpuFamily, size: DpuSize, prev: P
     case 'igdn':
     case 'gdn_simplified':
     case 'igdn_simplified':
+      if (gdn === 'decompose') return { where: 'split', reason: `${l.op.toUpperCase()} decomposed: x², γ·x² + β (1×1 conv) and the product on the DPU; ${l.op.startsWith('i') ? 'sqrt' : 'rsqrt'} has no DPU operator (${UG})` };
       return { where: 'cpu', reason: `${l.op.toUpperCase()}: no DPU operator for x², the C×C normalisation and rsqrt/division (${UG})` };
     case 'matmul':
       return { where: 'cpu', reason: `attention ${L.form === 'qk' ? 'Q·Kᵀ' : 'scores·V'}: activation × activation matmul is not a DPU operator (${UG})` };

@@ -94,7 +94,7 @@ export function evaluateDpu(w: Workload, platform: Platform, point: Point, table
 
   for (const pl of plan) {
     const l = pl.layer;
-    const place = placeLayer(pl, c.family, c.size, prev);
+    const place = placeLayer(pl, c.family, c.size, prev, point.dpu?.gdn ?? 'cpu');
     if (place.where === 'entropy') { layers.push(passive(pl, 'cpu')); continue; }
     if (place.where === 'fused') {
       layers.push({ ...passive(pl, 'fused'), mapping: place.reason });
@@ -122,6 +122,37 @@ export function evaluateDpu(w: Workload, platform: Platform, point: Point, table
       });
       prev = place;
       lastSide = 'cpu';
+      continue;
+    }
+    if (place.where === 'split') {
+      // DPU: x² and the final product (element-wise, one pass each) and the C×C 1×1 conv; CPU: the square root
+      // between them, with a hand-over each way.
+      if (open) { handover(inputElems(pl)); close(); } else if (lastSide === undefined) handover(inputElems(pl));
+      const n = l.outElems;
+      const elt = 2 * l.outH * Math.ceil(l.outW / c.size.pp) * Math.ceil(l.cout / c.size.icp);
+      const conv = l.outH * Math.ceil(l.outW / c.size.pp) * Math.ceil(l.cin / c.size.icp) * Math.ceil(l.cout / c.size.ocp);
+      const bytes = 4 * n + 2 * l.inElems + l.params;
+      const cycles = Math.ceil(Math.max(elt + conv, bytes / c.deployment.portBytesPerCycle));
+      dpuCycles += cycles;
+      dpuBytes += bytes;
+      open = { index: subgraphs.length + 1, layers: [`${pl.id}:sqrt`], reasons: [place.reason], ms: 0 };
+      subgraphs.push(open);
+      handover(n);
+      const s = cpuSeconds({ macs: 0, elemOps: n, bytes: 8 * n }, c.cpu);
+      open.ms += s * 1e3;
+      cpuLayerSec += s;
+      handover(n);
+      close();
+      if (l.instance !== undefined) sliceSec += cycles / f + s;
+      const r = roofline(2 * l.macs, bytes, 2 * lanes * f, platform.bandwidthBytesPerSec);
+      layers.push({
+        ...baseRow(pl), executedMacs: conv * lanes, cycles, timeMs: (cycles / f) * 1e3, bound: bytes / c.deployment.portBytesPerCycle > elt + conv ? 'memory' : 'compute', ...r,
+        utilization: l.macs / (cycles * lanes), lanes, dsp: 0, bram18: 0,
+        mapping: `DPU ${c.sizeName} 1×1 conv + 2 eltwise-mul; CPU subgraph ${subgraphs.length}: sqrt (${(s * 1e3).toFixed(2)} ms)`,
+      });
+      if (!slowest || cycles > slowest.cycles) slowest = { id: pl.id, cycles, bound: 'compute' };
+      prev = place;
+      lastSide = 'dpu';
       continue;
     }
     // On the DPU.

@@ -18,6 +18,8 @@ export interface ExploreRequest {
   /** arch "dpu": another DPU size or core count than the board ships with. */
   dpuSize?: string;
   dpuCores?: number;
+  /** arch "dpu": GDN/IGDN as written ("cpu") or decomposed by hand ("decompose"). */
+  dpuGdn?: 'cpu' | 'decompose';
   path: 'encode' | 'decode';
   /** MHz; default: the board's typical kernel clock. */
   clockMHz?: number;
@@ -50,7 +52,7 @@ export function basePoint(r: ExploreRequest, where = 'request'): Point {
     ...(r.arch === 'engine'
       ? { engine: { pif: 1, pof: 1, tif: 1, tof: 1, inBufDepth: 1, outBufDepth: 1, wBufDepth: 1 } }
       : r.arch === 'pipeline' ? { pipeline: { layers: {} } }
-        : r.arch === 'dpu' ? { dpu: { ...(r.dpuSize ? { size: r.dpuSize } : {}), ...(r.dpuCores ? { cores: r.dpuCores } : {}) } }
+        : r.arch === 'dpu' ? { dpu: { ...(r.dpuSize ? { size: r.dpuSize } : {}), ...(r.dpuCores ? { cores: r.dpuCores } : {}), ...(r.dpuGdn ? { gdn: r.dpuGdn } : {}) } }
           : { gpu: { device: gpu } }),
   };
   return parseWith(PointSchema, draft, where);

@@ -84,6 +84,12 @@ export const DpuPointSchema = z.object({
   /** DPU size (DPUCZDX8G B512 … B4096, DPUCAHX8H 3PE); default: the board's shipped configuration. */
   size: z.string().min(1).optional(),
   cores: pos.optional(),
+  /**
+   * GDN/IGDN as the model is written ("cpu": no DPU operator, the whole layer is a CPU subgraph), or rewritten
+   * by hand before quantisation ("decompose": x² and the final product as DPU element-wise multiplies, the C×C
+   * normalisation as a DPU 1×1 conv, only rsqrt/reciprocal on the CPU).
+   */
+  gdn: z.enum(['cpu', 'decompose']).default('cpu'),
   /** Overrides of the board's CPU model that runs the layers the DPU cannot (CPU subgraphs). */
   cpu: z.object({
     cores: pos.optional(),

@@ -93,6 +93,28 @@ describe('a hand-worked LIC workload on the ZCU102 DPU', () => {
   });
 });
 
+describe('GDN decomposed by hand (--dpu-gdn decompose)', () => {
+  const doc = modelDoc([
+    { name: '0', op: 'conv', cout: 32, kernel: 5, stride: 2 },
+    { name: '1', op: 'gdn' },
+    { name: '2', op: 'conv', cout: 32, kernel: 5, stride: 2 },
+  ], { latents: ['g_a'] });
+  const w = workloadFromDoc(doc, 64, 64);
+  const cpu = { cores: 4, gmacsPerCore: 1.2, elemOpsPerCorePerSec: 6e8, memGBs: 4, runnerOverheadUs: 100 };
+  const e = evaluate(w, loadPlatform('zcu102'), point({ workload: { model: 'x', res: '64x64', path: 'encode' }, platform: 'zcu102', clockMHz: 281, arch: 'dpu', dpu: { cpu, gdn: 'decompose' }, entropySymbolsPerSec: 2e7 }), tables);
+  it('keeps x², the 1×1 conv and the product on the DPU and sends only sqrt to the CPU', () => {
+    // DPU: 2 element-wise passes 2·32·ceil(32/8)·ceil(32/16) = 512 + 1×1 conv 32·4·2·2 = 512 cycles, but its traffic
+    // (x² and γx² out and back in, x read twice, 1,056 B of parameters: 4·32,768 + 2·32,768 + 1,056 = 197,664 B / 32 B) = 6,177 cycles.
+    expect(e.layers[1].cycles).toBe(6177);
+    expect(e.layers[1].bound).toBe('memory');
+    expect(e.offload!.subgraphs.map((s) => s.layers)).toEqual([['g_a/1:sqrt']]);
+    // CPU: sqrt of 32,768 elements (8 B each way at 4 GB/s = 65.536 µs, 32,768 / 6e8 = 54.613 µs) plus two hand-overs.
+    const h = (n: number) => 100 + (n * 5) / 4e3 + n / 6e2;
+    expect(e.offload!.subgraphs[0].ms * 1e3).toBeCloseTo(65.536 + 32768 / 6e2 + 2 * h(32768), 6);
+    expect(e.offload!.boundaries).toBe(4);
+  });
+});
+
 describe('operator support (UG1414 v3.0) — what leaves the DPU, and why', () => {
   const place = (layers: object[], res = 32) => {
     const w = workloadFromDoc(modelDoc(layers, { latents: [] }), res, res);
