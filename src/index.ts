@@ -45,7 +45,10 @@ export { PointSchema, type Point, type CapsSpec, type EngineSpec, type PipelineS
 export { basePoint, type ExploreRequest } from './mapping/base-point.js';
 export { contextFor, loadPoint, pointJson, workloadFor, writeAtomic, DEFAULT_RES } from './mapping/load.js';
 export { evaluate } from './cost/evaluate.js';
-export type { Estimate, LayerEstimate, Bound } from './cost/types.js';
+export type { Estimate, LayerEstimate, Bound, Offload, CpuSubgraph } from './cost/types.js';
+export { evaluateDpu, dpuConfig, dpuResources, offloadLines, type DpuConfig } from './cost/dpu.js';
+export { evaluateGpu } from './cost/gpu.js';
+export type { Baselines, DpuCatalogue, GpuCatalogue, CpuModel } from './platform/baselines.js';
 export { explore, type ExploreResult, type ParetoPoint } from './search/explore.js';
 
 // Sweeps
@@ -62,6 +65,7 @@ export { rooflineSpec, layerCyclesSpec, paretoSpec, utilisationSpec, renderPng, 
 export { writeReport, type ReportOptions } from './report/report.js';
 export { writeHtml } from './report/html.js';
 export { textTable, fmtNum, si } from './report/table.js';
+export { comparisonMarkdown } from './report/compare.js';
 
 // Multi-board clusters: closed form, availability, tile parallelism, discrete-event simulation, report.
 export { loadCluster, buildCluster, loadLinks, loadMasters, type LoadedCluster } from './cluster/load.js';

@@ -17,6 +17,7 @@ export const COMMANDS = {
   cluster: { usage: 'cluster', describe: 'throughput, latency and failures of a multi-board cluster (closed form and simulation)', module: 'cluster' },
   student: { usage: 'student', describe: 'write a width-scaled / pruned / GDN-variant student of a model as a model file', module: 'student' },
   fit: { usage: 'fit', describe: 'the widest student of a model that reaches a frame rate on a board', module: 'fit' },
+  compare: { usage: 'compare <report>', describe: 'a Markdown table comparing targets (dpu, engine, pipeline, gpu) per model, board and path, from a sweep\'s points.csv', module: 'compare' },
   emit: { usage: 'emit', describe: 'write a Vitis HLS project (kernel, golden testbench, Tcl/cfg, Makefile) for a design point', module: 'emit' },
 } as const;
 
@@ -36,6 +37,7 @@ export async function loadCommand(module: CommandModule): Promise<(y: Argv) => A
     case 'emit': return (await import('./emit.js')).emitCommand as (y: Argv) => Argv;
     case 'student': return (await import('./student.js')).studentCommand as (y: Argv) => Argv;
     case 'fit': return (await import('./fit.js')).fitCommand as (y: Argv) => Argv;
+    case 'compare': return (await import('./compare.js')).compareCommand as (y: Argv) => Argv;
     case 'cluster': return (await import('./cluster.js')).clusterCommand as (y: Argv) => Argv;
   }
 }

@@ -1,4 +1,5 @@
 import type { Estimate } from '../cost/types.js';
+import { offloadLines } from '../cost/dpu.js';
 import { fmtNum, textTable } from '../report/table.js';
 import { RESOURCE_KINDS } from '../platform/schema.js';
 
@@ -13,6 +14,7 @@ export function estimateText(e: Estimate, opts: { allLayers?: boolean; layers?: 
     `entropy coder: ${fmtNum(e.entropy.symbols)} symbols/frame at ${e.entropy.symbolsPerSec.toExponential(2)}/s = ${fmtNum(e.entropy.seconds * 1e3)} ms`,
     `bandwidth: ${fmtNum(e.bandwidth.usedGBs)} of ${fmtNum(e.bandwidth.availableGBs)} GB/s`,
     e.feasible ? 'fits every cap' : `EXCEEDS: ${e.violations.join('; ')}`,
+    ...offloadLines(e),
     '',
     textTable(['resource', 'used', 'cap', 'available', 'use %'], RESOURCE_KINDS.map((k) => {
       const x = e.resources[k];

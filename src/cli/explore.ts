@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { COMMANDS } from './commands.js';
 import { UserError } from '../errors.js';
-import type { CapsSpec } from '../mapping/schema.js';
+import { ARCHS, type CapsSpec } from '../mapping/schema.js';
 import { basePoint } from '../mapping/base-point.js';
 import { contextFor, pointJson, writeAtomic } from '../mapping/load.js';
 import { explore } from '../search/explore.js';
@@ -37,7 +37,11 @@ export function exploreCommand(y: Argv) {
     .option('precision', precisionOpt)
     .option('res', resOpt)
     .option('pad', padOpt)
-    .option('arch', { choices: ['engine', 'pipeline'] as const, describe: `template: engine (one shared MAC array, layers in turn) or pipeline (one stage per layer) (default: ${DEFAULT_ARCH})` })
+    .option('arch', { choices: ARCHS, describe: `template: engine (one shared MAC array, layers in turn), pipeline (one stage per layer), or a baseline: dpu (Vitis AI DPU as the board ships it), gpu (roofline of --gpu) (default: ${DEFAULT_ARCH})` })
+    .option('gpu', { type: 'string', describe: 'with --arch gpu: a100, jetson-agx-orin, jetson-orin-nano (default: the board\'s counterpart)' })
+    .option('dpu-size', { type: 'string', describe: 'with --arch dpu: B512 … B4096 (default: the board\'s shipped DPU)' })
+    .option('dpu-cores', { type: 'number', describe: 'with --arch dpu: number of DPU cores' })
+    .option('dpu-gdn', { choices: ['cpu', 'decompose'] as const, describe: 'with --arch dpu: GDN/IGDN as written (a CPU subgraph, default) or decomposed by hand (only sqrt on the CPU)' })
     .option('path', { choices: ['encode', 'decode'] as const, describe: `encode (analysis + hyper-analysis) or decode (synthesis, context model) (default: ${DEFAULT_PATH})` })
     .option('clock', clockOpt)
     .option('caps', capsOpt)
@@ -56,6 +60,7 @@ export function exploreCommand(y: Argv) {
       model: argv.model, variant: argv.variant, params: parseParams(argv.param), platform: argv.platform,
       precision: argv.precision, res: argv.res, pad: argv.pad, arch, path,
       clockMHz: argv.clock, caps: parseCaps(argv.caps), entropySymbolsPerSec: argv['entropy-rate'],
+      gpu: argv.gpu, dpuSize: argv['dpu-size'], dpuCores: argv['dpu-cores'], dpuGdn: argv['dpu-gdn'],
     }, 'explore arguments');
     const { workload, platform, tables } = contextFor(base);
     // An emit that cannot happen is said before the search, not after it.

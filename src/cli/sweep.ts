@@ -51,7 +51,7 @@ export function sweepCommand(y: Argv) {
     .option('platforms', { type: 'string', describe: `comma list of boards (${platformNames().join(', ')}), board files, or "all" (default: zcu102,kv260,u50)` })
     .option('precisions', { type: 'string', describe: `comma list of ${PRECISION_HELP} (default: int8,int16)` })
     .option('res', { type: 'string', describe: 'comma list of WIDTHxHEIGHT (default: 1280x720,1920x1080)' })
-    .option('arch', { type: 'string', describe: 'templates, comma list of engine, pipeline (default: both)' })
+    .option('arch', { type: 'string', describe: 'templates, comma list of engine, pipeline, dpu, gpu (default: engine,pipeline; dpu and gpu are the baselines: Vitis AI DPU, GPU roofline)' })
     .option('path', { type: 'string', describe: 'paths, comma list of encode, decode (default: both)' })
     .option('pad', { choices: ['stride', 'same'] as const, describe: 'padding policy: stride (CompressAI) or same (tensorflow-compression) (default: stride)' })
     .option('clock', { type: 'number', describe: 'MHz for every board (default: each board\'s typical clock)' })

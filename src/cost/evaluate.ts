@@ -9,6 +9,8 @@ import type { DeconvLowering } from './lower.js';
 import { evalPipeline } from './pipeline-design.js';
 import { DEFAULT_CAPS, pathPlan, stageUnits } from './plan.js';
 import type { Estimate } from './types.js';
+import { evaluateDpu } from './dpu.js';
+import { evaluateGpu } from './gpu.js';
 
 export { DEFAULT_CAPS, layerId, pathPlan, stageKey, stageUnits, widest, type PathLayer, type StageUnit } from './plan.js';
 export { engineContext, fitTile } from './engine-design.js';
@@ -26,7 +28,9 @@ function checkClock(point: Point, platform: Platform) {
  * alternate with the CPU inside a frame (Minnen 2018's per-position context loop; Minnen 2020's slices).
  */
 export function evaluate(w: Workload, platform: Platform, point: Point, tables: CostTables): Estimate {
+  if (point.arch === 'gpu') return evaluateGpu(w, platform, point, tables);
   checkClock(point, platform);
+  if (point.arch === 'dpu') return evaluateDpu(w, platform, point, tables);
   const spec = point.arch === 'engine' ? point.engine : point.pipeline;
   if (!spec) throw new UserError(`arch "${point.arch}" needs a "${point.arch}" section`, { field: point.arch });
   const perLayerDeconv: Record<string, DeconvLowering> = {};

@@ -1,5 +1,5 @@
 import type { ResourceKind } from '../platform/schema.js';
-import type { Point } from '../mapping/schema.js';
+import type { Arch, Point } from '../mapping/schema.js';
 
 /** Why a layer or a design takes the time it takes. */
 export type Bound = 'compute' | 'memory' | 'overhead' | 'serial' | 'fused' | 'cpu';
@@ -45,8 +45,8 @@ export interface Estimate {
   variant: string | null;
   /** Board name. */
   platform: string;
-  /** Template: one shared MAC array (engine) or one stage per layer (pipeline). */
-  arch: 'engine' | 'pipeline';
+  /** Template: one shared MAC array (engine), one stage per layer (pipeline), or a baseline: the Vitis AI DPU (dpu), a GPU roofline (gpu). */
+  arch: Arch;
   path: 'encode' | 'decode';
   /** Default precision of the design (layers may differ: `LayerEstimate.precision`). */
   precision: string;
@@ -80,4 +80,30 @@ export interface Estimate {
   design: Point;
   /** Every layer of the path, in model order. */
   layers: LayerEstimate[];
+  /** DPU target: the layers the DPU cannot run, as CPU subgraphs on the board's Arm cores (never silent). */
+  offload?: Offload;
+}
+
+/** One maximal run of layers that leaves the DPU for the CPU, and why. */
+export interface CpuSubgraph {
+  index: number;
+  layers: string[];
+  reasons: string[];
+  /** One CPU thread, per frame, including its two DPU ↔ CPU hand-overs. */
+  ms: number;
+}
+
+export interface Offload {
+  subgraphs: CpuSubgraph[];
+  /** DPU ↔ CPU hand-overs per frame (frame input and output included when they touch the DPU). */
+  boundaries: number;
+  /** CPU time per frame on one thread: subgraph layers + hand-overs. */
+  cpuMs: number;
+  /** Of which hand-overs (runner overhead, DDR round trip, (de)quantisation). */
+  boundaryMs: number;
+  /** DPU time per frame on one core. */
+  dpuMs: number;
+  /** Frames processed concurrently: DPU cores × engines; CPU threads for subgraphs. */
+  dpuUnits: number;
+  cpuThreads: number;
 }

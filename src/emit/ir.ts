@@ -188,11 +188,13 @@ export function buildIR(w: Workload, point: Point, part?: string): EmitIR {
   const consumers = new Map<string, number>();
   for (const l of layers) for (const r of l.inputs) consumers.set(r, (consumers.get(r) ?? 0) + 1);
   const output = layers[layers.length - 1].id;
-  const steps = fuse(layers, consumers, point.arch, input);
+  const arch = point.arch;
+  if (arch !== 'engine' && arch !== 'pipeline') throw new UserError(`arch "${arch}" is a baseline (Vitis AI DPU / GPU): there is no HLS to emit, only engine and pipeline points`, { field: 'arch' });
+  const steps = fuse(layers, consumers, arch, input);
   const names = uniqueIdents(steps.map((s) => s.id));
   steps.forEach((s, k) => { s.cname = names[k]; });
   attachMapping(steps, w, point);
-  return { model: w.model, part: partName, arch: point.arch, input, layers, steps, output, consumers };
+  return { model: w.model, part: partName, arch, input, layers, steps, output, consumers };
 }
 
 function fuse(layers: RefLayer[], consumers: Map<string, number>, arch: 'engine' | 'pipeline', input: TensorShape): Step[] {

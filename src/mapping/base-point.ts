@@ -1,7 +1,8 @@
 import { loadPlatform } from '../platform/load.js';
 import { parsePrecision } from '../platform/precision.js';
 import { parseWith } from '../util/files.js';
-import { PointSchema, type CapsSpec, type Point } from './schema.js';
+import { PointSchema, type Arch, type CapsSpec, type Point } from './schema.js';
+import { baselineClockMHz, gpuFor } from './baseline-point.js';
 
 /** One design question, as `lic-dse explore` asks it: which design runs this model best on this board? */
 export interface ExploreRequest {
@@ -19,8 +20,15 @@ export interface ExploreRequest {
   res: string;
   /** "stride" pads the image to a multiple of the total stride (CompressAI); "same" rounds up per strided layer (tensorflow-compression). Default "stride". */
   pad?: 'stride' | 'same';
-  /** "engine": one shared MAC array running the layers in turn (Zhang'15, X-LIC); "pipeline": one stage per layer (FINN, fpgaConvNet). */
-  arch: 'engine' | 'pipeline';
+  /** "engine": one shared MAC array running the layers in turn (Zhang'15, X-LIC); "pipeline": one stage per layer (FINN, fpgaConvNet); "dpu", "gpu": the baselines (Vitis AI DPU, GPU roofline). */
+  arch: Arch;
+  /** arch "gpu": the GPU (platforms/baselines/gpus.json); default: the board's counterpart. */
+  gpu?: string;
+  /** arch "dpu": another DPU size or core count than the board ships with. */
+  dpuSize?: string;
+  dpuCores?: number;
+  /** arch "dpu": GDN/IGDN as written ("cpu") or decomposed by hand ("decompose"). */
+  dpuGdn?: 'cpu' | 'decompose';
   /** "encode": analysis and hyper-analysis transforms; "decode": synthesis, hyper-synthesis and the context model. */
   path: 'encode' | 'decode';
   /** Design clock in MHz; default: the board's typical HLS kernel clock. */
@@ -37,7 +45,8 @@ export interface ExploreRequest {
  */
 export function basePoint(r: ExploreRequest, where = 'request'): Point {
   parsePrecision(r.precision);
-  const clockMHz = r.clockMHz ?? loadPlatform(r.platform).spec.clock.typicalMHz;
+  const gpu = r.arch === 'gpu' ? gpuFor(r.platform, r.gpu) : undefined;
+  const clockMHz = r.clockMHz ?? baselineClockMHz(r.arch, r.platform, gpu) ?? loadPlatform(r.platform).spec.clock.typicalMHz;
   const draft = {
     schema: 'lic-dse/point@1',
     workload: {
@@ -54,7 +63,9 @@ export function basePoint(r: ExploreRequest, where = 'request'): Point {
     arch: r.arch,
     ...(r.arch === 'engine'
       ? { engine: { pif: 1, pof: 1, tif: 1, tof: 1, inBufDepth: 1, outBufDepth: 1, wBufDepth: 1 } }
-      : { pipeline: { layers: {} } }),
+      : r.arch === 'pipeline' ? { pipeline: { layers: {} } }
+        : r.arch === 'dpu' ? { dpu: { ...(r.dpuSize ? { size: r.dpuSize } : {}), ...(r.dpuCores ? { cores: r.dpuCores } : {}), ...(r.dpuGdn ? { gdn: r.dpuGdn } : {}) } }
+          : { gpu: { device: gpu } }),
   };
   return parseWith(PointSchema, draft, where);
 }

@@ -83,6 +83,35 @@ export const PipelineSchema = z.object({
 }).strict();
 export type PipelineSpec = z.infer<typeof PipelineSchema>;
 
+/** The Vitis AI DPU as shipped on the board (platforms/baselines/dpu.json), optionally resized. */
+export const DpuPointSchema = z.object({
+  /** DPU size (DPUCZDX8G B512 … B4096, DPUCAHX8H 3PE); default: the board's shipped configuration. */
+  size: z.string().min(1).optional(),
+  cores: pos.optional(),
+  /**
+   * GDN/IGDN as the model is written ("cpu": no DPU operator, the whole layer is a CPU subgraph), or rewritten
+   * by hand before quantisation ("decompose": x² and the final product as DPU element-wise multiplies, the C×C
+   * normalisation as a DPU 1×1 conv, only rsqrt/reciprocal on the CPU).
+   */
+  gdn: z.enum(['cpu', 'decompose']).default('cpu'),
+  /** Overrides of the board's CPU model that runs the layers the DPU cannot (CPU subgraphs). */
+  cpu: z.object({
+    cores: pos.optional(),
+    gmacsPerCore: z.number().positive().optional(),
+    elemOpsPerCorePerSec: z.number().positive().optional(),
+    memGBs: z.number().positive().optional(),
+    runnerOverheadUs: z.number().nonnegative().optional(),
+  }).strict().default({}),
+}).strict();
+export type DpuPoint = z.infer<typeof DpuPointSchema>;
+
+/** A GPU roofline target (platforms/baselines/gpus.json); `platform` stays the board it is compared with. */
+export const GpuPointSchema = z.object({ device: z.string().min(1) }).strict();
+export type GpuPoint = z.infer<typeof GpuPointSchema>;
+
+export const ARCHS = ['engine', 'pipeline', 'dpu', 'gpu'] as const;
+export type Arch = (typeof ARCHS)[number];
+
 const PrecisionName = z.string().min(2);
 
 export const PointSchema = z.object({
@@ -99,12 +128,15 @@ export const PointSchema = z.object({
   caps: CapsSchema.default({}),
   /** Entropy coder throughput on the board's CPU, symbols/s; default from the board file. */
   entropySymbolsPerSec: inRange(...RANGES.entropySymbolsPerSec).optional(),
-  arch: z.enum(['engine', 'pipeline']),
+  arch: z.enum(ARCHS),
   engine: EngineSchema.optional(),
   pipeline: PipelineSchema.optional(),
+  dpu: DpuPointSchema.optional(),
+  gpu: GpuPointSchema.optional(),
   source: z.string().optional(),
 }).strict().superRefine((p, ctx) => {
   if (p.arch === 'engine' && !p.engine) ctx.addIssue({ code: 'custom', path: ['engine'], message: 'arch "engine" needs an "engine" section' });
   if (p.arch === 'pipeline' && !p.pipeline) ctx.addIssue({ code: 'custom', path: ['pipeline'], message: 'arch "pipeline" needs a "pipeline" section' });
+  if (p.arch === 'gpu' && !p.gpu) ctx.addIssue({ code: 'custom', path: ['gpu'], message: 'arch "gpu" needs a "gpu" section ({"device": "a100"})' });
 });
 export type Point = z.infer<typeof PointSchema>;

@@ -3,6 +3,7 @@ import { builtinNames, locate, parseWith, PACKAGE_ROOT, readJson } from '../util
 import { deepFreeze, fileVersion, Lru } from '../util/memo.js';
 import { PlatformFileSchema, toPlatform, type Platform } from './schema.js';
 import { CoefficientsSchema, DspPackingSchema, type CostTables } from './tables.js';
+import { DpuCatalogueSchema, GpuCatalogueSchema } from './baselines.js';
 
 // Tables beside the boards (not boards): the cost tables, and the cluster's links and masters (src/cluster).
 const TABLE_FILES = ['dsp-packing', 'cost-coefficients', 'links', 'masters'];
@@ -28,6 +29,10 @@ export function loadCostTables(): CostTables {
   cached = {
     packing: parseWith(DspPackingSchema, readJson(f('dsp-packing')), 'platforms/dsp-packing.json'),
     coefficients: parseWith(CoefficientsSchema, readJson(f('cost-coefficients')), 'platforms/cost-coefficients.json'),
+    baselines: {
+      dpu: parseWith(DpuCatalogueSchema, readJson(f('baselines/dpu')), 'platforms/baselines/dpu.json'),
+      gpus: parseWith(GpuCatalogueSchema, readJson(f('baselines/gpus')), 'platforms/baselines/gpus.json'),
+    },
   };
   return cached;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import type { Precision } from './precision.js';
+import type { Baselines } from './baselines.js';
 
 const src = z.string().min(3);
 
@@ -77,4 +78,6 @@ export function lutramForBank(c: Coefficients, width: number, depth: number): nu
 export interface CostTables {
   packing: DspPacking;
   coefficients: Coefficients;
+  /** The Vitis AI DPU and GPU baselines (platforms/baselines/); needed by the dpu and gpu targets only. */
+  baselines?: Baselines;
 }

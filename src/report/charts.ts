@@ -212,7 +212,7 @@ export function paretoSpec(board: string, models: string[], points: BoardPoint[]
     if (!ps.length) return;
     datasets.push({
       label: m, data: ps.map((p) => ({ x: p.dsp, y: p.fps, label: p.label, job: p.job })),
-      pointStyle: ps.map((p) => (p.arch === 'pipeline' ? 'triangle' : 'circle')),
+      pointStyle: ps.map((p) => (p.arch === 'pipeline' ? 'triangle' : p.arch === 'dpu' ? 'rectRot' : 'circle')),
       pointRadius: 6, pointHoverRadius: 8, backgroundColor: PALETTE[i % PALETTE.length], borderColor: '#fff', borderWidth: 0.8, order: 2,
     });
   });

@@ -21,7 +21,7 @@ const KEY_COLUMNS: Column[] = [
   c('platform', 'str', 'board'),
   c('precision', 'str', 'default precision of the design (int8, int16, wXaY, fp16, fp32)'),
   c('res', 'str', 'input resolution WIDTHxHEIGHT before padding'),
-  c('arch', 'str', 'template: engine (one MAC array, layers in turn) or pipeline (one stage per layer)'),
+  c('arch', 'str', 'template: engine (one MAC array, layers in turn), pipeline (one stage per layer), dpu (Vitis AI DPU as the board ships it, with CPU subgraphs) or gpu (roofline of the board\'s GPU counterpart)'),
   c('path', 'str', 'encode or decode'),
 ];
 
@@ -66,7 +66,9 @@ export const POINT_COLUMNS: Column[] = [
   c('evaluated', 'int', 'design points the search evaluated'),
   c('paretoSize', 'int', 'points on the search\'s Pareto front (rows in pareto.csv)'),
   c('layerCount', 'int', 'layers of the path (rows in layers.csv)'),
-  c('design', 'str', 'the chosen design in short: engine unroll, tile capacities and buffer depths; pipeline stages, MAC lanes, streamed/spilled layers'),
+  c('design', 'str', 'the chosen design in short: engine unroll, tile capacities and buffer depths; pipeline stages, MAC lanes, streamed/spilled layers; DPU cores, size and clock; GPU device'),
+  c('cpuSubgraphs', 'str', 'dpu: the layers the DPU cannot run, as numbered CPU subgraphs "1: g_a/1; 2: g_a/3, g_a/4" (empty: none, or not a dpu row)'),
+  c('cpuMs', 'num', 'dpu: CPU time per frame on one Arm thread for those subgraphs and the DPU↔CPU hand-overs, ms (empty for other targets)'),
   c('error', 'str', 'the error message when status is "error"'),
 ];
 
@@ -195,6 +197,8 @@ export interface PointRecord {
   paretoSize: Num;
   layerCount: Num;
   design: string;
+  cpuSubgraphs: string;
+  cpuMs: Num;
   error: string;
 }
 

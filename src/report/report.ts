@@ -38,7 +38,8 @@ interface BoardAgg {
   sample: BoardPoint[];
 }
 
-const usable = (p: PointRecord) => p.status === 'ok' && p.feasible === true && p.fps !== null && p.dspUsed !== null;
+// A GPU row is compared with the board, not built on it: it stays out of the board's fronts and bars.
+const usable = (p: PointRecord) => p.status === 'ok' && p.arch !== 'gpu' && p.feasible === true && p.fps !== null && p.dspUsed !== null;
 const boardPoint = (p: PointRecord): BoardPoint => ({ job: p.job, label: p.label, model: modelKey(p), arch: p.arch, fps: p.fps!, dsp: p.dspUsed! });
 
 /**

@@ -1,4 +1,5 @@
 import type { Estimate } from '../cost/types.js';
+import { baselineSummary, cpuSubgraphsCell } from '../cost/baseline-summary.js';
 import type { ExploreRequest } from '../mapping/base-point.js';
 import type { Point } from '../mapping/schema.js';
 import { RESOURCE_KINDS } from '../platform/schema.js';
@@ -20,7 +21,8 @@ function designLanes(design: Point): number {
 }
 
 /** The chosen design in one short string. */
-export function designSummary(design: Point): string {
+export function designSummary(design: Point, e?: Estimate): string {
+  if ((design.arch === 'dpu' || design.arch === 'gpu') && e) return baselineSummary(e);
   if (design.arch === 'engine' && design.engine) {
     const e = design.engine;
     return `pif${e.pif} pof${e.pof} poy${e.poy} pox${e.pox} tif${e.tif} tof${e.tof} depths in${e.inBufDepth}/w${e.wBufDepth}/out${e.outBufDepth}`
@@ -59,7 +61,8 @@ export function pointRecord(k: PointKey, r: ExploreResult): PointRecord {
     entropySymbols: e.entropy.symbols, entropyMs: e.entropy.seconds * 1e3, entropySymbolsPerSec: e.entropy.symbolsPerSec,
     serialPositions: e.serial ? e.serial.positions : null, serialMs: e.serial ? e.serial.seconds * 1e3 : null,
     evaluated: r.evaluated, paretoSize: r.pareto.length, layerCount: e.layers.length,
-    design: designSummary(r.point),
+    design: designSummary(r.point, e),
+    cpuSubgraphs: cpuSubgraphsCell(e), cpuMs: e.offload ? e.offload.cpuMs : null,
   } as PointRecord;
 }
 
@@ -70,7 +73,7 @@ export function errorRecord(k: PointKey, message: string): PointRecord {
   const m = /^(\d+)x(\d+)$/.exec(k.res);
   const rec: Record<string, unknown> = {
     job: k.job, status: 'error', error: message, label: k.label, ...keyCells(k), params: paramsCell(k.params), pad: k.pad,
-    width: m ? Number(m[1]) : null, height: m ? Number(m[2]) : null, bottleneck: '', bottleneckLayer: '', violations: '', design: '',
+    width: m ? Number(m[1]) : null, height: m ? Number(m[2]) : null, bottleneck: '', bottleneckLayer: '', violations: '', design: '', cpuSubgraphs: '', cpuMs: null,
   };
   for (const col of ['clockMHz', 'paddedWidth', 'paddedHeight', 'fps', 'acceleratorFps', 'latencyMs', 'gops', 'peakGops', 'macs', 'feasible',
     ...RESOURCE_KINDS.flatMap((kind) => [`${kind}Used`, `${kind}Available`, `${kind}Cap`]),

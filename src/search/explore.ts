@@ -7,6 +7,7 @@ import type { Estimate } from '../cost/types.js';
 import { searchEngine } from './engine-search.js';
 import { paretoFront } from './pareto.js';
 import { searchPipeline } from './pipeline-search.js';
+import { baselineSummary } from '../cost/baseline-summary.js';
 
 export interface ParetoPoint {
   fps: number;
@@ -33,6 +34,11 @@ export interface ExploreResult {
  */
 export function explore(w: Workload, platform: Platform, tables: CostTables, base: Point): ExploreResult {
   const f = base.clockMHz * 1e6;
+  if (base.arch === 'dpu' || base.arch === 'gpu') {
+    // A baseline is what it is: nothing to search, one point on its "front".
+    const best = evaluate(w, platform, base, tables);
+    return { best, point: base, pareto: [{ fps: best.acceleratorFps, dsp: best.resources.dsp.used, bram18: best.resources.bram18.used, design: baselineSummary(best) }], evaluated: 1 };
+  }
   if (base.arch === 'engine') {
     const r = searchEngine(w, platform, tables, base);
     const point: Point = { ...base, engine: r.best.spec, pipeline: undefined };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import { CapsSchema, type CapsSpec } from '../mapping/schema.js';
+import { ARCHS, CapsSchema, type Arch, type CapsSpec } from '../mapping/schema.js';
 import { parseResString } from '../mapping/load.js';
 import { loadPlatform, platformNames } from '../platform/load.js';
 import { parsePrecision } from '../platform/precision.js';
@@ -8,6 +8,7 @@ import { parseWith, readJson } from '../util/files.js';
 import { inRange, RANGES } from '../util/range.js';
 import { loadModel, zooNames } from '../workload/load.js';
 import { variantScope } from '../workload/resolve.js';
+import { gpuFor } from '../mapping/baseline-point.js';
 
 /**
  * A sweep file (`lic-dse sweep --config sweep.json`): lists whose cross product is explored, one
@@ -44,7 +45,7 @@ export const DEFAULT_LISTS = {
   platforms: ['zcu102', 'kv260', 'u50'],
   precisions: ['int8', 'int16'],
   res: ['1280x720', '1920x1080'],
-  arch: ['engine', 'pipeline'] as ('engine' | 'pipeline')[],
+  arch: ['engine', 'pipeline'] as Arch[],
   path: ['encode', 'decode'] as ('encode' | 'decode')[],
 };
 
@@ -56,7 +57,10 @@ export const SweepFileSchema = z.object({
   platforms: z.union([z.literal('all'), nonEmptyUnique(z.string().min(1))]).default(DEFAULT_LISTS.platforms),
   precisions: nonEmptyUnique(z.string().min(2)).default(DEFAULT_LISTS.precisions),
   res: nonEmptyUnique(z.string().regex(RES_RE, 'WIDTHxHEIGHT, e.g. 1280x720')).default(DEFAULT_LISTS.res),
-  arch: nonEmptyUnique(z.enum(['engine', 'pipeline'])).default(DEFAULT_LISTS.arch),
+  /** engine and pipeline are searched; dpu (Vitis AI DPU as the board ships it) and gpu (the board's GPU counterpart, or `gpu`) are baselines. */
+  arch: nonEmptyUnique(z.enum(ARCHS)).default(DEFAULT_LISTS.arch),
+  /** The GPU of every "gpu" job; default: each board's counterpart (platforms/baselines/gpus.json). */
+  gpu: z.string().min(1).optional(),
   path: nonEmptyUnique(z.enum(['encode', 'decode'])).default(DEFAULT_LISTS.path),
   pad: z.enum(['stride', 'same']).default('stride'),
   /** MHz for every board; default: each board's typical kernel clock. */
@@ -82,7 +86,8 @@ export interface ResolvedSweep {
   platforms: string[];
   precisions: string[];
   res: string[];
-  arch: ('engine' | 'pipeline')[];
+  arch: Arch[];
+  gpu?: string;
   path: ('encode' | 'decode')[];
   pad: 'stride' | 'same';
   clockMHz?: number;
@@ -132,6 +137,7 @@ export function resolveSweep(data: unknown, where = 'sweep'): ResolvedSweep {
   for (const p of platforms) loadPlatform(p);
   for (const [i, p] of f.precisions.entries()) parsePrecision(p, `precisions[${i}]`);
   for (const [i, r] of f.res.entries()) parseResString(r, `res[${i}]`, where);
+  if (f.arch.includes('gpu')) for (const p of platforms) gpuFor(p, f.gpu);
   if (f.clockMHz !== undefined) {
     for (const p of platforms) {
       const max = loadPlatform(p).spec.clock.maxMHz;
@@ -145,6 +151,7 @@ export function resolveSweep(data: unknown, where = 'sweep'): ResolvedSweep {
     precisions: f.precisions,
     res: f.res,
     arch: f.arch,
+    ...(f.gpu !== undefined ? { gpu: f.gpu } : {}),
     path: f.path,
     pad: f.pad,
     ...(f.clockMHz !== undefined ? { clockMHz: f.clockMHz } : {}),
@@ -161,7 +168,7 @@ export function loadSweep(file: string): ResolvedSweep {
 /** sweep.json: the resolved configuration (stable key order), so that `sweep --config sweep.json` repeats the run. */
 export function sweepJson(s: ResolvedSweep, shard?: string): string {
   const doc: Record<string, unknown> = {
-    schema: s.schema, models: s.models, platforms: s.platforms, precisions: s.precisions, res: s.res, arch: s.arch, path: s.path, pad: s.pad,
+    schema: s.schema, models: s.models, platforms: s.platforms, precisions: s.precisions, res: s.res, arch: s.arch, ...(s.gpu !== undefined ? { gpu: s.gpu } : {}), path: s.path, pad: s.pad,
     ...(s.clockMHz !== undefined ? { clockMHz: s.clockMHz } : {}),
     caps: s.caps,
     ...(s.entropySymbolsPerSec !== undefined ? { entropySymbolsPerSec: s.entropySymbolsPerSec } : {}),

@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import type { ExploreRequest } from '../mapping/base-point.js';
+import type { Arch } from '../mapping/schema.js';
 import { keyFor } from '../report/rows.js';
 import type { ResolvedSweep, SweepModel } from './config.js';
 
@@ -10,7 +11,7 @@ export interface Job {
   platform: string;
   precision: string;
   res: string;
-  arch: 'engine' | 'pipeline';
+  arch: Arch;
   path: 'encode' | 'decode';
 }
 
@@ -51,7 +52,9 @@ export function jobRequest(s: ResolvedSweep, j: Job): ExploreRequest {
   return {
     model: j.model.model, variant: j.model.variant, params: j.model.params, platform: j.platform,
     precision: j.precision, res: j.res, pad: s.pad, arch: j.arch, path: j.path,
-    clockMHz: s.clockMHz, caps: s.caps, entropySymbolsPerSec: s.entropySymbolsPerSec,
+    // Baselines run at the clock they ship with (the DPU's, the GPU's), not the sweep's FPGA clock.
+    clockMHz: j.arch === 'dpu' || j.arch === 'gpu' ? undefined : s.clockMHz, caps: s.caps, entropySymbolsPerSec: s.entropySymbolsPerSec,
+    ...(s.gpu !== undefined ? { gpu: s.gpu } : {}),
   };
 }
 
