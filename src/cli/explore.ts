@@ -8,6 +8,7 @@ import { emitProject } from '../emit/index.js';
 import { textTable } from '../report/table.js';
 import { jsonOut, parseParams } from './args.js';
 import { estimateText } from './estimate-view.js';
+import { applyCalibration, loadCalibration } from '../calibrate/calib-file.js';
 
 /** "dsp=0.8,bram18=0.7" → caps. */
 export function parseCaps(s: string | undefined): CapsSpec {
@@ -38,13 +39,15 @@ export function exploreCommand(y: Argv) {
     .option('save', { type: 'string', describe: 'write the chosen design point here' })
     .option('emit', { type: 'string', describe: 'emit a Vitis HLS project for the chosen point into this folder' })
     .option('force', { type: 'boolean', default: false, describe: 'with --emit: replace a folder lic-dse emitted before' })
+    .option('calib', { type: 'string', describe: 'LUT/FF models from `lic-dse calibrate --out` in place of the shipped ones' })
     .option('json', { type: 'boolean', default: false }), (argv) => {
     const base = basePoint({
       model: argv.model, variant: argv.variant, params: parseParams(argv.param), platform: argv.platform,
       precision: argv.precision, res: argv.res, pad: argv.pad, arch: argv.arch, path: argv.path,
       clockMHz: argv.clock, caps: parseCaps(argv.caps), entropySymbolsPerSec: argv['entropy-rate'],
     }, 'explore arguments');
-    const { workload, platform, tables } = contextFor(base);
+    const { workload, platform, tables: shipped } = contextFor(base);
+    const tables = argv.calib ? applyCalibration(shipped, loadCalibration(argv.calib)) : shipped;
     const r = explore(workload, platform, tables, base);
     if (argv.save) writeAtomic(argv.save, pointJson(r.point));
     const emitted = argv.emit ? emitProject({ point: r.point, estimate: r.best, workload, platform, out: argv.emit, force: argv.force }) : undefined;

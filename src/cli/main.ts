@@ -10,6 +10,7 @@ import { exploreCommand } from './explore.js';
 import { emitCommand } from './emit.js';
 import { sweepCommand } from './sweep.js'; import { mergeCommand } from './merge.js';
 import { importCommand } from './import.js';
+import { calibrateCommand } from './calibrate.js';
 
 /** User mistakes: one line on stderr, exit 2, no stack. Anything else is a bug and keeps its stack. */
 function fail(e: unknown): never {
@@ -27,7 +28,7 @@ async function main() {
     throw e;
   });
   let cli = yargs(hideBin(process.argv)).scriptName('lic-dse');
-  for (const add of [modelsCommand, describeCommand, platformsCommand, evaluateCommand, exploreCommand, sweepCommand, mergeCommand, importCommand]) cli = add(cli) as typeof cli;
+  for (const add of [modelsCommand, describeCommand, platformsCommand, evaluateCommand, exploreCommand, sweepCommand, mergeCommand, importCommand, calibrateCommand]) cli = add(cli) as typeof cli;
   cli = emitCommand(cli) as typeof cli;
   await cli
     .demandCommand(1, 'give a command (see --help)')
