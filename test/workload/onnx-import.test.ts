@@ -57,12 +57,12 @@ describe('ONNX import: counts equal the exporter\'s', () => {
     }
   });
 
-  it('GDN in its three exported spellings and the simplified IGDN fold into one layer each', () => {
+  it('GDN in its four exported spellings (rsqrt, division, power, IGDN sqrt) and the simplified forms fold into one layer each', () => {
     const ops = (name: string, part: string) => importOnnx(path.join(FIX, `${name}.onnx`)).spec.parts.find((p) => p.name === part)!.layers.map((l) => ('op' in l ? l.op : 'repeat'));
     expect(ops('hyperprior', 'g_a')).toEqual(['conv', 'gdn', 'conv', 'gdn', 'conv', 'gdn', 'conv']);
     expect(ops('hyperprior', 'g_s')).toEqual(['deconv', 'igdn', 'deconv', 'igdn', 'deconv', 'igdn', 'deconv']);
     expect(ops('deconv_decoder', 'main')).toEqual([
-      'deconv', 'leaky_relu', 'igdn_simplified', 'deconv', 'relu', 'slice', 'slice', 'conv', 'concat', 'conv', 'pixel_shuffle', 'maxpool', 'avgpool', 'conv',
+      'deconv', 'leaky_relu', 'igdn_simplified', 'deconv', 'relu', 'gdn_simplified', 'slice', 'slice', 'conv', 'concat', 'conv', 'pixel_shuffle', 'maxpool', 'avgpool', 'conv',
     ]);
   });
 

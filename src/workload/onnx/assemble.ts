@@ -126,6 +126,8 @@ export function assemble(conv: Conversion, info: AssembleInfo): ModelFile {
     });
     return { name: pn, input: [{ from: ext === '@image' ? 'image' : partOf.get(ext)!, offset: 0 }], layers, schedule: 'parallel' };
   });
+  // CompressAI naming: the entropy coder codes y (g_a's output) and z (h_a's output).
+  const latents = partNames.includes('g_a') && partNames.includes('h_a') ? ['g_a', 'h_a'] : undefined;
   const encode = partNames.filter((n) => !DECODE_ONLY.test(n));
   const decode = partNames.filter((n) => !ENCODE_ONLY.test(n));
   return {
@@ -138,6 +140,7 @@ export function assemble(conv: Conversion, info: AssembleInfo): ModelFile {
     variants: {},
     image: { channels: conv.image.c },
     paths: { encode: encode.length ? encode : partNames, decode: decode.length ? decode : partNames },
+    ...(latents ? { latents } : {}),
     parts,
     notes: info.notes,
   };
