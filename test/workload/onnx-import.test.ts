@@ -151,3 +151,17 @@ describe('ONNX files on the command line', () => {
     expect(JSON.parse(r.stdout).model).toBe('window_attention');
   }, SLOW);
 });
+
+describe('sweeps take an .onnx model', () => {
+  it('runs one job of a sweep over the attention fixture and reports its layers', async () => {
+    const { runSweep } = await import('../../src/sweep/sweep.js');
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'lic-sw-')), 'r');
+    await runSweep({
+      sweep: { schema: 'lic-dse/sweep@1', models: [path.join(FIX, 'window_attention.onnx')], platforms: ['kv260'], precisions: ['int8'], res: ['64x64'], arch: ['engine'], path: ['encode'] },
+      out, jobs: 1, charts: false, progress: false,
+    });
+    const layers = readFileSync(path.join(out, 'layers.csv'), 'utf8');
+    expect(layers).toContain('block,attn/MatMul,matmul');
+    expect(layers).toContain('block,mlp/mlp.1/Gelu,gelu');
+  }, SLOW);
+});
