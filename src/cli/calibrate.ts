@@ -1,7 +1,5 @@
 import type { Argv } from 'yargs';
 import { applyCalibration, loadCalibration } from '../calibrate/calib-file.js';
-import { findReports } from '../calibrate/discover.js';
-import { calibrationFile, comparisonRows, fitCoefficients, pairReports } from '../calibrate/index.js';
 import { writeAtomic } from '../mapping/load.js';
 import { loadCostTables } from '../platform/load.js';
 import { textTable } from '../report/table.js';
@@ -21,7 +19,10 @@ export function calibrateCommand(y: Argv) {
       .option('table', { type: 'boolean', default: false, describe: 'per report: estimated vs reported DSP, BRAM18, LUT, FF, latency, II' })
       .option('calib', { type: 'string', describe: 'estimate the table with this calibration instead of the shipped coefficients' })
       .option('json', { type: 'boolean', default: false }),
-    (argv) => {
+    async (argv) => {
+      // The XML parser and ml-matrix load only for this command (CLI start-up stays lean).
+      const { findReports } = await import('../calibrate/discover.js');
+      const { calibrationFile, comparisonRows, fitCoefficients, pairReports } = await import('../calibrate/index.js');
       if (argv.out && !argv.out.endsWith('.json')) throw new UserError(`"${argv.out}" must end in .json`, { field: 'out' });
       const shipped = loadCostTables();
       const tables = argv.calib ? applyCalibration(shipped, loadCalibration(argv.calib)) : shipped;
