@@ -86,6 +86,22 @@ describe('ONNX import: counts equal the exporter\'s', () => {
   });
 });
 
+describe('ONNX import: QDQ fake quantisation and Clip', () => {
+  it('a QuantizeLinear/DequantizeLinear pair is no layer; Clip is an element-wise layer; both are noted', () => {
+    const f = rewrite('deconv_decoder', (g) => {
+      g.node.find((n) => n.name === '/act1/LeakyRelu')!.opType = 'DequantizeLinear';
+      g.node.find((n) => n.name === '/act2/Relu')!.opType = 'Clip';
+    });
+    const r = importOnnx(f);
+    const layers = r.spec.parts[0].layers as { name: string; op: string }[];
+    expect(layers.map((l) => l.name)).not.toContain('act1/LeakyRelu');
+    expect(layers.find((l) => l.name === 'act2/Relu')!.op).toBe('relu');
+    expect(r.spec.notes.some((n) => n.startsWith('/act1/LeakyRelu: DequantizeLinear'))).toBe(true);
+    expect(r.spec.notes.some((n) => n.startsWith('/act2/Relu: Clip'))).toBe(true);
+    expect(r.leftOut).toEqual([]);
+  });
+});
+
 describe('ONNX import: unsupported nodes', () => {
   const withSin = () => rewrite('deconv_decoder', (g) => {
     g.node.find((n) => n.name === '/act2/Relu')!.opType = 'Sin';

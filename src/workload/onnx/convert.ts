@@ -157,6 +157,20 @@ export function convertGraph(g: OnnxGraph): Conversion {
       case 'Identity':
       case 'Dropout':
         return setOut(node, 0, need(a, 'input'));
+      case 'QuantizeLinear':
+      case 'DequantizeLinear': {
+        // Fake quantisation of a QDQ export: the precision is the design point's choice, not a layer.
+        const x = need(a, 'input');
+        res.folded.push(`${node.name}: ${op} (QDQ fake quantisation) is no layer; the design point's precision stands for it`);
+        return setOut(node, 0, { ...x, biasOf: undefined });
+      }
+      case 'Clip': {
+        const x = need(a, 'input');
+        if (!whole(x) || x.pad) fail('Clip of a part of a tensor');
+        const l = addLayer(node, 'relu', [x], {});
+        res.folded.push(`${node.name}: Clip (e.g. ReLU6) is modelled as a relu layer: an element-wise compare`);
+        return setOut(node, 0, newVal(l, x.shape, x.chan));
+      }
       case 'Conv':
       case 'ConvTranspose': {
         const x0 = need(a, 'input');
@@ -529,6 +543,10 @@ function constFold(node: OnnxNode, consts: Map<string, OnnxTensor>): OnnxTensor[
     case 'Identity':
     case 'Cast':
       return [{ ...t, name: node.outputs[0] }];
+    case 'QuantizeLinear':
+    case 'DequantizeLinear':
+      // Quantised weights of a QDQ export: the same tensor for shapes and counts.
+      return [{ ...t, name: node.outputs[0], values: undefined }];
     case 'Reshape':
     case 'Flatten':
     case 'Squeeze':
