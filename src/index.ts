@@ -34,6 +34,9 @@ export { inferWorkload, workloadTotals, pathLayers, type Resolution, type Worklo
 export { describeWorkload, type Description, type DescribeLayer } from './workload/describe.js';
 export type { Workload, WorkloadLayer, PadPolicy } from './workload/types.js';
 
+// ONNX import (a PyTorch-exported student → a model descriptor)
+export { importOnnx, modelIdFrom, type ImportOptions, type ImportResult } from './workload/onnx/index.js';
+
 // Boards and cost tables
 export { loadPlatform, platformNames, loadCostTables } from './platform/load.js';
 export { parsePrecision, type Precision } from './platform/precision.js';
@@ -50,6 +53,13 @@ export { evaluateDpu, dpuConfig, dpuResources, offloadLines, type DpuConfig } fr
 export { evaluateGpu } from './cost/gpu.js';
 export type { Baselines, DpuCatalogue, GpuCatalogue, CpuModel } from './platform/baselines.js';
 export { explore, type ExploreResult, type ParetoPoint } from './search/explore.js';
+
+// Calibration from Vitis HLS / Vivado reports
+export { parseCsynthXml, type CsynthReport } from './calibrate/csynth.js';
+export { parseUtilization, type UtilizationReport } from './calibrate/vivado.js';
+export { findReports, type FoundReport } from './calibrate/discover.js';
+export { pairReports, fitCoefficients, calibrationFile, comparisonRows, type Paired, type FitResult as CalibrationFit, type TableRow } from './calibrate/index.js';
+export { CalibrationSchema, loadCalibration, applyCalibration, type Calibration } from './calibrate/calib-file.js';
 
 // Sweeps
 export { SweepFileSchema, DEFAULT_LISTS, resolveSweep, loadSweep, sweepJson, type SweepFile, type ResolvedSweep, type SweepModel } from './sweep/config.js';

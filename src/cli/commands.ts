@@ -18,6 +18,8 @@ export const COMMANDS = {
   student: { usage: 'student', describe: 'write a width-scaled / pruned / GDN-variant student of a model as a model file', module: 'student' },
   fit: { usage: 'fit', describe: 'the widest student of a model that reaches a frame rate on a board', module: 'fit' },
   compare: { usage: 'compare <report>', describe: 'a Markdown table comparing targets (dpu, engine, pipeline, gpu) per model, board and path, from a sweep\'s points.csv', module: 'compare' },
+  import: { usage: 'import <onnx>', describe: 'import an ONNX model (e.g. a student exported from PyTorch) as a lic-dse model descriptor', module: 'import' },
+  calibrate: { usage: 'calibrate <reports..>', describe: 'compare Vitis HLS csynth (and Vivado utilisation) reports of emitted projects with the estimate; refit the LUT/FF models', module: 'calibrate' },
   emit: { usage: 'emit', describe: 'write a Vitis HLS project (kernel, golden testbench, Tcl/cfg, Makefile) for a design point', module: 'emit' },
 } as const;
 
@@ -38,6 +40,8 @@ export async function loadCommand(module: CommandModule): Promise<(y: Argv) => A
     case 'student': return (await import('./student.js')).studentCommand as (y: Argv) => Argv;
     case 'fit': return (await import('./fit.js')).fitCommand as (y: Argv) => Argv;
     case 'compare': return (await import('./compare.js')).compareCommand as (y: Argv) => Argv;
+    case 'import': return (await import('./import.js')).importCommand as (y: Argv) => Argv;
+    case 'calibrate': return (await import('./calibrate.js')).calibrateCommand as (y: Argv) => Argv;
     case 'cluster': return (await import('./cluster.js')).clusterCommand as (y: Argv) => Argv;
   }
 }

@@ -12,6 +12,7 @@ import { emitSummary, emitWithProgress } from './emit-run.js';
 import { estimateText } from './estimate-view.js';
 import { capsOpt, clockOpt, entropyOpt, jsonOpt, modelOpt, padOpt, paramOpt, platformOpt, precisionOpt, resOpt, variantOpt, wideOpt } from './options.js';
 import { checkOutputNumbers } from '../util/finite.js';
+import { applyCalibration, loadCalibration } from '../calibrate/calib-file.js';
 
 /** "dsp=0.8,bram18=0.7" → caps. */
 export function parseCaps(s: string | undefined): CapsSpec {
@@ -49,6 +50,7 @@ export function exploreCommand(y: Argv) {
     .option('save', { type: 'string', describe: 'write the chosen design point (JSON) here, for evaluate / emit / editing' })
     .option('emit', { type: 'string', describe: 'emit a Vitis HLS project for the chosen point into this folder' })
     .option('force', { type: 'boolean', default: false, describe: 'with --emit: replace a folder lic-dse emitted before' })
+    .option('calib', { type: 'string', describe: 'LUT/FF models from `lic-dse calibrate --out` in place of the shipped ones' })
     .option('summary', { type: 'boolean', default: false, describe: 'headline, resources and the Pareto front only (no per-layer table)' })
     .option('wide', wideOpt)
     .option('json', jsonOpt)
@@ -62,7 +64,8 @@ export function exploreCommand(y: Argv) {
       clockMHz: argv.clock, caps: parseCaps(argv.caps), entropySymbolsPerSec: argv['entropy-rate'],
       gpu: argv.gpu, dpuSize: argv['dpu-size'], dpuCores: argv['dpu-cores'], dpuGdn: argv['dpu-gdn'],
     }, 'explore arguments');
-    const { workload, platform, tables } = contextFor(base);
+    const { workload, platform, tables: shipped } = contextFor(base);
+    const tables = argv.calib ? applyCalibration(shipped, loadCalibration(argv.calib)) : shipped;
     // An emit that cannot happen is said before the search, not after it.
     if (argv.emit) emittable(workload, base);
     const r = explore(workload, platform, tables, base);

@@ -18,7 +18,8 @@ export function loadPlatform(nameOrFile: string): Platform {
 const platforms = new Lru<string, Platform>(16);
 
 export function platformNames(): string[] {
-  return builtinNames('platforms', TABLE_FILES);
+  // <board>.calib.json files written by `lic-dse calibrate --out platforms/...` are not boards.
+  return builtinNames('platforms', TABLE_FILES).filter((n) => !n.endsWith('.calib'));
 }
 
 let cached: CostTables | undefined;

@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import { builtinNames, checkDepth, locate, parseWith, readJson } from '../util/files.js';
 import { LIMITS } from './limits.js';
 import { ModelFileSchema, OP_KINDS, type ModelFile } from './schema.js';
+import { importOnnx } from './onnx/index.js';
 
 export interface LoadedModel {
   file: string;
@@ -40,8 +41,12 @@ export function parseModel(data: unknown, file: string): ModelFile {
   return spec;
 }
 
-/** Load a zoo model by name or a user's model file. */
+/** Load a zoo model by name, a user's model file, or an ONNX file (imported in memory, nothing left out). */
 export function loadModel(nameOrFile: string): LoadedModel {
+  if (/\.onnx$/i.test(nameOrFile)) {
+    const file = path.relative(process.cwd(), path.resolve(nameOrFile)) || nameOrFile;
+    return { file, spec: importOnnx(nameOrFile).spec };
+  }
   const file = locate(nameOrFile, 'models', 'model');
   const spec = parseModel(readJson(file), path.relative(process.cwd(), file) || file);
   return { file: path.relative(process.cwd(), file) || file, spec };
