@@ -97,7 +97,7 @@ export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform
 }
 
 /** The image in, the latents out to the entropy coder (or in, at decode) and the image out. */
-function imageAndLatentBytes(w: Workload, point: Point): number {
+export function imageAndLatentBytes(w: Workload, point: Point): number {
   const img = w.resolution.paddedWidth * w.resolution.paddedHeight * 3;
   const p = parsePrecision(point.precision);
   const lat = w.latents.reduce((s, l) => s + l.elements, 0) * (p.actBits / 8);

@@ -6,10 +6,10 @@ import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
 import { macPipelineDepth } from '../cost/engine.js';
 import { DEFAULT_CAPS, pathPlan, stageUnits, type StageUnit } from '../cost/evaluate.js';
-import { skipBuffers, unitMember } from '../cost/pipeline-design.js';
+import { imageAndLatentBytes, skipBuffers, unitMember } from '../cost/pipeline-design.js';
 import { shapeKey } from './engine-search.js';
 import { prepareUnit, unitStageCost } from '../cost/pipeline.js';
-import { allocationLadder, minMaxAllocate, type Allocation, type StageOption } from './minmax.js';
+import { allocationLadder, jointAllocate, jointLadder, type Allocation, type StageOption } from './minmax.js';
 
 export function divisors(n: number): number[] {
   const out: number[] = [];
@@ -116,11 +116,18 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
     const k = overSkip[0];
     throw new UserError(`no pipeline design fits ${platform.name}: the residual skip buffers alone need ${k} ${skips[k]} > ${Math.floor(platform.available[k] * caps[k])} (cap ${caps[k]} of ${platform.available[k]})`, { field: 'budget' });
   }
-  let best: (PipelineResult & { cycles: number }) | undefined;
+  let best: (Omit<PipelineResult, 'ladder'> & { cycles: number; ladder: () => PipelineResult['ladder'] }) | undefined;
   let evaluated = 0;
   let lastFailure = '';
   const f = base.clockMHz * 1e6;
   const bwBytesPerCycle = platform.bandwidthBytesPerSec / f;
+  const serialMask = plan.map((u) => u.members[0].serial);
+  const hasChain = serialMask.some(Boolean);
+  const fixedBytes = imageAndLatentBytes(w, base);
+  // The entropy decoder's share of the chain: y's channels per position on the CPU (evaluate.ts composes it so).
+  const sps = base.entropySymbolsPerSec ?? platform.spec.cpu.entropySymbolsPerSec;
+  const chainPositions = hasChain ? plan.find((u) => u.members[0].serial)!.members[0].layer.outH * plan.find((u) => u.members[0].serial)!.members[0].layer.outW : 0;
+  const cpuChainCycles = hasChain && w.latents.length ? (chainPositions * w.latents[0].channels / sps) * base.clockMHz * 1e6 : 0;
   for (const uram of platform.available.uram > 0 ? [false, true] : [false]) {
     // Layers of one shape, precision and placement (repeated blocks, slice instances) share their options.
     const cache = new Map<string, Omit<Stage, 'unit'>>();
@@ -177,28 +184,31 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
         modes[wide.i] = { ...modes[wide.i], spill: true };
         stages = plan.map((_, i) => stageFor(i, modes[i]));
       }
-      const alloc = minMaxAllocate(stages.map((s) => s.options), limit);
+      // DRAM traffic of streamed weights and spilled maps (fixed by the placement) bounds the frame time too;
+      // at decode with a serial chain the entropy decoder's share of each position is a floor as well.
+      const bytes = fixedBytes + stages.reduce((sum, st, i) => sum + (modes[i].weights === 'stream' || modes[i].spill ? dramBytes(st, 0, platform, tables, uram) : 0), 0);
+      const floor = Math.max(bytes / bwBytesPerCycle, cpuChainCycles);
+      const opts = stages.map((s) => s.options);
+      const alloc = jointAllocate(opts, serialMask, limit, floor);
       if (!alloc) {
         const min = smallestCosts(stages);
         lastFailure = COST_KINDS.map((kind, i) => (min[i] > limit[i] ? `${kind} ${min[i]} > ${limit[i]} (cap ${caps[kind]} of ${platform.available[kind]})` : '')).filter(Boolean).join(', ');
         continue;
       }
-      // DRAM traffic of streamed weights and spilled maps bounds the frame time too.
-      const bytes = stages.reduce((sum, st, i) => sum + (modes[i].weights === 'stream' || modes[i].spill ? dramBytes(st, alloc.choice[i], platform, tables, uram) : 0), 0);
-      const cycles = Math.max(alloc.target, bytes / bwBytesPerCycle);
+      const cycles = alloc.objective;
       if (best && cycles >= best.cycles) continue;
       const toSpec = (a: Allocation): PipelineSpec => ({
         weightsInUram: uram, deconv: 'subpixel',
         layers: Object.fromEntries(stages.map((st, i) => [st.unit.key, st.configs[a.choice[i]]])),
       });
-      best = {
-        cycles, spec: toSpec(alloc), allocation: alloc, evaluated,
-        ladder: allocationLadder(stages.map((st) => st.options), limit).map((a) => ({ spec: toSpec(a), allocation: a })),
-      };
+      // The ladder (Pareto front) is built once, for the winning placement.
+      const ladder = () => (hasChain ? jointLadder(opts, serialMask, limit, floor) : allocationLadder(opts, limit)).map((a) => ({ spec: toSpec(a), allocation: a }));
+      best = { cycles, spec: toSpec(alloc), allocation: alloc, evaluated, ladder };
     }
   }
   if (!best) throw new UserError(`no pipeline design fits ${platform.name}: even one MAC per layer needs ${lastFailure || 'more than the caps allow'}`, { field: 'budget' });
-  const { cycles: _cycles, ...result } = best;
+  const { cycles: _cycles, ladder, ...rest } = best;
   void _cycles;
+  const result = { ...rest, ladder: ladder() };
   return { ...result, evaluated };
 }

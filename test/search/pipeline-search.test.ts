@@ -89,4 +89,18 @@ describe('pipeline search', () => {
     expect(() => explore(w, board({ bram18: 2 }), tables, { ...base, arch: 'pipeline', engine: undefined, pipeline: { weightsInUram: false, deconv: 'subpixel', layers: {} } }))
       .toThrow(/^budget: no pipeline design fits testboard: even one MAC per layer needs bram18 \d+ > 1 \(cap 0\.8 of 2\)/);
   });
+
+  it('the Pareto front and the chosen design agree (a serial-chain decode): the front\'s fastest point is the chosen estimate', { timeout: 600_000 }, () => {
+    for (const model of ['mbt2018', 'cheng2020-anchor']) {
+      const w = workloadOf(model, {}, 128, 128);
+      const base = { ...basePoint({ model, platform: 'zcu102', precision: 'int8', res: '128x128', arch: 'pipeline', path: 'decode', clockMHz: 200 }), platform: 'testboard' };
+      const x = explore(w, board({}), tables, base);
+      expect(x.best.serial).not.toBeNull();
+      const top = [...x.pareto].sort((a, b) => b.fps - a.fps)[0];
+      expect(top.fps).toBeCloseTo(x.best.acceleratorFps, 9);
+      expect(top.dsp).toBe(x.best.resources.dsp.used);
+      expect(top.bram18).toBe(x.best.resources.bram18.used);
+      for (const p of x.pareto) expect(p.fps).toBeLessThanOrEqual(x.best.acceleratorFps * (1 + 1e-12));
+    }
+  });
 });
