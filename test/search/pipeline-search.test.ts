@@ -10,6 +10,7 @@ import { workloadFromDoc, workloadOf } from '../helpers.js';
 import { board, modelDoc, point, tables } from '../cost/helpers.js';
 import { rng } from '../rng.js';
 import { basePoint } from '../../src/mapping/base-point.js';
+import { contextFor } from '../../src/mapping/load.js';
 
 /** Every combination of (pin | N, pout | M, pk | K² when pin = N) per layer with weights on chip. */
 function bruteForce(doc: object, w: number, h: number, pl: ReturnType<typeof board>) {
@@ -102,5 +103,16 @@ describe('pipeline search', () => {
       expect(top.bram18).toBe(x.best.resources.bram18.used);
       for (const p of x.pareto) expect(p.fps).toBeLessThanOrEqual(x.best.acceleratorFps * (1 + 1e-12));
     }
+  });
+
+  it('Zou 2022 (WACNN) at 1280×720 decode: fits the U50 with join and band buffers in URAM; on the ZCU102 the refusal names the block buffer and the overflow', () => {
+    const base = basePoint({ model: 'zou2022-wacnn', platform: 'u50', precision: 'int8', res: '1280x720', arch: 'pipeline', path: 'decode' });
+    const ctx = contextFor(base);
+    const x = explore(ctx.workload, ctx.platform, ctx.tables, base);
+    expect(x.best.feasible).toBe(true);
+    expect(x.point.pipeline!.buffersInUram).toBe(true);
+    const z = basePoint({ model: 'zou2022-wacnn', platform: 'zcu102', precision: 'int8', res: '1280x720', arch: 'pipeline', path: 'decode' });
+    const c2 = contextFor(z);
+    expect(() => explore(c2.workload, c2.platform, c2.tables, z)).toThrow(/no pipeline design fits zcu102: the join buffers alone need bram18 \d+ > 1459 \(cap 0\.8 of 1824\), over by \d+; largest: g_s\/5\.add holds 4 for \d+ rows × 320 × 192/);
   });
 });
