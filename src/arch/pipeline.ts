@@ -30,6 +30,7 @@ export interface StreamNode {
   /** Tensor names read, in the same scope (part instance); '@input' is the scope's input. */
   inputs: string[];
   inH: number;
+  outH?: number;
   kernel?: [number, number];
   stride?: [number, number];
   padding?: [number, number] | 'same';
@@ -48,10 +49,14 @@ export function stageLeadRows(n: StreamNode): number {
   const [sh] = n.stride ?? [1, 1];
   if (n.op === 'deconv') {
     // Output row o needs input row ⌊(o + P)/S⌋: the padding ahead, in input rows, plus the row in production.
-    const p = n.padding === 'same' || !n.padding ? Math.floor((kh - 1) / 2) : n.padding[0];
+    // "same" is TensorFlow's P = ⌊max(K − S, 0)/2⌋.
+    const p = n.padding === 'same' ? Math.floor(Math.max(kh - sh, 0) / 2) : (n.padding?.[0] ?? Math.floor((kh - 1) / 2));
     return Math.floor(p / sh) + 1;
   }
-  const p = n.padding === 'same' || !n.padding ? Math.floor((kh - 1) / 2) : n.padding[0];
+  // "same" pads ⌊max((out − 1)·S + K − in, 0)/2⌋ on top (TensorFlow; 1, not 2, for 5×5/2 on an even map).
+  const p = n.padding === 'same'
+    ? Math.floor(Math.max(((n.outH ?? Math.ceil(n.inH / sh)) - 1) * sh + kh - n.inH, 0) / 2)
+    : (n.padding?.[0] ?? Math.floor((kh - 1) / 2));
   // Output row 0's window ends at input row K − 1 − P; the row in production is one more.
   return Math.max(0, kh - 1 - p) + 1;
 }

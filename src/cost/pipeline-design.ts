@@ -129,7 +129,7 @@ export function joinBuffers(plan: PathLayer[], tables: CostTables, uram = false)
     const key = `${l.part}#${l.instance ?? ''}`;
     if (!scopes.has(key)) scopes.set(key, new Map());
     const L = l.layer;
-    scopes.get(key)!.set(L.name, { op: l.op, inputs: L.inputs, inH: l.inH, kernel: L.kernel, stride: L.stride, padding: L.padding, window: L.window, form: L.form });
+    scopes.get(key)!.set(L.name, { op: l.op, inputs: L.inputs, inH: l.inH, outH: l.outH, kernel: L.kernel, stride: L.stride, padding: L.padding, window: L.window, form: L.form });
   }
   const leads = new Map([...scopes].map(([k, nodes]) => [k, streamLeads(nodes)]));
   const out: JoinBuffer[] = [];

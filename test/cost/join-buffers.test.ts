@@ -14,6 +14,8 @@ describe('stream leads and join buffers (arch/pipeline.ts, hand-worked)', () => 
     expect(stageLeadRows(n({ kernel: [3, 3], stride: [1, 1], padding: [1, 1] }))).toBe(2);
     // 5×5/2, pad 2: rows 0..2 → 2 + 1.
     expect(stageLeadRows(n({ kernel: [5, 5], stride: [2, 2], padding: [2, 2] }))).toBe(3);
+    // TensorFlow "same" 5×5/2 on 16 rows → 8: pads ⌊(7·2 + 5 − 16)/2⌋ = 1 on top, so rows 0..3 → 3 + 1.
+    expect(stageLeadRows(n({ kernel: [5, 5], stride: [2, 2], padding: 'same', outH: 8 }))).toBe(4);
     // 1×1: the row itself.
     expect(stageLeadRows(n({ kernel: [1, 1], stride: [1, 1], padding: [0, 0] }))).toBe(1);
     // Sub-pixel 5×5/2 deconv, pad 2: output row o needs input row ⌊(o + 2)/2⌋ → 1 + 1.
