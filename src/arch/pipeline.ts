@@ -43,6 +43,8 @@ const MAC_STAGE = new Set(['conv', 'masked_conv', 'deconv', 'gdn', 'igdn', 'gdn_
 
 /** Input rows a stage reads before it emits its first output row (its lead), in rows of its own input. */
 export function stageLeadRows(n: StreamNode): number {
+  // A pixel shuffle's first output rows are its first input row, which must be complete (raster order).
+  if (n.op === 'pixel_shuffle') return 1;
   if (!MAC_STAGE.has(n.op)) return 0;
   if (n.op === 'matmul') return n.form === 'qk' && n.window ? n.window : 1;
   const [kh] = n.kernel ?? [1, 1];
