@@ -51,11 +51,15 @@ export function explore(w: Workload, platform: Platform, tables: CostTables, bas
     return true;
   }).map((x) => {
     const point: Point = { ...base, pipeline: x.spec, engine: undefined };
-    return { point, est: evaluate(w, platform, point, tables), target: x.allocation.target };
+    const chain = (x.allocation as { serial?: number }).serial;
+    return { point, est: evaluate(w, platform, point, tables), label: `target ${x.allocation.target}${chain ? ` + chain ${chain}` : ''} cycles` };
   });
-  const chosen = cands.filter((c) => c.est.feasible).reduce((a, b) => (b.est.fps > a.est.fps || (b.est.fps === a.est.fps && b.est.resources.dsp.used < a.est.resources.dsp.used) ? b : a), cands[0]);
-  const pareto = paretoFront(cands.filter((c) => c.est.feasible).map((c) => ({
-    fps: c.est.acceleratorFps, costs: [c.est.resources.dsp.used, c.est.resources.bram18.used], design: `target ${c.target} cycles`,
+  const feasible = cands.filter((c) => c.est.feasible);
+  const chosen = feasible.length
+    ? feasible.reduce((a, b) => (b.est.fps > a.est.fps || (b.est.fps === a.est.fps && b.est.resources.dsp.used < a.est.resources.dsp.used) ? b : a))
+    : cands[0];
+  const pareto = paretoFront(feasible.map((c) => ({
+    fps: c.est.acceleratorFps, costs: [c.est.resources.dsp.used, c.est.resources.bram18.used], design: c.label,
   }))).map((p) => ({ fps: p.fps, dsp: p.costs[0], bram18: p.costs[1], design: p.design }));
   return { best: chosen.est, point: chosen.point, pareto, evaluated: r.evaluated };
 }
