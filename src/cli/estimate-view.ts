@@ -24,7 +24,7 @@ export function estimateText(e: Estimate, opts: { allLayers?: boolean; layers?: 
   if (opts.layers !== false) {
     lines.push('', textTable(
       ['layer', 'op', 'prec', 'MACs', 'cycles', 'ms', 'bound', 'CTC', 'att. GOP/s', 'util', 'DSP', 'BRAM18', 'mapping'],
-      e.layers.filter((l) => opts.allLayers || l.cycles > 0).map((l) => [
+      e.layers.filter((l) => opts.allLayers || l.cycles > 0 || l.mapping.startsWith('join buffer')).map((l) => [
         l.id, l.op, l.precision, l.macs, l.cycles, Number(l.timeMs.toFixed(3)), l.bound, l.ctc === null ? '-' : Number(l.ctc.toFixed(1)),
         Number(l.attainableGops.toFixed(1)), Number(l.utilization.toFixed(3)), l.dsp, l.bram18, l.mapping,
       ]),

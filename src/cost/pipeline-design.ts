@@ -9,6 +9,7 @@ import { baseRow, passive, stageKey, stageUnits, type PathLayer, type Timed } fr
 import { prepareUnit, unitOptionsValid, unitStageCost, type UnitMember } from './pipeline.js';
 import { addResources, memoryFor, zeroResources, type Resources } from './resources.js';
 import { roofline } from './roofline.js';
+import { joinRows, packedWord, PACKED_WORD_BITS, streamLeads, type StreamNode } from '../arch/pipeline.js';
 import type { Bound, LayerEstimate } from './types.js';
 
 /** The pipeline template over a path: stage cycles, DRAM traffic, summed stage resources. */
@@ -29,14 +30,16 @@ export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform
   const sliceStage = new Map<number, number>();
   let allLanes = 0;
   const done = new Map<string, ReturnType<typeof unitStageCost>>();
+  const joins = new Map(joinBuffers(plan, tables, spec.buffersInUram).map((b) => [b.id, b]));
   for (const pl of plan) {
     const l = pl.layer;
     if (pl.kind !== 'mac') {
       const row = passive(pl, pl.kind === 'cpu' ? 'cpu' : 'fused');
-      if (l.op === 'add') {
-        const skip = skipBuffer(plan, pl, tables);
-        resources = addResources(resources, skip);
-        row.bram18 = skip.bram18;
+      const join = joins.get(pl.id);
+      if (join) {
+        resources = addResources(resources, join.resources);
+        row.bram18 = join.resources.bram18;
+        row.mapping = `join buffer: ${join.rows} rows × ${join.width} × ${join.channels} of ${join.held}${spec.buffersInUram ? ' (URAM)' : ''}`;
       }
       layers.push(row);
       continue;
@@ -51,7 +54,7 @@ export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform
       const members = unit.members.map(unitMember);
       const bad = unitOptionsValid(members, cfg);
       if (bad) throw new UserError(bad, { field: `pipeline.layers.${key}` });
-      stage = unitStageCost(prepareUnit(members), cfg, platform.spec.dspFamily, tables, { weightsInUram: spec.weightsInUram, depth: macPipelineDepth(cfg.pin, pl.precision) });
+      stage = unitStageCost(prepareUnit(members), cfg, platform.spec.dspFamily, tables, { weightsInUram: spec.weightsInUram, buffersInUram: spec.buffersInUram, depth: macPipelineDepth(cfg.pin, pl.precision) });
       done.set(key, stage);
       allLanes += lanes;
       resources = addResources(resources, stage.resources);
@@ -97,31 +100,60 @@ export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform
 }
 
 /** The image in, the latents out to the entropy coder (or in, at decode) and the image out. */
-function imageAndLatentBytes(w: Workload, point: Point): number {
+export function imageAndLatentBytes(w: Workload, point: Point): number {
   const img = w.resolution.paddedWidth * w.resolution.paddedHeight * 3;
   const p = parsePrecision(point.precision);
   const lat = w.latents.reduce((s, l) => s + l.elements, 0) * (p.actBits / 8);
   return img + lat;
 }
 
-/** The skip buffers of every residual add: on-chip memory a pipeline needs whatever its parallelism. */
-export function skipBuffers(plan: PathLayer[], tables: CostTables): Resources {
-  return plan.filter((pl) => pl.kind !== 'mac' && pl.layer.op === 'add').reduce((r, pl) => addResources(r, skipBuffer(plan, pl, tables)), zeroResources());
+/** A join's buffer: the earlier operand of a residual add or gating multiply, held while the other branch lags. */
+export interface JoinBuffer {
+  id: string;
+  held: string;
+  rows: number;
+  width: number;
+  channels: number;
+  bytes: number;
+  resources: Resources;
 }
 
-/** A residual add in a stream must hold the skip branch for as many rows as the main branch delays it. */
-function skipBuffer(plan: PathLayer[], add: PathLayer, tables: CostTables): Resources {
-  const l = add.layer;
-  const same = plan.filter((x) => x.layer.part === l.part && x.layer.instance === l.instance);
-  const idx = same.indexOf(add);
-  const srcName = l.layer.inputs[1];
-  const srcIdx = same.findIndex((x) => x.layer.name === srcName);
-  let rows = 1;
-  for (let i = Math.max(0, srcIdx + 1); i < idx; i++) rows += same[i].lowered?.kh ?? 0;
-  const elems = rows * l.outW * l.cout;
-  // One FIFO of C-wide words, mapped like any other buffer (aspect-ratio table, LUTRAM when small).
-  const mem = memoryFor(tables, [{ count: 1, width: l.cout * add.precision.actBits, depth: Math.ceil(elems / l.cout) }]);
-  return { ...zeroResources(), bram18: mem.bram18, uram: mem.uram, lut: mem.lutram };
+/**
+ * The join buffers of a path (arch/pipeline.ts: row-granular stages, window bands, parallel branches take the
+ * larger lead): on-chip memory a pipeline needs whatever its parallelism; in URAM when `uram`.
+ */
+export function joinBuffers(plan: PathLayer[], tables: CostTables, uram = false): JoinBuffer[] {
+  const scopes = new Map<string, Map<string, StreamNode>>();
+  for (const pl of plan) {
+    const l = pl.layer;
+    const key = `${l.part}#${l.instance ?? ''}`;
+    if (!scopes.has(key)) scopes.set(key, new Map());
+    const L = l.layer;
+    scopes.get(key)!.set(L.name, { op: l.op, inputs: L.inputs, inH: l.inH, outH: l.outH, kernel: L.kernel, stride: L.stride, padding: L.padding, window: L.window, form: L.form });
+  }
+  const leads = new Map([...scopes].map(([k, nodes]) => [k, streamLeads(nodes)]));
+  const out: JoinBuffer[] = [];
+  for (const pl of plan) {
+    const l = pl.layer;
+    if (pl.kind === 'mac' || (l.op !== 'add' && l.op !== 'mul') || l.layer.inputs.length < 2) continue;
+    const { rows, held } = joinRows(leads.get(`${l.part}#${l.instance ?? ''}`)!, l.layer.inputs, l.outH);
+    const r = Math.min(rows, l.outH);
+    const elems = r * l.outW * l.cout;
+    // One FIFO of packed words (arch/pipeline.ts), mapped like any other buffer (aspect-ratio table, LUTRAM when
+    // small). The join reads ⌈C·bits/64⌉ words a pixel, far fewer cycles per frame than any MAC stage spends on it.
+    const word = packedWord(elems * pl.precision.actBits, Math.min(l.cout * pl.precision.actBits, PACKED_WORD_BITS));
+    const mem = memoryFor(tables, [{ count: 1, ...word, uram }]);
+    out.push({
+      id: pl.id, held, rows: r, width: l.outW, channels: l.cout, bytes: elems * (pl.precision.actBits / 8),
+      resources: { ...zeroResources(), bram18: mem.bram18, uram: mem.uram, lut: mem.lutram },
+    });
+  }
+  return out;
+}
+
+/** The join buffers' summed resources. */
+export function skipBuffers(plan: PathLayer[], tables: CostTables, uram = false): Resources {
+  return joinBuffers(plan, tables, uram).reduce((r, b) => addResources(r, b.resources), zeroResources());
 }
 
 /** What a shared stage needs of a layer: its lowering, precision and (masked conv) causal taps. */

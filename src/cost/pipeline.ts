@@ -2,6 +2,7 @@ import type { PipelineLayer } from '../mapping/schema.js';
 import type { Precision } from '../platform/precision.js';
 import type { CostTables } from '../platform/tables.js';
 import type { Lowered } from './lower.js';
+import { packedWord } from '../arch/pipeline.js';
 import { normResources } from './norm.js';
 import { addResources, macDsp, memoryFor, perMacLinear, postLaneDsp, type Bank, type Resources } from './resources.js';
 
@@ -68,7 +69,7 @@ export function pipelineStageTime(lw: Lowered, c: PipelineLayer, p: Precision, o
  */
 export function pipelineStageResources(
   lw: Lowered, c: PipelineLayer, p: Precision, family: string, tables: CostTables,
-  opts: { weightsInUram: boolean; storedWeights?: number },
+  opts: { weightsInUram: boolean; buffersInUram?: boolean; storedWeights?: number },
 ): { resources: Resources; banks: Bank[] } {
   const lanes = c.pin * c.pout * c.pk;
   const banks: Bank[] = [];
@@ -82,7 +83,7 @@ export function pipelineStageResources(
     }
   } else {
     // Attention: K or V of one row of windows stays on chip while the queries of that row stream by.
-    banks.push({ count: 1, width: c.pin * p.actBits, depth: cdiv(lw.rowBufferElems ?? lw.weightElems, c.pin) });
+    banks.push({ count: 1, ...packedWord((lw.rowBufferElems ?? lw.weightElems) * p.actBits, c.pin * p.actBits), uram: opts.buffersInUram });
   }
   const rows = lineRows(lw);
   if (rows > 0) {
@@ -104,7 +105,7 @@ export function pipelineStageResources(
 /** A whole stage: its time and its hardware. */
 export function pipelineStageCost(
   lw: Lowered, c: PipelineLayer, p: Precision, family: string, tables: CostTables,
-  opts: { weightsInUram: boolean; serialTaps?: number; depth: number; storedWeights?: number },
+  opts: { weightsInUram: boolean; buffersInUram?: boolean; serialTaps?: number; depth: number; storedWeights?: number },
 ): StageCost {
   return { ...pipelineStageTime(lw, c, p, opts), ...pipelineStageResources(lw, c, p, family, tables, opts) };
 }
@@ -140,7 +141,7 @@ export function prepareUnit(members: UnitMember[]): PreparedUnit {
   return { members, widest, stored: members.reduce((s, m) => s + m.lowered.groups * m.lowered.weightElems, 0) };
 }
 
-export function unitStageCost(u: PreparedUnit, c: PipelineLayer, family: string, tables: CostTables, opts: { weightsInUram: boolean; depth: number }): StageCost & { perMember: StageTime[] } {
+export function unitStageCost(u: PreparedUnit, c: PipelineLayer, family: string, tables: CostTables, opts: { weightsInUram: boolean; buffersInUram?: boolean; depth: number }): StageCost & { perMember: StageTime[] } {
   const perMember = u.members.map((m) => pipelineStageTime(m.lowered, c, m.precision, { depth: opts.depth, serialTaps: m.serialTaps }));
   const hw = pipelineStageResources(u.widest.lowered, c, u.widest.precision, family, tables, { ...opts, storedWeights: u.stored });
   if (perMember.length === 1) return { ...perMember[0], ...hw, perMember };

@@ -1,4 +1,5 @@
 import { bytesOf, cArray, elems, stepText, tablesHeader, type Built, type Files, type TemplateOutput } from './common.js';
+import { joinRows, streamLeads, type StreamNode } from '../arch/pipeline.js';
 import { INPUT, isMacOp, type Step } from './ir.js';
 import type { LayerParams } from './params.js';
 import { GDN_KINDS } from './quant.js';
@@ -40,13 +41,30 @@ function stageWeights(s: Step, p: LayerParams): { w: Int8Array; b: Int32Array } 
   return { w, b };
 }
 
-/** Rows a main branch holds a skip branch back by: the line buffers of the stages between fork and join. */
-function skipDepth(steps: Step[], fromIndex: number, toIndex: number, t: { c: number; h: number; w: number }): number {
-  let rows = 1;
+/**
+ * The stream timing of the emitted stages, in arch/pipeline.ts's terms (the cost model's join buffers come
+ * from the same leads): a residual folded into a stage joins that stage's own output with the skip operand.
+ */
+function streamNodes(steps: Step[]): Map<string, StreamNode> {
+  const nodes = new Map<string, StreamNode>();
   for (const s of steps) {
-    if (s.index <= fromIndex || s.index > toIndex || !isMacOp(s.kind)) continue;
-    rows += s.kind === 'deconv' ? cdiv(s.layer.kh, s.layer.sh) : s.layer.kh * s.layer.sh;
+    const l = s.layer;
+    const node: StreamNode = {
+      op: s.kind === 'unary' ? 'relu' : s.kind, inputs: s.inputs, inH: l.in.h, outH: l.out.h,
+      kernel: [l.kh, l.kw], stride: [l.sh, l.sw], padding: [l.padT, l.padL],
+    };
+    if (s.addFrom) {
+      nodes.set(`${s.output}#pre`, node);
+      nodes.set(s.output, { op: 'add', inputs: [`${s.output}#pre`, s.addFrom], inH: s.outShape.h });
+    } else nodes.set(s.output, node);
   }
+  return nodes;
+}
+
+/** FIFO depth (elements) of both operands of a join: the rows the earlier one waits (arch/pipeline.ts). */
+function joinDepth(leads: Map<string, number>, join: Step, t: { c: number; h: number; w: number }): number {
+  const operands = join.addFrom ? [`${join.output}#pre`, join.addFrom] : join.inputs;
+  const { rows } = joinRows(leads, operands, t.h);
   return Math.max(2, Math.min(elems(t), rows * t.w * t.c));
 }
 
@@ -72,6 +90,7 @@ export function pipelineProject(b: Built, files: Files): TemplateOutput {
   }
   addReader(ir.output, { slot: 0, role: 'out' });
 
+  const leads = streamLeads(streamNodes(steps));
   const streams: string[] = [];
   const declare = (name: string, depth: number, what: string) => {
     streams.push(`  hls::stream<lic::act_t> ${name}("${name}");  // ${commentSafe(what)}`);
@@ -87,7 +106,7 @@ export function pipelineProject(b: Built, files: Files): TemplateOutput {
     const prod = producer.get(t);
     // Both operands of a join (a residual add, stand-alone or folded into a stage) wait for the slower branch.
     const joins = (r: Reader) => r.step && (r.role === 'skip' || r.step.addFrom !== undefined);
-    const depthFor = (r: Reader) => (joins(r) ? skipDepth(steps, prod ? prod.index : -1, r.step!.index, shape.get(t)!) : Math.max(2, prod?.par?.fifoDepth ?? 2));
+    const depthFor = (r: Reader) => (joins(r) ? joinDepth(leads, r.step!, shape.get(t)!) : Math.max(2, prod?.par?.fifoDepth ?? 2));
     if (rs.length === 1) {
       declare(nm, depthFor(rs[0]), `${t}`);
       readFrom.set(keyOf(t, rs[0]), nm);

@@ -78,6 +78,8 @@ export type PipelineLayer = z.infer<typeof PipelineLayerSchema>;
 
 export const PipelineSchema = z.object({
   weightsInUram: z.boolean().default(false),
+  /** Join buffers (residual skips, gating operands) and attention band buffers in URAM. */
+  buffersInUram: z.boolean().default(false),
   deconv: z.enum(['subpixel', 'zero-insert']).default('subpixel'),
   layers: z.record(z.string(), PipelineLayerSchema).default({}),
 }).strict();

@@ -50,12 +50,25 @@ export function explore(w: Workload, platform: Platform, tables: CostTables, bas
     return { best, point, pareto, evaluated: r.evaluated };
   }
   const r = searchPipeline(w, platform, tables, base);
-  const point: Point = { ...base, pipeline: r.spec, engine: undefined };
-  const best = evaluate(w, platform, point, tables);
-  const pareto = paretoFront([{ spec: r.spec, allocation: r.allocation }, ...r.ladder].map((x) => {
-    const dsp = x.allocation.costs[0];
-    const bram18 = x.allocation.costs[1];
-    return { fps: f / Math.max(1, x.allocation.target), costs: [dsp, bram18], design: `target ${x.allocation.target} cycles` };
-  })).map((p) => ({ fps: p.fps, dsp: p.costs[0], bram18: p.costs[1], design: p.design }));
-  return { best, point, pareto, evaluated: r.evaluated };
+  // The front and the choice come from the same estimates: every candidate is evaluated as a whole design
+  // (serial chain, DRAM roof and CPU included), so no front point claims an FPS its estimate contradicts.
+  const seen = new Set<string>();
+  const cands = [{ spec: r.spec, allocation: r.allocation }, ...r.ladder].filter((x) => {
+    const key = JSON.stringify(x.spec);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  }).map((x) => {
+    const point: Point = { ...base, pipeline: x.spec, engine: undefined };
+    const chain = (x.allocation as { serial?: number }).serial;
+    return { point, est: evaluate(w, platform, point, tables), label: `target ${x.allocation.target}${chain ? ` + chain ${chain}` : ''} cycles` };
+  });
+  const feasible = cands.filter((c) => c.est.feasible);
+  const chosen = feasible.length
+    ? feasible.reduce((a, b) => (b.est.fps > a.est.fps || (b.est.fps === a.est.fps && b.est.resources.dsp.used < a.est.resources.dsp.used) ? b : a))
+    : cands[0];
+  const pareto = paretoFront(feasible.map((c) => ({
+    fps: c.est.acceleratorFps, costs: [c.est.resources.dsp.used, c.est.resources.bram18.used], design: c.label,
+  }))).map((p) => ({ fps: p.fps, dsp: p.costs[0], bram18: p.costs[1], design: p.design }));
+  return { best: chosen.est, point: chosen.point, pareto, evaluated: r.evaluated };
 }

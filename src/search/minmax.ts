@@ -109,3 +109,206 @@ export function allocationLadder(stages: StageOption[][], caps: number[], maxPoi
   }
   return out;
 }
+
+/** An allocation of a design with a serial chain: `target` over the parallel stages, `serial` summed. */
+export interface ChainAllocation extends Allocation {
+  /** Summed cycles of the serial stages (a position passes through each in turn). */
+  serial: number;
+  /** max(target, floor) + serial: the frame time the estimate composes. */
+  objective: number;
+}
+
+/**
+ * Serial stages minimising their summed cycles within a budget (a multi-resource knapsack): start from each
+ * stage's cheapest option, repeatedly take the upgrade that saves the most cycles per share of the remaining
+ * budget, then try trading a downgrade of one stage for an upgrade of another until nothing improves.
+ */
+export function chainGreedy(stages: StageOption[][], budget: number[], exchange = true): { choice: number[]; sum: number; costs: number[] } | undefined {
+  const ones = budget.map(() => 1);
+  const cur: number[] = [];
+  for (const opts of stages) {
+    const c = cheapestUnder(opts, Infinity, budget, ones);
+    if (!c) return undefined;
+    cur.push(c.index);
+  }
+  const used = budget.map((_, k) => stages.reduce((s, opts, i) => s + opts[cur[i]].costs[k], 0));
+  if (used.some((u, k) => u > budget[k])) return undefined;
+  const K = budget.length;
+  const inv = budget.map((b) => 1 / Math.max(1, b));
+  const apply = (i: number, j: number) => {
+    const a = stages[i][cur[i]].costs;
+    const b = stages[i][j].costs;
+    for (let k = 0; k < K; k++) used[k] += b[k] - a[k];
+    cur[i] = j;
+  };
+  // Warm start (Lagrangian relaxation): each stage minimises cycles + λ·price; the smallest λ that fits.
+  {
+    const pick = (lambda: number) => stages.map((opts) => {
+      let bj = 0;
+      let bv = Infinity;
+      for (let j = 0; j < opts.length; j++) {
+        let price = 0;
+        for (let k = 0; k < K; k++) price += opts[j].costs[k] * inv[k];
+        const v = opts[j].cycles + lambda * price;
+        if (v < bv) {
+          bv = v;
+          bj = j;
+        }
+      }
+      return bj;
+    });
+    const fitsAll = (ch: number[]) => {
+      for (let k = 0; k < K; k++) {
+        let u = 0;
+        for (let i = 0; i < stages.length; i++) u += stages[i][ch[i]].costs[k];
+        if (u > budget[k]) return false;
+      }
+      return true;
+    };
+    let hi = 1;
+    while (hi < 1e30 && !fitsAll(pick(hi))) hi *= 16;
+    if (hi < 1e30) {
+      let lo = hi / 16;
+      if (hi === 1) lo = 0;
+      for (let it = 0; it < 40 && hi - lo > hi * 1e-6; it++) {
+        const mid = (lo + hi) / 2;
+        if (fitsAll(pick(mid))) hi = mid;
+        else lo = mid;
+      }
+      const ch = pick(hi);
+      if (ch.reduce((sum, j, i) => sum + stages[i][j].cycles, 0) < cur.reduce((sum, j, i) => sum + stages[i][j].cycles, 0)) {
+        ch.forEach((j, i) => apply(i, j));
+      }
+    }
+  }
+  for (let guard = 0; guard < 100000; guard++) {
+    let bi = -1;
+    let bj = -1;
+    let bestRatio = -1;
+    for (let i = 0; i < stages.length; i++) {
+      const opts = stages[i];
+      const now = opts[cur[i]];
+      for (let j = 0; j < opts.length; j++) {
+        const o = opts[j];
+        const gain = now.cycles - o.cycles;
+        if (gain <= 0) continue;
+        let price = 1e-12;
+        let ok = true;
+        for (let k = 0; k < K; k++) {
+          const d = o.costs[k] - now.costs[k];
+          if (used[k] + d > budget[k]) {
+            ok = false;
+            break;
+          }
+          if (d > 0) price += d * inv[k];
+        }
+        if (!ok) continue;
+        const ratio = gain / price;
+        if (ratio > bestRatio) {
+          bestRatio = ratio;
+          bi = i;
+          bj = j;
+        }
+      }
+    }
+    if (bi < 0) break;
+    apply(bi, bj);
+  }
+  // Pairwise exchange: give one stage's resources to another when the sum drops.
+  for (let improved = exchange, rounds = 0; improved && rounds < 50; rounds++) {
+    improved = false;
+    for (let a = 0; a < stages.length && !improved; a++) {
+      const ca = stages[a][cur[a]];
+      for (let ja = 0; ja < stages[a].length && !improved; ja++) {
+        if (ja === cur[a]) continue;
+        const oa = stages[a][ja];
+        const ga = ca.cycles - oa.cycles;
+        for (let b = 0; b < stages.length && !improved; b++) {
+          if (b === a) continue;
+          const cb = stages[b][cur[b]];
+          for (let jb = 0; jb < stages[b].length; jb++) {
+            const ob = stages[b][jb];
+            if (ga + cb.cycles - ob.cycles <= 0) continue;
+            let ok = true;
+            for (let k = 0; k < K && ok; k++) ok = used[k] + oa.costs[k] - ca.costs[k] + ob.costs[k] - cb.costs[k] <= budget[k];
+            if (!ok) continue;
+            apply(a, ja);
+            apply(b, jb);
+            improved = true;
+            break;
+          }
+        }
+      }
+    }
+  }
+  return { choice: cur, sum: stages.reduce((s, opts, i) => s + opts[cur[i]].cycles, 0), costs: used };
+}
+
+/**
+ * Balance a pipeline whose frame is max(slowest parallel stage, floor) + Σ serial stages (Minnen 2018's
+ * context chain at decode: every latent position passes through each chain stage in turn, so the chain's
+ * summed per-position time binds, not its slowest stage). For each target T of the parallel stages (ascending,
+ * until T alone exceeds the best frame) the parallel stages take their cheapest options under T and the chain
+ * gets what is left.
+ */
+export function jointAllocate(stages: StageOption[][], serial: boolean[], caps: number[], floor = 0): ChainAllocation | undefined {
+  const P = stages.map((_, i) => i).filter((i) => !serial[i]);
+  const Q = stages.map((_, i) => i).filter((i) => serial[i]);
+  if (!Q.length) {
+    const a = minMaxAllocate(stages, caps);
+    return a && { ...a, serial: 0, objective: Math.max(a.target, floor) };
+  }
+  const pStages = P.map((i) => stages[i]);
+  const qStages = Q.map((i) => stages[i]);
+  let cands = [0];
+  if (P.length) {
+    const low = Math.max(...pStages.map((s) => Math.min(...s.map((o) => o.cycles))));
+    const all = [...new Set(pStages.flatMap((s) => s.map((o) => o.cycles)))].filter((t) => t >= low).sort((a, b) => a - b);
+    // Targets under the floor cost more than the largest of them and frame no faster.
+    const below = all.filter((t) => t <= floor);
+    cands = [...below.slice(-1), ...all.filter((t) => t > floor)];
+  }
+  let best: ChainAllocation | undefined;
+  const tryAt = (T: number) => {
+    const a = P.length ? allocateAt(pStages, T, caps) : { choice: [], target: 0, costs: caps.map(() => 0), exact: true };
+    if (!a) return;
+    const budget = caps.map((c, k) => c - a.costs[k]);
+    let s = chainGreedy(qStages, budget, false);
+    if (!s) return;
+    if (!best || Math.max(a.target, floor) + s.sum < best.objective * 1.05) s = chainGreedy(qStages, budget) ?? s;
+    const objective = Math.max(a.target, floor) + s.sum;
+    if (best && objective >= best.objective) return;
+    const choice: number[] = [];
+    P.forEach((i, j) => (choice[i] = a.choice[j]));
+    Q.forEach((i, j) => (choice[i] = s.choice[j]));
+    best = { choice, target: a.target, serial: s.sum, objective, costs: a.costs.map((c, k) => c + s.costs[k]), exact: false };
+  };
+  // Coarse pass over every step-th target, then every target around the best coarse one.
+  const step = Math.max(1, Math.ceil(cands.length / 48));
+  let bestIdx = -1;
+  for (let i = 0; i < cands.length; i += step) {
+    if (best && Math.max(cands[i], floor) >= best.objective) break;
+    const before = best;
+    tryAt(cands[i]);
+    if (best !== before) bestIdx = i;
+  }
+  if (step > 1 && bestIdx >= 0) {
+    for (let i = Math.max(0, bestIdx - step + 1); i < Math.min(cands.length, bestIdx + step); i++) {
+      if (best && Math.max(cands[i], floor) >= best.objective) break;
+      if (i !== bestIdx) tryAt(cands[i]);
+    }
+  }
+  return best;
+}
+
+/** Designs of a chained pipeline at shrinking DSP budgets (its Pareto front of FPS against DSP). */
+export function jointLadder(stages: StageOption[][], serial: boolean[], caps: number[], floor = 0, dspIndex = 0): ChainAllocation[] {
+  const out: ChainAllocation[] = [];
+  for (const share of [1, 0.8, 0.65, 0.5, 0.4, 0.3, 0.22, 0.16, 0.11, 0.07, 0.04, 0.02]) {
+    const c = caps.slice();
+    c[dspIndex] = Math.floor(caps[dspIndex] * share);
+    const a = jointAllocate(stages, serial, c, floor);
+    if (a) out.push(a);
+  }
+  return out;
+}

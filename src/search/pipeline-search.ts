@@ -6,10 +6,10 @@ import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
 import { macPipelineDepth } from '../cost/engine.js';
 import { DEFAULT_CAPS, pathPlan, stageUnits, type StageUnit } from '../cost/evaluate.js';
-import { skipBuffers, unitMember } from '../cost/pipeline-design.js';
+import { imageAndLatentBytes, joinBuffers, unitMember, type JoinBuffer } from '../cost/pipeline-design.js';
 import { shapeKey } from './engine-search.js';
 import { prepareUnit, unitStageCost } from '../cost/pipeline.js';
-import { allocationLadder, minMaxAllocate, type Allocation, type StageOption } from './minmax.js';
+import { allocationLadder, jointAllocate, jointLadder, type Allocation, type StageOption } from './minmax.js';
 
 export function divisors(n: number): number[] {
   const out: number[] = [];
@@ -32,7 +32,7 @@ const COST_KINDS: ResourceKind[] = RESOURCE_KINDS;
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
-function stageOptions(unit: StageUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>, platform: Platform, tables: CostTables, uram: boolean): Omit<Stage, 'unit'> {
+function stageOptions(unit: StageUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>, platform: Platform, tables: CostTables, uram: boolean, bufUram = false): Omit<Stage, 'unit'> {
   const members = unit.members.map(unitMember);
   const prepared = prepareUnit(members);
   const rep = unit.members[0];
@@ -47,7 +47,7 @@ function stageOptions(unit: StageUnit, mode: Pick<PipelineLayer, 'weights' | 're
       const pks = sameN && pin === N ? divisors(rep.lowered!.taps) : [1];
       for (const pk of pks) {
         const cfg: PipelineLayer = { pin, pout, pk, ...mode, fifoDepth: 2 };
-        const c = unitStageCost(prepared, cfg, platform.spec.dspFamily, tables, { weightsInUram: uram, depth: macPipelineDepth(pin, rep.precision) });
+        const c = unitStageCost(prepared, cfg, platform.spec.dspFamily, tables, { weightsInUram: uram, buffersInUram: bufUram, depth: macPipelineDepth(pin, rep.precision) });
         configs.push(cfg);
         options.push({ cycles: rep.serial ? c.cyclesPerPosition * positions : c.cycles, costs: COST_KINDS.map((k) => c.resources[k]) });
       }
@@ -87,6 +87,12 @@ function smallestCosts(stages: Stage[]): number[] {
   return sum;
 }
 
+/** The three largest join buffers in a resource, named by block, with their shape. */
+function largestJoins(joins: JoinBuffer[], k: ResourceKind): string {
+  return [...joins].sort((a, b) => b.resources[k] - a.resources[k] || a.id.localeCompare(b.id)).slice(0, 3)
+    .map((j) => `${j.id} holds ${j.held} for ${j.rows} rows × ${j.width} × ${j.channels} (${j.bytes} B, ${k} ${j.resources[k]})`).join('; ');
+}
+
 export interface PipelineResult {
   spec: PipelineSpec;
   allocation: Allocation;
@@ -99,29 +105,50 @@ export interface PipelineResult {
  * their line buffers, then balance the stages exactly (minmax.ts) under DSP/BRAM/URAM/LUT/FF caps.
  */
 export function searchPipeline(w: Workload, platform: Platform, tables: CostTables, base: Point): PipelineResult {
-  const probe: Point = { ...base, arch: 'pipeline', pipeline: { weightsInUram: false, deconv: 'subpixel', layers: {} } };
+  const probe: Point = { ...base, arch: 'pipeline', pipeline: { weightsInUram: false, buffersInUram: false, deconv: 'subpixel', layers: {} } };
   const full = pathPlan(w, probe, 'subpixel');
   const plan = stageUnits(full);
   const caps = { ...DEFAULT_CAPS, ...base.caps } as Record<ResourceKind, number>;
   const co = tables.coefficients;
-  const limit = COST_KINDS.map((k) => Math.floor(platform.available[k] * caps[k]));
+  const limit0 = COST_KINDS.map((k) => Math.floor(platform.available[k] * caps[k]));
   // Fixed costs outside the stages: control, AXI ports (input, output, plus one for streamed traffic).
-  limit[COST_KINDS.indexOf('lut')] -= co.lut.base + 3 * co.lut.perAxiPortPer128Bits;
-  limit[COST_KINDS.indexOf('ff')] -= co.ff.base + 3 * co.ff.perAxiPortPer128Bits;
-  // and the residual skip buffers, whose size does not depend on the parallelism.
-  const skips = skipBuffers(full, tables);
-  COST_KINDS.forEach((k, i) => (limit[i] -= skips[k]));
-  const overSkip = COST_KINDS.filter((k, i) => limit[i] < 0);
-  if (overSkip.length) {
-    const k = overSkip[0];
-    throw new UserError(`no pipeline design fits ${platform.name}: the residual skip buffers alone need ${k} ${skips[k]} > ${Math.floor(platform.available[k] * caps[k])} (cap ${caps[k]} of ${platform.available[k]})`, { field: 'budget' });
-  }
-  let best: (PipelineResult & { cycles: number }) | undefined;
+  limit0[COST_KINDS.indexOf('lut')] -= co.lut.base + 3 * co.lut.perAxiPortPer128Bits;
+  limit0[COST_KINDS.indexOf('ff')] -= co.ff.base + 3 * co.ff.perAxiPortPer128Bits;
+  let best: (Omit<PipelineResult, 'ladder'> & { cycles: number; ladder: () => PipelineResult['ladder'] }) | undefined;
   let evaluated = 0;
   let lastFailure = '';
+  let lastOver = Infinity;
+  const fail = (msg: string, over: number) => {
+    // Report the placement that came closest to fitting.
+    if (over < lastOver) {
+      lastOver = over;
+      lastFailure = msg;
+    }
+  };
   const f = base.clockMHz * 1e6;
   const bwBytesPerCycle = platform.bandwidthBytesPerSec / f;
-  for (const uram of platform.available.uram > 0 ? [false, true] : [false]) {
+  const serialMask = plan.map((u) => u.members[0].serial);
+  const hasChain = serialMask.some(Boolean);
+  const fixedBytes = imageAndLatentBytes(w, base);
+  // The entropy decoder's share of the chain: y's channels per position on the CPU (evaluate.ts composes it so).
+  const sps = base.entropySymbolsPerSec ?? platform.spec.cpu.entropySymbolsPerSec;
+  const chainPositions = hasChain ? plan.find((u) => u.members[0].serial)!.members[0].layer.outH * plan.find((u) => u.members[0].serial)!.members[0].layer.outW : 0;
+  const cpuChainCycles = hasChain && w.latents.length ? (chainPositions * w.latents[0].channels / sps) * base.clockMHz * 1e6 : 0;
+  const placements = platform.available.uram > 0
+    ? [{ uram: false, bufUram: false }, { uram: true, bufUram: true }, { uram: false, bufUram: true }]
+    : [{ uram: false, bufUram: false }];
+  for (const { uram, bufUram } of placements) {
+    // The join buffers (residual skips, gates), whose size does not depend on the parallelism.
+    const joins = joinBuffers(full, tables, bufUram);
+    const limit = limit0.slice();
+    for (const j of joins) COST_KINDS.forEach((k, i) => (limit[i] -= j.resources[k]));
+    const overJoin = COST_KINDS.findIndex((k, i) => limit[i] < 0);
+    if (overJoin >= 0) {
+      const k = COST_KINDS[overJoin];
+      const total = joins.reduce((s, j) => s + j.resources[k], 0);
+      fail(`the join buffers alone need ${k} ${total} > ${limit0[overJoin]} (cap ${caps[k]} of ${platform.available[k]}), over by ${-limit[overJoin]}${bufUram ? ' (in URAM)' : ''}; largest: ${largestJoins(joins, k)}`, 1 + -limit[overJoin] / Math.max(1, limit0[overJoin]));
+      continue;
+    }
     // Layers of one shape, precision and placement (repeated blocks, slice instances) share their options.
     const cache = new Map<string, Omit<Stage, 'unit'>>();
     const unitKeys = plan.map((u) => `${u.members.map(shapeKey).join(';')}|${u.members[0].serial}`);
@@ -129,7 +156,7 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
       const key = `${unitKeys[i]}|${m.weights}|${m.reuse}|${m.spill}`;
       let st = cache.get(key);
       if (!st) {
-        st = stageOptions(plan[i], m, platform, tables, uram);
+        st = stageOptions(plan[i], m, platform, tables, uram, bufUram);
         cache.set(key, st);
         evaluated += st.options.length;
       }
@@ -141,10 +168,15 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
         .filter((wm) => wm === 'onchip' || !u.members[0].lowered!.secondIsActivation)
         .flatMap((wm) => [false, true].filter((sp) => !sp || u.members[0].lowered!.kh > 1).map((sp) => ({ weights: wm, reuse: wm === 'stream' ? streamReuse(u) : 1, spill: sp })));
       const memK = [COST_KINDS.indexOf('bram18'), COST_KINDS.indexOf('uram')];
-      const lower = memK.map((k) => plan.reduce((sum, u, i) => sum + Math.min(...modesOf(u).map((m) => smallestCosts([stageFor(i, m)])[k])), 0));
-      const over = memK.map((k, j) => (lower[j] > limit[k] ? `${COST_KINDS[k]} ${lower[j]} > ${limit[k]} (cap ${caps[COST_KINDS[k]]} of ${platform.available[COST_KINDS[k]]})` : '')).filter(Boolean);
+      const least = memK.map((k) => plan.map((u, i) => Math.min(...modesOf(u).map((m) => smallestCosts([stageFor(i, m)])[k]))));
+      const lower = least.map((xs) => xs.reduce((a, b) => a + b, 0));
+      const over = memK.map((k, j) => (lower[j] > limit[k]
+        ? `${COST_KINDS[k]} ${lower[j] + (limit0[k] - limit[k])} > ${limit0[k]} (cap ${caps[COST_KINDS[k]]} of ${platform.available[COST_KINDS[k]]}), over by ${lower[j] - limit[k]}: stages at their least ${lower[j]}${bufUram ? ' (join and band buffers in URAM)' : ''}, largest ${
+          plan.map((u, i) => ({ key: u.key, v: least[j][i] })).sort((a, b) => b.v - a.v || a.key.localeCompare(b.key)).slice(0, 3).map((x) => `${x.key} ${x.v}`).join(', ')
+        }; join buffers ${limit0[k] - limit[k]}${joins.length ? `, largest ${largestJoins(joins, COST_KINDS[k])}` : ''}`
+        : '')).filter(Boolean);
       if (over.length) {
-        lastFailure = over.join(', ');
+        fail(`even one MAC per layer needs ${over.join('; ')}`, Math.max(...memK.map((k, j) => (lower[j] - limit[k]) / Math.max(1, limit0[k]))));
         continue;
       }
     }
@@ -177,28 +209,31 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
         modes[wide.i] = { ...modes[wide.i], spill: true };
         stages = plan.map((_, i) => stageFor(i, modes[i]));
       }
-      const alloc = minMaxAllocate(stages.map((s) => s.options), limit);
+      // DRAM traffic of streamed weights and spilled maps (fixed by the placement) bounds the frame time too;
+      // at decode with a serial chain the entropy decoder's share of each position is a floor as well.
+      const bytes = fixedBytes + stages.reduce((sum, st, i) => sum + (modes[i].weights === 'stream' || modes[i].spill ? dramBytes(st, 0, platform, tables, uram) : 0), 0);
+      const floor = Math.max(bytes / bwBytesPerCycle, cpuChainCycles);
+      const opts = stages.map((s) => s.options);
+      const alloc = jointAllocate(opts, serialMask, limit, floor);
       if (!alloc) {
         const min = smallestCosts(stages);
-        lastFailure = COST_KINDS.map((kind, i) => (min[i] > limit[i] ? `${kind} ${min[i]} > ${limit[i]} (cap ${caps[kind]} of ${platform.available[kind]})` : '')).filter(Boolean).join(', ');
+        fail(`even one MAC per layer needs ${COST_KINDS.map((kind, i) => (min[i] > limit[i] ? `${kind} ${min[i]} > ${limit[i]} (cap ${caps[kind]} of ${platform.available[kind]})` : '')).filter(Boolean).join(', ')}`, Math.max(...COST_KINDS.map((_, i) => (min[i] - limit[i]) / Math.max(1, limit0[i]))));
         continue;
       }
-      // DRAM traffic of streamed weights and spilled maps bounds the frame time too.
-      const bytes = stages.reduce((sum, st, i) => sum + (modes[i].weights === 'stream' || modes[i].spill ? dramBytes(st, alloc.choice[i], platform, tables, uram) : 0), 0);
-      const cycles = Math.max(alloc.target, bytes / bwBytesPerCycle);
+      const cycles = alloc.objective;
       if (best && cycles >= best.cycles) continue;
       const toSpec = (a: Allocation): PipelineSpec => ({
-        weightsInUram: uram, deconv: 'subpixel',
+        weightsInUram: uram, buffersInUram: bufUram, deconv: 'subpixel',
         layers: Object.fromEntries(stages.map((st, i) => [st.unit.key, st.configs[a.choice[i]]])),
       });
-      best = {
-        cycles, spec: toSpec(alloc), allocation: alloc, evaluated,
-        ladder: allocationLadder(stages.map((st) => st.options), limit).map((a) => ({ spec: toSpec(a), allocation: a })),
-      };
+      // The ladder (Pareto front) is built once, for the winning placement.
+      const ladder = () => (hasChain ? jointLadder(opts, serialMask, limit, floor) : allocationLadder(opts, limit)).map((a) => ({ spec: toSpec(a), allocation: a }));
+      best = { cycles, spec: toSpec(alloc), allocation: alloc, evaluated, ladder };
     }
   }
-  if (!best) throw new UserError(`no pipeline design fits ${platform.name}: even one MAC per layer needs ${lastFailure || 'more than the caps allow'}`, { field: 'budget' });
-  const { cycles: _cycles, ...result } = best;
+  if (!best) throw new UserError(`no pipeline design fits ${platform.name}: ${lastFailure || 'even one MAC per layer needs more than the caps allow'}`, { field: 'budget' });
+  const { cycles: _cycles, ladder, ...rest } = best;
   void _cycles;
+  const result = { ...rest, ladder: ladder() };
   return { ...result, evaluated };
 }

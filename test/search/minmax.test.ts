@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { minMaxAllocate, type StageOption } from '../../src/search/minmax.js';
+import { jointAllocate, minMaxAllocate, type StageOption } from '../../src/search/minmax.js';
 import { rng } from '../rng.js';
 
 /** Every combination of options: the smallest max-stage cycles within the caps. */
@@ -55,5 +55,62 @@ describe('exact min-max balancing', () => {
       a!.costs.forEach((c, k) => expect(c).toBeLessThanOrEqual(caps[k]));
     }
     expect(feasible).toBeGreaterThan(100);
+  });
+});
+
+/** Every combination: the smallest max(parallel, floor) + Σ serial within the caps. */
+function bruteForceChain(stages: StageOption[][], serial: boolean[], caps: number[], floor: number): number | undefined {
+  let best: number | undefined;
+  const rec = (i: number, used: number[], worst: number, sum: number) => {
+    if (used.some((u, k) => u > caps[k])) return;
+    if (i === stages.length) {
+      const obj = Math.max(worst, floor) + sum;
+      if (best === undefined || obj < best) best = obj;
+      return;
+    }
+    for (const o of stages[i]) rec(i + 1, used.map((u, k) => u + o.costs[k]), serial[i] ? worst : Math.max(worst, o.cycles), serial[i] ? sum + o.cycles : sum);
+  };
+  rec(0, caps.map(() => 0), 0, 0);
+  return best;
+}
+
+describe('joint balancing of a serial chain (parallel stages + a chain whose stage times add)', () => {
+  it('is feasible exactly when brute force is, and within 10% of its frame on 200 random instances', () => {
+    let feasible = 0;
+    let exact = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const { stages, caps } = instance(seed);
+      const r = rng(seed + 1000);
+      const serial = stages.map((_, i) => i > 0 && r.int(0, 1) === 1);
+      const floor = r.int(0, 1) ? r.int(0, 800) : 0;
+      const bf = bruteForceChain(stages, serial, caps, floor);
+      const a = jointAllocate(stages, serial, caps, floor);
+      if (bf === undefined) {
+        expect(a, `seed ${seed}`).toBeUndefined();
+        continue;
+      }
+      feasible++;
+      expect(a, `seed ${seed}`).toBeDefined();
+      a!.costs.forEach((c, k) => expect(c).toBeLessThanOrEqual(caps[k]));
+      // The reported objective is what the choice gives.
+      const par = Math.max(0, ...a!.choice.map((c, i) => (serial[i] ? 0 : stages[i][c].cycles)));
+      const sum = a!.choice.reduce((s, c, i) => s + (serial[i] ? stages[i][c].cycles : 0), 0);
+      expect(a!.objective).toBe(Math.max(par, floor) + sum);
+      expect(a!.objective).toBeGreaterThanOrEqual(bf);
+      expect(a!.objective, `seed ${seed}`).toBeLessThanOrEqual(bf * 1.1);
+      if (a!.objective === bf) exact++;
+    }
+    expect(feasible).toBeGreaterThan(80);
+    expect(exact / feasible).toBeGreaterThan(0.8);
+  });
+
+  it('gives the chain the resources a per-stage balance would leave idle', () => {
+    // One parallel stage of 100 cycles at 1 DSP; two chain stages of 400 and 300 cycles that halve per DSP doubling.
+    const chain = (work: number) => [1, 2, 4, 8].map((d) => ({ cycles: work / d, costs: [d] }));
+    const stages = [[{ cycles: 100, costs: [1] }], chain(400), chain(300)];
+    const a = jointAllocate(stages, [false, true, true], [17])!;
+    // 1 + 8 + 8 DSPs: 100 + 50 + 37.5; balancing each chain stage to the parallel target (100) would stop at 4 + 4.
+    expect(a.choice).toEqual([0, 3, 3]);
+    expect(a.objective).toBe(100 + 50 + 37.5);
   });
 });

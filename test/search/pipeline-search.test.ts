@@ -10,6 +10,7 @@ import { workloadFromDoc, workloadOf } from '../helpers.js';
 import { board, modelDoc, point, tables } from '../cost/helpers.js';
 import { rng } from '../rng.js';
 import { basePoint } from '../../src/mapping/base-point.js';
+import { contextFor } from '../../src/mapping/load.js';
 
 /** Every combination of (pin | N, pout | M, pk | K² when pin = N) per layer with weights on chip. */
 function bruteForce(doc: object, w: number, h: number, pl: ReturnType<typeof board>) {
@@ -88,5 +89,30 @@ describe('pipeline search', () => {
     expect(() => explore(w, board({ dsp: 1 }), tables, base)).toThrow(/^budget: no engine design fits testboard: even the smallest needs dsp \d+ > 0 \(cap 0\.8 of 1\)/);
     expect(() => explore(w, board({ bram18: 2 }), tables, { ...base, arch: 'pipeline', engine: undefined, pipeline: { weightsInUram: false, deconv: 'subpixel', layers: {} } }))
       .toThrow(/^budget: no pipeline design fits testboard: even one MAC per layer needs bram18 \d+ > 1 \(cap 0\.8 of 2\)/);
+  });
+
+  it('the Pareto front and the chosen design agree (a serial-chain decode): the front\'s fastest point is the chosen estimate', { timeout: 600_000 }, () => {
+    for (const model of ['mbt2018', 'cheng2020-anchor']) {
+      const w = workloadOf(model, {}, 128, 128);
+      const base = { ...basePoint({ model, platform: 'zcu102', precision: 'int8', res: '128x128', arch: 'pipeline', path: 'decode', clockMHz: 200 }), platform: 'testboard' };
+      const x = explore(w, board({}), tables, base);
+      expect(x.best.serial).not.toBeNull();
+      const top = [...x.pareto].sort((a, b) => b.fps - a.fps)[0];
+      expect(top.fps).toBeCloseTo(x.best.acceleratorFps, 9);
+      expect(top.dsp).toBe(x.best.resources.dsp.used);
+      expect(top.bram18).toBe(x.best.resources.bram18.used);
+      for (const p of x.pareto) expect(p.fps).toBeLessThanOrEqual(x.best.acceleratorFps * (1 + 1e-12));
+    }
+  });
+
+  it('Zou 2022 (WACNN) at 1280×720 decode: fits the U50 with join and band buffers in URAM; on the ZCU102 the refusal names the block buffer and the overflow', () => {
+    const base = basePoint({ model: 'zou2022-wacnn', platform: 'u50', precision: 'int8', res: '1280x720', arch: 'pipeline', path: 'decode' });
+    const ctx = contextFor(base);
+    const x = explore(ctx.workload, ctx.platform, ctx.tables, base);
+    expect(x.best.feasible).toBe(true);
+    expect(x.point.pipeline!.buffersInUram).toBe(true);
+    const z = basePoint({ model: 'zou2022-wacnn', platform: 'zcu102', precision: 'int8', res: '1280x720', arch: 'pipeline', path: 'decode' });
+    const c2 = contextFor(z);
+    expect(() => explore(c2.workload, c2.platform, c2.tables, z)).toThrow(/no pipeline design fits zcu102: the join buffers alone need bram18 \d+ > 1459 \(cap 0\.8 of 1824\), over by \d+; largest: g_s\/5\.add holds 4 for \d+ rows × 320 × 192/);
   });
 });
