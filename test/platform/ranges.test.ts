@@ -29,7 +29,7 @@ function boardError(mut: (b: Record<string, any>) => void, raw?: Buffer): string
 
 describe('issue 11 class 4: board numbers are range-checked, with the allowed range in the message', () => {
   const cases: [string, (b: Record<string, any>) => void, RegExp][] = [
-    ['peakGBs 1e300', (b) => { b.memory.peakGBs = 1e300; }, /memory\.peakGBs: out of range \(allowed: 0\.1 to 10000\)/],
+    ['peakGBs 1e300', (b) => { b.memory.peakGBs = 1e300; }, /memory\.peakGBs: out of range \(allowed: 0\.001 to 10000\)/],
     ['entropySymbolsPerSec 1e-300', (b) => { b.cpu.entropySymbolsPerSec = 1e-300; }, /cpu\.entropySymbolsPerSec: out of range \(allowed: 1000 to 1000000000000\)/],
     ['efficiency 1.5', (b) => { b.memory.efficiency = 1.5; }, /memory\.efficiency: out of range \(allowed: above 0 to 1\)/],
     ['clock 1e6 MHz', (b) => { b.clock.maxMHz = 1e6; }, /clock\.maxMHz: out of range \(allowed: 1 to 2000\)/],
