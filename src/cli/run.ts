@@ -45,7 +45,7 @@ export function joinNegativeValues(argv: string[]): string[] {
 function checkNumbers(argv: Record<string, unknown>) {
   // An option given twice arrives as an array; only --param (and merge's folders) take several values.
   for (const [k, v] of Object.entries(argv)) {
-    if (Array.isArray(v) && k !== '_' && k !== 'param' && k !== 'dirs' && !/[A-Z]/.test(k)) {
+    if (Array.isArray(v) && k !== '_' && k !== 'param' && k !== 'dirs' && k !== 'reports' && !/[A-Z]/.test(k)) {
       throw new UserError(`given ${v.length} times (give it once)`, { field: k });
     }
   }

@@ -97,10 +97,11 @@ describe('pipeline search', () => {
       const base = { ...basePoint({ model, platform: 'zcu102', precision: 'int8', res: '128x128', arch: 'pipeline', path: 'decode', clockMHz: 200 }), platform: 'testboard' };
       const x = explore(w, board({}), tables, base);
       expect(x.best.serial).not.toBeNull();
-      const top = [...x.pareto].sort((a, b) => b.fps - a.fps)[0];
-      expect(top.fps).toBeCloseTo(x.best.acceleratorFps, 9);
-      expect(top.dsp).toBe(x.best.resources.dsp.used);
-      expect(top.bram18).toBe(x.best.resources.bram18.used);
+      // The front's fastest points (several when they tie on FPS and trade DSP for BRAM18) include the choice.
+      const topFps = Math.max(...x.pareto.map((p) => p.fps));
+      expect(topFps).toBeCloseTo(x.best.acceleratorFps, 9);
+      const top = x.pareto.filter((p) => p.fps === topFps);
+      expect(top.some((p) => p.dsp === x.best.resources.dsp.used && p.bram18 === x.best.resources.bram18.used)).toBe(true);
       for (const p of x.pareto) expect(p.fps).toBeLessThanOrEqual(x.best.acceleratorFps * (1 + 1e-12));
     }
   });
