@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_AXI, type AxiParams } from '../arch/axi.js';
 
 const count = z.number().int().nonnegative();
 const positive = z.number().positive();
@@ -25,6 +26,14 @@ export const PlatformFileSchema = z.object({
     source: src,
     efficiencySource: src,
   }).strict(),
+  /** AXI/DRAM transaction coefficients (src/arch/axi.ts); the HLS m_axi defaults when absent. */
+  axi: z.object({
+    maxBurstBeats: z.number().int().positive(),
+    outstanding: z.number().int().positive(),
+    latencyCycles: z.number().nonnegative(),
+    granuleBytes: z.number().int().positive(),
+    source: src,
+  }).strict().optional(),
   clock: z.object({ typicalMHz: positive, maxMHz: positive, source: src }).strict(),
   cpu: z.object({ name: z.string(), entropySymbolsPerSec: positive, source: src }).strict(),
   notes: z.array(z.string()).optional(),
@@ -50,11 +59,14 @@ export interface Platform {
   available: Record<ResourceKind, number>;
   /** Realistic sustained off-chip bandwidth, bytes per second. */
   bandwidthBytesPerSec: number;
+  /** AXI ports and DRAM at transaction level (src/arch/axi.ts). */
+  axi: AxiParams;
 }
 
 export function toPlatform(spec: PlatformFile, file: string): Platform {
   const available = Object.fromEntries(
     RESOURCE_KINDS.map((k) => [k, spec.resources[k] - spec.reserved[k]]),
   ) as Record<ResourceKind, number>;
-  return { file, spec, name: spec.name, available, bandwidthBytesPerSec: spec.memory.peakGBs * 1e9 * spec.memory.efficiency };
+  const { source: _source, ...axi } = spec.axi ?? { ...DEFAULT_AXI, source: '' };
+  return { file, spec, name: spec.name, available, bandwidthBytesPerSec: spec.memory.peakGBs * 1e9 * spec.memory.efficiency, axi };
 }
