@@ -57,6 +57,10 @@ struct State {
   std::vector<Buffer> buffers;
   std::map<std::string, long> mults;
   bool count_only = false;
+  // Last counters used (the hot path looks them up once per loop, not once per trip); `gen` invalidates them.
+  long gen = 0;
+  struct Cache { long gen = -1; const char* a = nullptr; const char* b = nullptr; double* c = nullptr; long* n = nullptr; Port* q = nullptr; };
+  Cache trip_cache, beat_cache;
 };
 
 inline State& st() {
@@ -104,6 +108,7 @@ inline void step() {
   if (worst > 0 || d > 0) ++l.steps;
   s.proc_cycles.clear();
   s.ports.clear();
+  ++s.gen;
 }
 
 inline void layer(const char* id, double estimate) {
@@ -113,6 +118,7 @@ inline void layer(const char* id, double estimate) {
   l.id = id;
   l.estimate = estimate;
   s.layers.push_back(l);
+  ++s.gen;
 }
 
 inline void enter(const char* proc, int depth) {
@@ -126,12 +132,25 @@ inline void enter(const char* proc, int depth) {
 }
 
 inline void trip(const char* proc, const char* loop) {
-  st().proc_cycles[proc] += 1;
-  ++cur().trips[loop];
+  State& s = st();
+  State::Cache& k = s.trip_cache;
+  if (k.gen != s.gen || k.a != proc || k.b != loop) {
+    k.gen = s.gen; k.a = proc; k.b = loop;
+    k.c = &s.proc_cycles[proc];
+    k.n = &cur().trips[loop];
+  }
+  *k.c += 1;
+  ++*k.n;
 }
 
 inline void beat(const char* /*proc*/, const char* port, long long word, int bytes) {
-  Port& q = st().ports[port];
+  State& s = st();
+  State::Cache& k = s.beat_cache;
+  if (k.gen != s.gen || k.a != port) {
+    k.gen = s.gen; k.a = port;
+    k.q = &s.ports[port];
+  }
+  Port& q = *k.q;
   q.beat_bytes = bytes;
   if (word != q.next || q.run >= LIC_PERF_MAX_BURST) {
     close_tx(q);
