@@ -25,7 +25,8 @@ export interface ExploreRequest {
  */
 export function basePoint(r: ExploreRequest, where = 'request'): Point {
   parsePrecision(r.precision);
-  const clockMHz = r.clockMHz ?? loadPlatform(r.platform).spec.clock.typicalMHz;
+  const clk = loadPlatform(r.platform).spec.clock;
+  const clockMHz = r.clockMHz ?? clk.hlsMHz ?? clk.typicalMHz;
   const draft = {
     schema: 'lic-dse/point@1',
     workload: {

@@ -34,7 +34,11 @@ export const PlatformFileSchema = z.object({
     granuleBytes: z.number().int().positive(),
     source: src,
   }).strict().optional(),
-  clock: z.object({ typicalMHz: positive, maxMHz: positive, source: src }).strict(),
+  /**
+   * typicalMHz: the platform's default kernel clock; hlsMHz: what an HLS engine of this kind realistically closes
+   * at (the default of explore/sweep; --clock overrides); maxMHz: the DSP limit.
+   */
+  clock: z.object({ typicalMHz: positive, hlsMHz: positive.optional(), hlsSource: src.optional(), maxMHz: positive, source: src }).strict(),
   cpu: z.object({ name: z.string(), entropySymbolsPerSec: positive, source: src }).strict(),
   notes: z.array(z.string()).optional(),
 }).strict()
