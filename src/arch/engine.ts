@@ -49,8 +49,18 @@ export interface EngineGeom {
   shuffle: number;
 }
 
+const grids = new WeakMap<EngineGeom, ReturnType<typeof gridOf>>();
 /** Compute grid: origin (sub-pixel phase offset) and size in grid positions; outputs per position. */
 export function grid(g: EngineGeom) {
+  let v = grids.get(g);
+  if (!v) {
+    v = gridOf(g);
+    grids.set(g, v);
+  }
+  return v;
+}
+
+function gridOf(g: EngineGeom) {
   if (g.kind === 'subpixel') {
     const gy0 = Math.floor(g.pt / g.sh);
     const gx0 = Math.floor(g.pl / g.sw);
@@ -106,6 +116,17 @@ export function tapList(g: EngineGeom): Tap[] {
     }
   }
   return out;
+}
+
+const tapCounts = new WeakMap<EngineGeom, number>();
+/** Executed taps of a layer (cached per geometry object: the search asks for it per tile). */
+export function tapCount(g: EngineGeom): number {
+  let n = tapCounts.get(g);
+  if (n === undefined) {
+    n = tapList(g).length;
+    tapCounts.set(g, n);
+  }
+  return n;
 }
 
 /** Weight rows per (output word, input word): kernel taps (every tap has its own weights), 1 for GDN. */
@@ -310,16 +331,19 @@ export function storeWork(arch: EngineArch, g: EngineGeom, axi: AxiParams, tm: n
 /** A step of the schedule: its processes run together; the DRAM serves all their traffic. */
 export function stepCycles(ws: Work[], arch: EngineArch, axi: AxiParams, dramBytesPerCycle: number, fillOf: (w: Work) => number): number {
   let worst = 0;
-  const perPort = new Map<string, Traffic>();
+  // The four ports, summed over the processes that use them (no allocation: this is the search's hot path).
+  let b0 = 0, t0 = 0, b1 = 0, t1 = 0, b2 = 0, t2 = 0, b3 = 0, t3 = 0, dram = 0;
   for (const w of ws) {
     worst = Math.max(worst, w.trips + fillOf(w));
-    for (const [k, t] of Object.entries(w.ports)) if (t) perPort.set(k, addTraffic(perPort.get(k) ?? noTraffic(), t));
+    const p = w.ports;
+    if (p.rd) { b0 += p.rd.beats; t0 += p.rd.transactions; dram += p.rd.dramBytes; }
+    if (p.w) { b1 += p.w.beats; t1 += p.w.transactions; dram += p.w.dramBytes; }
+    if (p.wr) { b2 += p.wr.beats; t2 += p.wr.transactions; dram += p.wr.dramBytes; }
+    if (p.aux) { b3 += p.aux.beats; t3 += p.aux.transactions; dram += p.aux.dramBytes; }
   }
-  let dram = 0;
-  for (const t of perPort.values()) {
-    worst = Math.max(worst, portCycles(t, axi));
-    dram += t.dramBytes;
-  }
+  const port = (b: number, t: number) => (b <= 0 ? 0 : Math.max(b, Math.ceil((t * axi.latencyCycles) / axi.outstanding)) + axi.latencyCycles);
+  worst = Math.max(worst, port(b0, t0), port(b1, t1), port(b2, t2), port(b3, t3));
+  void arch;
   return Math.max(worst, dram / dramBytesPerCycle);
 }
 
@@ -357,7 +381,7 @@ export interface LayerSchedule {
  */
 export function layerSchedule(arch: EngineArch, g: EngineGeom, axi: AxiParams, dramBytesPerCycle: number, t: { tn: number; tm: number; tr: number; tc: number }): LayerSchedule {
   const gr = grid(g);
-  const taps = tapList(g).length;
+  const taps = tapCount(g);
   const ms = channelClasses(g.M, t.tm);
   const ns = channelClasses(g.N, t.tn);
   const rs = tileClasses(gr.gr, t.tr);
@@ -380,15 +404,35 @@ export function layerSchedule(arch: EngineArch, g: EngineGeom, axi: AxiParams, d
     // The input tiles of this output tile in order: tile i computes while tile i+1 (wrapping to the next output
     // tile's first) loads, and the first also stores the previous output tile. The very first output tile has
     // nothing to store and the very last nothing to load next: those steps are costed once without them.
+    // At most two input-tile sizes (full, remainder): their works and step costs computed once.
+    const works: ({ comp: Work; li: Work; lw: Work } | undefined)[] = [undefined, undefined];
+    const worksOf = (n: number) => {
+      const k = n === t.tn ? 0 : 1;
+      let x = works[k];
+      if (!x) {
+        x = { comp: computeWork(arch, g, taps, n, m.n, r.n, c.n), li: loadInput(arch, g, axi, n, wy, wx), lw: loadWeights(arch, g, axi, n, m.n) };
+        works[k] = x;
+      }
+      return x;
+    };
+    const memo = new Float64Array(12).fill(-1);
+    const stepOf = (cur: number, nx: number | null, withStore: boolean) => {
+      const key = (cur === t.tn ? 0 : 6) + (nx === null ? 4 : nx === t.tn ? 0 : 2) + (withStore ? 1 : 0);
+      let v = memo[key];
+      if (v < 0) {
+        const ws = [worksOf(cur).comp];
+        if (nx !== null) ws.push(worksOf(nx).li, worksOf(nx).lw);
+        if (withStore) ws.push(st);
+        v = stepCycles(ws, arch, axi, dramBytesPerCycle, fill) + arch.perStepCycles;
+        memo[key] = v;
+      }
+      return v;
+    };
     const tile = (noStore: boolean, noNext: boolean) => {
       let c0 = 0;
       for (let i = 0; i < seq.length; i++) {
         const last = i === seq.length - 1;
-        const nx = seq[(i + 1) % seq.length];
-        const ws = [computeWork(arch, g, taps, seq[i].n, m.n, r.n, c.n)];
-        if (!(last && noNext)) ws.push(loadInput(arch, g, axi, nx.n, wy, wx), loadWeights(arch, g, axi, nx.n, m.n));
-        if (i === 0 && !noStore) ws.push(st);
-        c0 += stepCycles(ws, arch, axi, dramBytesPerCycle, fill) + arch.perStepCycles;
+        c0 += stepOf(seq[i].n, last && noNext ? null : seq[(i + 1) % seq.length].n, i === 0 && !noStore);
       }
       return c0;
     };
@@ -407,11 +451,11 @@ export function layerSchedule(arch: EngineArch, g: EngineGeom, axi: AxiParams, d
       specials = 2;
     }
     cycles += (mult - specials) * normal + special;
-    for (let i = 0; i < seq.length; i++) compute += mult * computeWork(arch, g, taps, seq[i].n, m.n, r.n, c.n).trips;
-    const ld = seq.reduce((s0, n) => s0 + [loadInput(arch, g, axi, n.n, wy, wx), loadWeights(arch, g, axi, n.n, m.n)].reduce((s1, w) => s1 + Object.values(w.ports).reduce((s2, t) => s2 + (t ? t.dramBytes : 0), 0), 0), 0);
+    for (let i = 0; i < seq.length; i++) compute += mult * worksOf(seq[i].n).comp.trips;
+    const ld = seq.reduce((s0, n) => s0 + worksOf(n.n).li.ports.rd!.dramBytes + worksOf(n.n).lw.ports.w!.dramBytes, 0);
     bytes += mult * (ld + Object.values(st.ports).reduce((s2, t) => s2 + (t ? t.dramBytes : 0), 0));
     steps += mult * seq.length;
-    if (isFirst) firstLoad = stepCycles([loadInput(arch, g, axi, seq[0].n, wy, wx), loadWeights(arch, g, axi, seq[0].n, m.n)], arch, axi, dramBytesPerCycle, fill);
+    if (isFirst) firstLoad = stepCycles([worksOf(seq[0].n).li, worksOf(seq[0].n).lw], arch, axi, dramBytesPerCycle, fill);
     if (isLast) lastStore = stepCycles([st], arch, axi, dramBytesPerCycle, fill);
   })));
   // Prologue (the first tile's loads) and epilogue (the last output tile's store).

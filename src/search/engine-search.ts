@@ -3,7 +3,7 @@ import type { EngineLayer, EngineSpec, Point } from '../mapping/schema.js';
 import type { Platform, ResourceKind } from '../platform/schema.js';
 import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
-import { engineMultipliers, grid, tapList, weightTaps, type EngineGeom } from '../arch/engine.js';
+import { engineMultipliers, grid, tapCount, weightTaps, type EngineGeom } from '../arch/engine.js';
 import { engineGeom } from '../arch/geometry.js';
 import { engineLayerCost, tileFits, type EngineContext } from '../cost/engine.js';
 import { engineContext, engineFusion } from '../cost/engine-design.js';
@@ -59,7 +59,11 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext): { tile: 
   const tm = Math.min(g.M, spec.tof);
   let best: { tile: EngineLayer; cycles: number } | undefined;
   if (!tileFits(g, gs, ctx.arch, spec, { tn, tm, tr: 1, tc: 1 })) return undefined;
+  // A lower bound of any tiling with row tile tr: its MAC trips with no column-tiling waste.
+  const sumTiles = (ext: number, t: number, p: number) => Math.floor(ext / t) * Math.ceil(t / p) + Math.ceil((ext % t) / p);
+  const fixed = g.groups * g.passes * tapCount(g) * sumTiles(g.M, tm, spec.pof) * sumTiles(g.N, tn, spec.pif) * Math.ceil(gs.gc / spec.pox);
   for (const tr of ceilSet(gs.gr)) {
+    if (best && fixed * sumTiles(gs.gr, tr, spec.poy) >= best.cycles) continue;
     // Widest column tile within the bank depths (depths grow with tc: bisection), then one narrower split.
     let lo = 0;
     let hi = gs.gc;
@@ -70,7 +74,7 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext): { tile: 
     }
     if (lo < 1) continue;
     const ncMin = Math.ceil(gs.gc / lo);
-    for (let nc = ncMin; nc <= Math.min(gs.gc, ncMin + 1); nc++) {
+    for (let nc = ncMin; nc <= ncMin; nc++) {
       const tile = { tn, tm, tr, tc: Math.ceil(gs.gc / nc) };
       const c = engineLayerCost(g, gs, tile, ctx, 0).cycles;
       if (!best || c < best.cycles) best = { tile, cycles: c };
@@ -160,7 +164,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   const bound = ([pif, pof, poy, pox]: [number, number, number, number]) => plan.reduce((sum, x) => {
     const g = x.geo;
     const gs = grid(g);
-    return sum + g.groups * g.passes * Math.ceil(g.N / pif) * Math.ceil(g.M / pof) * Math.ceil(gs.gr / poy) * Math.ceil(gs.gc / pox) * tapList(g).length + perLayer;
+    return sum + g.groups * g.passes * Math.ceil(g.N / pif) * Math.ceil(g.M / pof) * Math.ceil(gs.gr / poy) * Math.ceil(gs.gc / pox) * tapCount(g) + perLayer;
   }, 0);
   const ordered = unrolls.map((u, i) => ({ u, i, lb: bound(u) })).sort((a, b) => a.lb - b.lb || a.i - b.i);
   let bestCycles = Infinity;
