@@ -15,13 +15,17 @@
 //   LIC_PERF_COUNT_ONLY()             true when the arithmetic may be skipped (loops still run and count)
 // Transactions are found as hardware forms them: consecutive word addresses on a port, inside one loop, up to
 // LIC_PERF_MAX_BURST beats, make one burst. From the counts, a process's cycles in a step are
-//   max(trips + pipeline fills, per port: max(beats, ceil(transactions * LATENCY / OUTSTANDING)) + LATENCY)
+//   max(trips + pipeline fills, per port: max(beats * BEAT_CYCLES, ceil(transactions * LATENCY / OUTSTANDING)) + LATENCY)
 // and a step also waits for the DRAM: whole LIC_PERF_GRANULE-byte accesses at LIC_PERF_DRAM_BPC bytes per cycle.
 // The project's perf header defines the five LIC_PERF_* coefficients (from the board file) before this one.
 #ifndef LIC_PERF_H
 #define LIC_PERF_H
 
 #ifdef LIC_PERF
+// Cycles a beat takes through the memory-side port (a width converter narrows wider kernel beats).
+#ifndef LIC_PERF_BEAT_CYCLES
+#define LIC_PERF_BEAT_CYCLES 1
+#endif
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -86,7 +90,8 @@ inline double port_cycles(const Port& q) {
   if (q.beats == 0) return 0;
   const double lat = LIC_PERF_LATENCY;
   const double issue = std::ceil(q.tx * lat / LIC_PERF_OUTSTANDING);
-  return (q.beats > issue ? q.beats : issue) + lat;
+  const beats = (double)q.beats * LIC_PERF_BEAT_CYCLES;
+  return (beats > issue ? beats : issue) + lat;
 }
 
 inline void step() {

@@ -4,7 +4,8 @@
  * A tensor lives in DRAM channel-blocked: a beat word holds L channels of one pixel ([⌈C/L⌉][H][W] words), so a
  * pixel of a C-channel tensor costs ⌈C/L⌉ beats whatever C is (a 3-channel image pays full 16-lane beats).
  * A block transfer is a set of contiguous runs (one run per row of a tile, or one for a whole map), each split
- * into AXI transactions of at most `maxBurstBeats`. The port moves one beat per cycle at best; a transaction's
+ * into AXI transactions of at most `maxBurstBeats`. The port moves one beat per cycle at best (fewer when
+ * the kernel's beat is wider than the memory-side port); a transaction's
  * round trip (`latencyCycles`) is hidden only while `outstanding` transactions cover it, so short rows (short
  * bursts) make a port latency-bound; the DRAM side charges whole access granules per transaction and delivers
  * the board's sustained bytes per cycle. Pure: no I/O.
@@ -20,13 +21,15 @@ export interface AxiParams {
   latencyCycles: number;
   /** Bytes the DRAM controller moves per access, whatever fewer bytes a transaction asks for. */
   granuleBytes: number;
+  /** Data width of the path into the memory system: a wider kernel beat takes ⌈beat/portBits⌉ cycles. */
+  portBits: number;
 }
 
 /**
  * HLS m_axi defaults (UG1399 "Controlling AXI4 Burst Behavior": latency 64 cycles, max_read_burst_length 16,
  * num_read_outstanding 16) with a 64-byte DDR4 access (BL8 × 64-bit); used for a board file without "axi".
  */
-export const DEFAULT_AXI: AxiParams = { maxBurstBeats: 16, outstanding: 16, latencyCycles: 64, granuleBytes: 64 };
+export const DEFAULT_AXI: AxiParams = { maxBurstBeats: 16, outstanding: 16, latencyCycles: 64, granuleBytes: 64, portBits: 512 };
 
 /** `runs` contiguous runs of `beatsPerRun` beats each (e.g. one run per row of a tile, per channel block). */
 export interface Block {
@@ -63,10 +66,13 @@ export function blockTraffic(b: Block, beatBytes: number, axi: AxiParams): Traff
  * Cycles one port needs for a traffic it carries in one go (one pipelined loop): a beat per cycle at best, at
  * most `outstanding` transactions per round trip, and the first round trip exposed.
  */
-export function portCycles(t: Traffic, axi: AxiParams): number {
+export function portCycles(t: Traffic, axi: AxiParams, beatBits = 128): number {
   if (t.beats <= 0) return 0;
-  return Math.max(t.beats, Math.ceil((t.transactions * axi.latencyCycles) / axi.outstanding)) + axi.latencyCycles;
+  return Math.max(t.beats * beatCycles(beatBits, axi), Math.ceil((t.transactions * axi.latencyCycles) / axi.outstanding)) + axi.latencyCycles;
 }
+
+/** Cycles a beat of `beatBits` takes through the memory-side port (a width converter narrows wider beats). */
+export const beatCycles = (beatBits: number, axi: AxiParams) => Math.max(1, Math.ceil(beatBits / axi.portBits));
 
 /** Cycles the DRAM needs for the traffic of all ports together, at its sustained bytes per kernel cycle. */
 export const dramCycles = (dramBytes: number, dramBytesPerCycle: number) => dramBytes / dramBytesPerCycle;

@@ -17,7 +17,7 @@
  */
 import type { EngineSpec } from '../mapping/schema.js';
 import type { Precision } from '../platform/precision.js';
-import { addTraffic, blockTraffic, noTraffic, portCycles, type AxiParams, type Block, type Traffic } from './axi.js';
+import { addTraffic, beatCycles, blockTraffic, noTraffic, type AxiParams, type Block, type Traffic } from './axi.js';
 
 const cdiv = (a: number, b: number) => Math.ceil(a / b);
 
@@ -341,7 +341,8 @@ export function stepCycles(ws: Work[], arch: EngineArch, axi: AxiParams, dramByt
     if (p.wr) { b2 += p.wr.beats; t2 += p.wr.transactions; dram += p.wr.dramBytes; }
     if (p.aux) { b3 += p.aux.beats; t3 += p.aux.transactions; dram += p.aux.dramBytes; }
   }
-  const port = (b: number, t: number) => (b <= 0 ? 0 : Math.max(b, Math.ceil((t * axi.latencyCycles) / axi.outstanding)) + axi.latencyCycles);
+  const per = beatCycles(arch.beatBytes * 8, axi);
+  const port = (b: number, t: number) => (b <= 0 ? 0 : Math.max(b * per, Math.ceil((t * axi.latencyCycles) / axi.outstanding)) + axi.latencyCycles);
   worst = Math.max(worst, port(b0, t0), port(b1, t1), port(b2, t2), port(b3, t3));
   void arch;
   return Math.max(worst, dram / dramBytesPerCycle);

@@ -1,14 +1,19 @@
 /**
  * `npm run bench`: the numbers the issues name, measured on this machine (never in a timed unit test).
  * 1. explore time and design points evaluated per second, per zoo model × board × template;
- * 2. the demo sweep's wall time (src/bench/sweep-bench.ts), when present.
+ * 2. the demo sweep's wall time (src/bench/sweep-bench.ts), when present;
+ * 3. (first) issue 8's engine figure: estimate before/after and the emitted kernel's counted cycles.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { runEnginePerfBench } from './engine-perf-bench.js';
 import { exploreBench, exploreBenchText } from './explore-bench.js';
 
 async function main() {
+  process.stdout.write('# engine: estimate before/after and cycles counted in the emitted kernel (bmshj2018-hyperprior decode, 1280x720, zcu102, int8)\n');
+  runEnginePerfBench();
+  process.stdout.write('\n');
   process.stdout.write('# explore (encode, 1280x720, int8)\n');
   const rows = exploreBench();
   process.stdout.write(exploreBenchText(rows));

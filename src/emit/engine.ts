@@ -1,3 +1,4 @@
+import { beatCycles } from '../arch/axi.js';
 import { grid, tapList, tileDepths, weightTaps, type EngineArch } from '../arch/engine.js';
 import { engineContext } from '../cost/engine-design.js';
 import type { Estimate } from '../cost/types.js';
@@ -285,6 +286,7 @@ export function engineProject(b: Built, spec: EngineSpec, files: Files, ec: Engi
 #define LIC_PERF_OUTSTANDING ${axi.outstanding}
 #define LIC_PERF_MAX_BURST ${axi.maxBurstBeats}
 #define LIC_PERF_GRANULE ${axi.granuleBytes}
+#define LIC_PERF_BEAT_CYCLES ${beatCycles(spec.ports.widthBits, axi)}
 #define LIC_PERF_DRAM_BPC ${Number(d.toPrecision(12))}
 
 namespace lic {
@@ -374,7 +376,7 @@ ${tapRows.join('\n')}
         `${axi.maxBurstBeats} beats). It turns them into cycles under these assumptions:`,
         '- every pipelined loop runs at II = 1 and pays its pipeline depth once per entry (MAC loop `LIC_MAC_DEPTH`,',
         '  loads/stores `LIC_MOVE_DEPTH`);',
-        `- a port moves at most a beat per cycle and at most ${axi.outstanding} bursts per round trip of ${axi.latencyCycles} cycles, and the first`,
+        `- a port moves at most a beat per ${beatCycles(spec.ports.widthBits, axi)} cycle(s) (${spec.ports.widthBits}-bit beats through the board's ${axi.portBits}-bit port) and at most ${axi.outstanding} bursts per round trip of ${axi.latencyCycles} cycles, and the first`,
         '  round trip of each step is exposed;',
         `- the DRAM serves whole ${axi.granuleBytes}-byte accesses per burst at ${d.toFixed(2)} bytes per cycle (the board's sustained bandwidth at ${ec.clockMHz} MHz);`,
         '- a step lasts as long as its slowest process, port or the DRAM, plus `LIC_STEP_CYCLES` of control; a layer',

@@ -32,6 +32,7 @@ export const PlatformFileSchema = z.object({
     outstanding: z.number().int().positive(),
     latencyCycles: z.number().nonnegative(),
     granuleBytes: z.number().int().positive(),
+    portBits: z.number().int().positive(),
     source: src,
   }).strict().optional(),
   /**

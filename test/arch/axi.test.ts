@@ -6,7 +6,7 @@ import { beatsPerPixel, blockTraffic, DEFAULT_AXI, portCycles, type AxiParams } 
 import { loadPlatform } from '../../src/platform/load.js';
 import { haveTool, tmp } from '../emit/helpers.js';
 
-const zynq: AxiParams = { maxBurstBeats: 16, outstanding: 8, latencyCycles: 64, granuleBytes: 64 };
+const zynq: AxiParams = { maxBurstBeats: 16, outstanding: 8, latencyCycles: 64, granuleBytes: 64, portBits: 128 };
 
 describe('AXI transfer model (hand-worked)', () => {
   it('a 3-channel pixel pays a whole 16-lane beat; 32 channels take two', () => {
@@ -30,6 +30,8 @@ describe('AXI transfer model (hand-worked)', () => {
     // 100 single-beat transactions: 100 * 64 / 8 = 800 cycles of round trips dominate -> 800 + 64.
     expect(portCycles({ beats: 100, transactions: 100, dramBytes: 0 }, zynq)).toBe(864);
     expect(portCycles({ beats: 0, transactions: 0, dramBytes: 0 }, zynq)).toBe(0);
+    // 512-bit kernel beats through a 128-bit HP port: 4 cycles each.
+    expect(portCycles({ beats: 400, transactions: 25, dramBytes: 0 }, zynq, 512)).toBe(1600 + 64);
   });
 
   it('boards carry their AXI coefficients; a board file without them gets the HLS defaults', () => {
