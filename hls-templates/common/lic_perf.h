@@ -90,7 +90,7 @@ inline double port_cycles(const Port& q) {
   if (q.beats == 0) return 0;
   const double lat = LIC_PERF_LATENCY;
   const double issue = std::ceil(q.tx * lat / LIC_PERF_OUTSTANDING);
-  const beats = (double)q.beats * LIC_PERF_BEAT_CYCLES;
+  const double beats = (double)q.beats * LIC_PERF_BEAT_CYCLES;
   return (beats > issue ? beats : issue) + lat;
 }
 
