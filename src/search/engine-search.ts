@@ -74,7 +74,7 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext): { tile: 
     }
     if (lo < 1) continue;
     const ncMin = Math.ceil(gs.gc / lo);
-    for (let nc = ncMin; nc <= ncMin; nc++) {
+    for (let nc = ncMin; nc <= Math.min(gs.gc, ncMin + 1); nc++) {
       const tile = { tn, tm, tr, tc: Math.ceil(gs.gc / nc) };
       const c = engineLayerCost(g, gs, tile, ctx, 0).cycles;
       if (!best || c < best.cycles) best = { tile, cycles: c };
@@ -84,6 +84,29 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext): { tile: 
 }
 
 const pow2Ceil = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
+
+/**
+ * One engine of the search space: the unroll, the output-channel tile factor, the input depth and the URAM
+ * choice; channel tiles hold whole beats (channel-blocked DRAM words are never split between tiles).
+ */
+export function specFor(o: { pif: number; pof: number; poy: number; pox: number; tf: number; depth: number; uram: boolean; widthBits: number; actBits: number; maxK: number }): EngineSpec {
+  const L = o.widthBits / o.actBits;
+  const tif = Math.max(L, o.pif);
+  const tof = Math.ceil((o.pof * o.tf) / L) * L;
+  return {
+    pif: o.pif, pof: o.pof, poy: o.poy, pox: o.pox, tif, tof,
+    inBufDepth: o.depth, outBufDepth: Math.max(64, (o.depth / 2) * Math.ceil(tof / o.pof)), wBufDepth: Math.max(o.maxK * Math.ceil(tof / o.pof) * Math.ceil(tif / o.pif), 64),
+    weightsInUram: o.uram, actInUram: o.uram,
+    ports: { read: 1, weight: 1, write: 1, widthBits: o.widthBits as 128 | 256 | 512 },
+    overheads: {}, deconv: 'subpixel', layers: {},
+  };
+}
+
+/** The port width of an unroll: the narrowest that carries the board's bandwidth on three ports and holds PIF channels per beat. */
+export function widthFor(pif: number, actBits: number, bandwidthBytesPerSec: number, clockMHz: number): number {
+  const bw = ([128, 256, 512] as const).find((wb) => 3 * (wb / 8) * clockMHz * 1e6 >= bandwidthBytesPerSec) ?? 512;
+  return Math.max(bw, Math.min(512, pow2Ceil(pif * actBits)));
+}
 
 /**
  * Cross-layer engine search (Zhang et al. FPGA'15 §5: one unroll shared by all layers): every unroll within
@@ -112,7 +135,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   const perLayer = tables.coefficients.engine.perLayerCycles;
   const urams = platform.available.uram > 0 ? [false, true] : [false];
   const dpm = dspPerMac(tables.packing, platform.spec.dspFamily, p);
-  const bwWidthOf = (pif: number) => Math.max(bwWidth, Math.min(512, pow2Ceil(pif * p.actBits)));
+  const bwWidthOf = (pif: number) => widthFor(pif, p.actBits, platform.bandwidthBytesPerSec, base.clockMHz);
   // Emittable integer arrays read PIF channels out of a beat: PIF a power of two that divides the beat's lanes.
   const pifs = p.kind === 'int' ? PIF.filter((x) => (x & (x - 1)) === 0 && x * p.actBits <= 512) : PIF;
   for (const pif of pifs) for (const pof of POF) for (const [poy, pox] of SPATIAL) {
@@ -124,18 +147,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   if (!unrolls.length) unrolls.push([1, 1, 1, 1]);
 
   const evaluateSpec = (pif: number, pof: number, poy: number, pox: number, tf: number, depth: number, uram = false): EngineCandidate | undefined => {
-    const widthBits = bwWidthOf(pif) as 128 | 256 | 512;
-    const L = widthBits / p.actBits;
-    // Channel tiles are whole beats (channel-blocked DRAM words are never split between tiles).
-    const tif = Math.max(L, pif);
-    const tof = Math.ceil((pof * tf) / L) * L;
-    const spec: EngineSpec = {
-      pif, pof, poy, pox, tif, tof,
-      inBufDepth: depth, outBufDepth: Math.max(64, (depth / 2) * Math.ceil(tof / pof)), wBufDepth: Math.max(maxK * Math.ceil(tof / pof) * Math.ceil(tif / pif), 64),
-      weightsInUram: uram, actInUram: uram,
-      ports: { read: 1, weight: 1, write: 1, widthBits },
-      overheads: {}, deconv: 'subpixel', layers: {},
-    };
+    const spec = specFor({ pif, pof, poy, pox, tf, depth, uram, widthBits: bwWidthOf(pif), actBits: p.actBits, maxK });
     const r = engineResources(spec, p, platform.spec.dspFamily, tables);
     if (!smallest || r.dsp + r.bram18 < smallest.dsp + smallest.bram18) smallest = r;
     if (RESOURCE_KINDS.some((k) => r[k] > limit[k])) return undefined;
