@@ -182,10 +182,10 @@ describe.skipIf(!gpp)(`emitted projects: g++ -Wall -Werror C simulation against 
     const engine = pre('odd unroll, 64-bit beats, URAM buffers, engine encode');
     for (const want of [
       '#pragma HLS PIPELINE II=1', '#pragma HLS INTERFACE s_axilite port=return',
-      '#pragma HLS INTERFACE m_axi port=rd0 bundle=gmem_rd0 offset=slave depth=', '#pragma HLS INTERFACE m_axi port=rd1 bundle=gmem_rd1',
-      '#pragma HLS INTERFACE m_axi port=w2 bundle=gmem_w2', '#pragma HLS INTERFACE m_axi port=wr1 bundle=gmem_wr1', 'max_widen_bitwidth=64',
-      '#pragma HLS ARRAY_PARTITION variable=in_a dim=1 complete', '#pragma HLS ARRAY_PARTITION variable=out_b dim=3 complete',
-      '#pragma HLS BIND_STORAGE variable=w_a type=ram_2p impl=uram',
+      '#pragma HLS INTERFACE m_axi port=rd bundle=gmem_rd offset=slave depth=', '#pragma HLS INTERFACE m_axi port=aux bundle=gmem_aux',
+      '#pragma HLS INTERFACE m_axi port=w bundle=gmem_w', '#pragma HLS INTERFACE m_axi port=wr bundle=gmem_wr', 'max_read_burst_length=16',
+      '#pragma HLS ARRAY_PARTITION variable=in_a dim=1 complete', '#pragma HLS ARRAY_RESHAPE variable=out_b dim=3 complete',
+      '#pragma HLS BIND_STORAGE variable=w_a type=ram_s2p impl=uram', '#pragma HLS DATAFLOW',
     ]) expect(engine).toContain(want);
     const pipe = pre('streamed weights, kernel unroll, pipeline encode');
     for (const want of ['#pragma HLS DATAFLOW', '#pragma HLS STREAM variable=s_input depth=', '#pragma HLS INTERFACE m_axi port=ws_g_a_c0 bundle=gmem_w', '#pragma HLS ARRAY_PARTITION variable=lb dim=3 cyclic factor=PIN']) {
