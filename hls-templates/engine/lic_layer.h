@@ -27,8 +27,19 @@ struct LayerCfg {
   int gy0, gx0, gr, gc;       // compute grid: origin (sub-pixel phase offset) and size in grid positions
   int tn, tm, tr, tc;         // tile: input channels, output channels, grid rows, grid columns
   int shift, act, slope, has_bias, shuffle;
-  int in_off, add_off, out_off, w_off, b_off;  // element offsets in the activation, weight and bias memories
+  int in_off, add_off, out_off, w_off, b_off;  // beat offsets of the tensors, weight tiles; bias element offset
   int out_c, out_h, out_w;    // tensor written (after a folded pixel shuffle)
+  int tap_off, ntaps, wtaps;  // executed taps (rows of TAPS) and weight rows per (output word, input word)
+  int passes;                 // 2 for GDN/IGDN: x^2 = 128 * hi + lo, each half through the packed multipliers
+  int my, mx;                 // buffer-index stride between neighbouring grid positions (conv stride, else 1)
+  int rows_pb, cols_pb;       // input rows and columns each bank holds (stride-aware banking)
+  int nt, wblock;             // input-channel tiles and beats per weight tile
+  long long est;              // lic-dse's estimated cycles (make perf prints them beside the count)
+};
+
+// One executed tap: weight row, buffer offsets added to grid * stride, output phase, first tap of its phase.
+struct TapCfg {
+  int wt, addy, addx, ph, init;
 };
 
 }  // namespace lic

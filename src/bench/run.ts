@@ -5,6 +5,7 @@
  * 2. explore: every zoo model × board × template, encode at 1280x720 int8, in one process; median and worst.
  * 3. the demo sweep (examples/demo-sweep.json) as a user runs it: wall time, CPU time and peak RSS.
  * 4. the cluster simulation's speed (src/bench/cluster-bench.ts).
+ * 0. (first) issue 8's engine figure: estimate before/after and the emitted kernel's counted cycles.
  *
  * Wall time on a shared machine is mostly waiting for a core, so each figure is given as wall and CPU
  * time (user + system, every thread), and the goals are judged on CPU time: a run's CPU time is what its
@@ -18,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { textTable } from '../report/table.js';
+import { runEnginePerfBench } from './engine-perf-bench.js';
 import { PACKAGE_ROOT } from '../util/files.js';
 import { exploreBench, exploreBenchText, loadImpl } from './explore-bench.js';
 import { median, startupBench } from './startup-bench.js';
@@ -50,6 +52,11 @@ async function main() {
     summary.push([what, `${num(judged)} ${unit}`, `${num(wall)} ${unit}`, `< ${goal} ${unit}`, ok ? 'met' : 'MISSED', before]);
   };
   process.stdout.write(`# lic-dse bench: ${cores} cores, load average ${load()} at the start${prevDir ? `; previous version: ${prevDir}` : ''}\n\n`);
+  if (!skip.has('engine')) {
+    process.stdout.write('## engine: estimate before/after and cycles counted in the emitted kernel (bmshj2018-hyperprior decode, 1280x720, zcu102, int8)\n');
+    runEnginePerfBench();
+    process.stdout.write('\n');
+  }
 
   if (!skip.has('startup')) {
     const clis = [{ label: '', main: path.join(PACKAGE_ROOT, 'dist', 'cli', 'main.js') }];

@@ -13,7 +13,7 @@ const summary = (p: Platform) => ({
   dspFamily: p.spec.dspFamily,
   available: p.available,
   memory: `${p.spec.memory.kind} ${p.spec.memory.peakGBs} GB/s × ${p.spec.memory.efficiency}`,
-  clockMHz: p.spec.clock.typicalMHz,
+  clockMHz: p.spec.clock.hlsMHz ?? p.spec.clock.typicalMHz,
 });
 
 export function platformsCommand(y: Argv) {

@@ -1,3 +1,4 @@
+import { engineBuffers, engineMultipliers, layoutLanes } from '../arch/engine.js';
 import type { EngineSpec } from '../mapping/schema.js';
 import type { Precision } from '../platform/precision.js';
 import type { ResourceKind } from '../platform/schema.js';
@@ -54,22 +55,17 @@ export function memoryFor(tables: CostTables, banks: Bank[]): { bram18: number; 
   return { bram18, uram, lutram, banks: n };
 }
 
-/** The engine's resources: MAC array, ping-pong tile buffers partitioned to match the unroll, AXI ports. */
-export function engineResources(spec: EngineSpec, p: Precision, family: string, tables: CostTables): Resources & { buffers: Bank[] } {
+/** The engine's resources, from its description (src/arch/engine.ts): MAC array and store multipliers, ping-pong buffers, AXI ports. */
+export function engineResources(spec: EngineSpec, p: Precision, family: string, tables: CostTables): Resources & { buffers: Bank[]; multipliers: ReturnType<typeof engineMultipliers> } {
   const lanes = spec.pif * spec.pof * spec.poy * spec.pox;
   const outLanes = spec.pof * spec.poy * spec.pox;
-  const dsp = macDsp(tables, family, p, lanes, spec.pof) + postLaneDsp(p, outLanes);
-  // Channel lanes are reshaped into one wide word (array_reshape), spatial lanes partitioned into banks:
-  // input pif·a bits × (poy·pox) banks, weights pif·w bits × pof banks, outputs pof·acc bits × (poy·pox) banks.
-  const spatial = spec.poy * spec.pox;
-  const buffers: Bank[] = [
-    { count: 2 * spatial, width: spec.pif * p.actBits, depth: spec.inBufDepth },
-    { count: 2 * spec.pof, width: spec.pif * p.weightBits, depth: spec.wBufDepth, uram: spec.weightsInUram },
-    { count: 2 * spatial, width: spec.pof * p.accBits, depth: spec.outBufDepth },
-  ];
+  const d = dspPerMac(tables.packing, family, p);
+  const mult = engineMultipliers(spec, layoutLanes(spec, p), d.dspPerMac, d.dspPerMac < 1 && d.sharedOperand, p.kind === 'int');
+  const dsp = mult.mac + mult.post;
+  const buffers: Bank[] = engineBuffers(spec, p).filter((b) => b.impl !== 'reg').map((b) => ({ count: b.count, width: b.width, depth: b.depth, uram: b.impl === 'uram' }));
   const mem = memoryFor(tables, buffers);
-  const ports = (spec.ports.read + spec.ports.weight + spec.ports.write) * (spec.ports.widthBits / 128);
+  const ports = 4 * (spec.ports.widthBits / 128);
   const lin = (m: LinearModel) => Math.round(m.base + ports * m.perAxiPortPer128Bits + lanes * perMacLinear(m, p) + outLanes * m.perOutputLane + mem.banks * m.perBufferBank);
   const c = tables.coefficients;
-  return { dsp, bram18: mem.bram18, uram: mem.uram, lut: lin(c.lut) + mem.lutram, ff: lin(c.ff), buffers };
+  return { dsp, bram18: mem.bram18, uram: mem.uram, lut: lin(c.lut) + mem.lutram, ff: lin(c.ff), buffers, multipliers: mult };
 }

@@ -4,6 +4,9 @@ import { lower, type DeconvLowering } from '../cost/lower.js';
 import type { EngineLayer, PipelineLayer, Point } from '../mapping/schema.js';
 import { parsePrecision } from '../platform/precision.js';
 import type { Workload, WorkloadLayer } from '../workload/types.js';
+import { engineArch, grid, type EngineGeom } from '../arch/engine.js';
+import { fuseLayers } from '../arch/fusion.js';
+import { engineGeom, padding } from '../arch/geometry.js';
 import { uniqueIdents } from './names.js';
 import { ACT_ABS, ACT_LEAKY, ACT_NONE, ACT_RELU, GDN_KINDS, leakySlopeQ8, requantShift, type ActCode, type GdnKind } from './quant.js';
 
@@ -75,6 +78,8 @@ export interface Step {
   addFrom?: string;
   deconv: DeconvLowering;
   tile?: { tn: number; tm: number; tr: number; tc: number };
+  /** The engine's loop nest of a MAC step (src/arch/engine.ts). */
+  geom?: EngineGeom;
   par?: PipelineLayer;
 }
 
@@ -91,21 +96,6 @@ export interface EmitIR {
 }
 
 const SUPPORTED_TEXT = SUPPORTED_OPS.join(', ');
-
-function padding(l: WorkloadLayer): [number, number] {
-  const L = l.layer;
-  const [kh, kw] = L.kernel!;
-  const [sh, sw] = L.stride!;
-  if (l.op === 'conv') {
-    if (L.padding === 'same') {
-      return [Math.floor(Math.max((l.outH - 1) * sh + kh - l.inH, 0) / 2), Math.floor(Math.max((l.outW - 1) * sw + kw - l.inW, 0) / 2)];
-    }
-    return L.padding as [number, number];
-  }
-  // Transposed conv: o = i·s + k − P. Explicit padding is PyTorch's P; "same" is TensorFlow's ⌊max(K − s, 0)/2⌋.
-  if (L.padding === 'same') return [Math.floor(Math.max(kh - sh, 0) / 2), Math.floor(Math.max(kw - sw, 0) / 2)];
-  return L.padding as [number, number];
-}
 
 function refLayer(l: WorkloadLayer, nameToId: Map<string, string>): RefLayer {
   const id = layerId(l);
@@ -197,79 +187,32 @@ export function buildIR(w: Workload, point: Point, part?: string): EmitIR {
   return { model: w.model, part: partName, arch, input, layers, steps, output, consumers };
 }
 
-function fuse(layers: RefLayer[], consumers: Map<string, number>, arch: 'engine' | 'pipeline', input: TensorShape): Step[] {
-  const steps: Step[] = [];
-  const producer = new Map<string, Step>();
-  const shapes = new Map<string, TensorShape>([[INPUT, input]]);
-  /** Tensors produced by a MAC step whose only reader is the next element-wise layer: still open to fusion. */
-  const open = new Map<string, Step>();
-  const newStep = (l: RefLayer, kind: StepKind, inputs: string[]): Step => {
+function fuse(layers: RefLayer[], _consumers: Map<string, number>, arch: 'engine' | 'pipeline', _input: TensorShape): Step[] {
+  const byId = new Map(layers.map((l) => [l.id, l]));
+  const plan = fuseLayers(layers, isMacOp, INPUT, arch === 'engine');
+  return plan.map((f, index) => {
+    const l = byId.get(f.id)!;
+    const kind: StepKind = f.mac ? (l.op as StepKind) : l.op === 'add' ? 'add' : l.op === 'pixel_shuffle' ? 'pixel_shuffle' : 'unary';
     const s: Step = {
-      index: steps.length, id: l.id, cname: '', kind, layer: l, fused: [], inputs, output: l.id, outShape: l.out,
-      act: ACT_NONE, slopeQ8: 0, shuffle: 1, deconv: 'subpixel',
+      index, id: l.id, cname: '', kind, layer: l, fused: [], inputs: f.mac || kind !== 'add' ? [l.inputs[0]] : [...l.inputs],
+      output: l.id, outShape: l.out, act: kind === 'unary' ? (ACT_OF[l.op] ?? ACT_NONE) : ACT_NONE, slopeQ8: kind === 'unary' ? l.slopeQ8 : 0,
+      shuffle: 1, deconv: 'subpixel',
     };
-    steps.push(s);
+    for (const x of f.fused) {
+      const fl = byId.get(x.id)!;
+      s.fused.push(x.id);
+      s.output = x.id;
+      s.outShape = fl.out;
+      if (x.role === 'act') { s.act = ACT_OF[fl.op]; s.slopeQ8 = fl.slopeQ8; }
+      if (x.role === 'shuffle') s.shuffle = fl.factor;
+    }
+    if (f.addFrom) s.addFrom = f.addFrom;
     return s;
-  };
-  const fuseInto = (s: Step, l: RefLayer, from: string) => {
-    s.fused.push(l.id);
-    s.output = l.id;
-    s.outShape = l.out;
-    open.delete(from);
-    if (consumers.get(l.id) === 1 || !consumers.has(l.id)) open.set(l.id, s);
-  };
-  for (const l of layers) {
-    shapes.set(l.id, l.out);
-    if (isMacOp(l.op)) {
-      const s = newStep(l, l.op as StepKind, [l.inputs[0]]);
-      producer.set(l.id, s);
-      if ((consumers.get(l.id) ?? 0) <= 1) open.set(l.id, s);
-      continue;
-    }
-    const src = l.inputs[0];
-    const s = open.get(src);
-    if ((l.op === 'relu' || l.op === 'leaky_relu' || l.op === 'abs') && s && s.act === ACT_NONE && !s.addFrom) {
-      s.act = ACT_OF[l.op];
-      s.slopeQ8 = l.slopeQ8;
-      fuseInto(s, l, src);
-      producer.set(l.id, s);
-      continue;
-    }
-    if (l.op === 'pixel_shuffle' && arch === 'engine' && s && s.shuffle === 1 && !s.addFrom) {
-      s.shuffle = l.factor;
-      fuseInto(s, l, src);
-      producer.set(l.id, s);
-      continue;
-    }
-    if (l.op === 'add') {
-      // Fold into the later producer; the other operand is already in memory (engine) or queued (pipeline).
-      let done = false;
-      for (const k of [1, 0]) {
-        const t = open.get(l.inputs[k]);
-        const other = l.inputs[1 - k];
-        const otherStep = producer.get(other);
-        if (t && !t.addFrom && other !== l.inputs[k] && (other === INPUT || (otherStep && otherStep.index < t.index))) {
-          t.addFrom = other;
-          fuseInto(t, l, l.inputs[k]);
-          producer.set(l.id, t);
-          done = true;
-          break;
-        }
-      }
-      if (done) continue;
-      const a = newStep(l, 'add', [...l.inputs]);
-      producer.set(l.id, a);
-      continue;
-    }
-    const u = newStep(l, l.op === 'pixel_shuffle' ? 'pixel_shuffle' : 'unary', [src]);
-    u.act = ACT_OF[l.op] ?? ACT_NONE;
-    u.slopeQ8 = l.slopeQ8;
-    producer.set(l.id, u);
-  }
-  return steps;
+  });
 }
 
 function attachMapping(steps: Step[], w: Workload, point: Point) {
+  const prec = parsePrecision(point.precision);
   const byId = new Map(w.layers.map((l) => [layerId(l), l]));
   if (point.arch === 'engine') {
     const spec = point.engine!;
@@ -277,10 +220,15 @@ function attachMapping(steps: Step[], w: Workload, point: Point) {
       if (!isMacOp(s.kind)) continue;
       const given = spec.layers[s.id];
       s.deconv = given?.deconv ?? spec.deconv;
-      const lw = lower(byId.get(s.id)!, s.deconv)!;
-      const t: EngineLayer | undefined = given ?? fitTile(lw, spec);
+      const wl = byId.get(s.id)!;
+      const lw = lower(wl, s.deconv)!;
+      const geo = engineGeom(wl, lw, s.deconv, { storeReads: !!s.addFrom, shuffle: s.shuffle });
+      const arch = engineArch(spec, prec, { computeDepth: 0, perStepCycles: 0, perLayerCycles: 0 });
+      const t: EngineLayer | undefined = given ?? fitTile(geo, arch, spec);
       if (!t) throw new UserError(`no tile of layer ${s.id} fits the engine's buffers`, { field: `engine.layers.${s.id}` });
-      s.tile = { tn: Math.min(t.tn, lw.N), tm: Math.min(t.tm, lw.M), tr: Math.min(t.tr, lw.R), tc: Math.min(t.tc, lw.C) };
+      const gs = grid(geo);
+      s.geom = geo;
+      s.tile = { tn: Math.min(t.tn, geo.N), tm: Math.min(t.tm, geo.M), tr: Math.min(t.tr, gs.gr), tc: Math.min(t.tc, gs.gc) };
     }
   } else {
     const spec = point.pipeline!;

@@ -125,6 +125,6 @@ export function projectFiles(b: Built, t: TemplateOutput, ctx: { point: Point; e
     LIMITS: t.readme.limits,
     SIM_NOTES: ir.arch === 'pipeline'
       ? '\n`make sim-dataflow` runs the same testbench with one thread per stage and every FIFO bounded to the depth the\nkernel declares, as in hardware: if those depths could deadlock the dataflow, it stops and names the blocked streams.\n'
-      : '',
+      : '\n`make perf` runs it under the counting shim and writes `perf.json`: each layer\'s cycles counted from its loop trips,\nAXI beats and bursts beside lic-dse\'s estimate (assumptions under "Cycle accounting" below); `make perf-count`\nskips the arithmetic (for full-size layers).\n',
   }));
 }

@@ -46,7 +46,8 @@ export interface ExploreRequest {
 export function basePoint(r: ExploreRequest, where = 'request'): Point {
   parsePrecision(r.precision);
   const gpu = r.arch === 'gpu' ? gpuFor(r.platform, r.gpu) : undefined;
-  const clockMHz = r.clockMHz ?? baselineClockMHz(r.arch, r.platform, gpu) ?? loadPlatform(r.platform).spec.clock.typicalMHz;
+  const clk = loadPlatform(r.platform).spec.clock;
+  const clockMHz = r.clockMHz ?? baselineClockMHz(r.arch, r.platform, gpu) ?? clk.hlsMHz ?? clk.typicalMHz;
   const draft = {
     schema: 'lic-dse/point@1',
     workload: {

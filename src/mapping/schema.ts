@@ -50,6 +50,10 @@ export const EngineSchema = z.object({
   inBufDepth: depth, outBufDepth: depth, wBufDepth: depth,
   /** Put the weight buffer in URAM (72×4096) instead of BRAM18. */
   weightsInUram: z.boolean().default(false),
+  /** Put the input (activation) tile buffer in URAM. */
+  actInUram: z.boolean().default(false),
+  /** Channels per DRAM beat of the channel-blocked activation layout (default: a full port word). */
+  layoutLanes: pos.optional(),
   ports: z.object({
     read: inRange(1, 64, { int: true }).default(1), weight: inRange(1, 64, { int: true }).default(1), write: inRange(1, 64, { int: true }).default(1),
     widthBits: z.union([z.literal(32), z.literal(64), z.literal(128), z.literal(256), z.literal(512)]).default(128),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { inRange, RANGES } from '../util/range.js';
+import { DEFAULT_AXI, type AxiParams } from '../arch/axi.js';
 
 /** The largest devices hold ~14k DSPs, ~10k BRAM18, ~1.3k URAM, ~9M LUTs (Versal Premium, DS950): 1e6 / 1e8 leave room. */
 const blocks = inRange(0, 1e6, { int: true });
@@ -27,7 +28,20 @@ export const PlatformFileSchema = z.object({
     source: src,
     efficiencySource: src,
   }).strict(),
-  clock: z.object({ typicalMHz: inRange(...RANGES.clockMHz), maxMHz: inRange(...RANGES.clockMHz), source: src }).strict(),
+  /** AXI/DRAM transaction coefficients (src/arch/axi.ts); the HLS m_axi defaults when absent. */
+  axi: z.object({
+    maxBurstBeats: z.number().int().positive(),
+    outstanding: z.number().int().positive(),
+    latencyCycles: z.number().nonnegative(),
+    granuleBytes: z.number().int().positive(),
+    portBits: z.number().int().positive(),
+    source: src,
+  }).strict().optional(),
+  /**
+   * typicalMHz: the platform's default kernel clock; hlsMHz: what an HLS engine of this kind realistically closes
+   * at (the default of explore/sweep; --clock overrides); maxMHz: the DSP limit.
+   */
+  clock: z.object({ typicalMHz: inRange(...RANGES.clockMHz), hlsMHz: inRange(...RANGES.clockMHz).optional(), hlsSource: src.optional(), maxMHz: inRange(...RANGES.clockMHz), source: src }).strict(),
   cpu: z.object({ name: z.string().max(200), entropySymbolsPerSec: inRange(...RANGES.entropySymbolsPerSec), source: src }).strict(),
   notes: z.array(z.string()).optional(),
 }).strict()
@@ -52,11 +66,14 @@ export interface Platform {
   available: Record<ResourceKind, number>;
   /** Realistic sustained off-chip bandwidth, bytes per second. */
   bandwidthBytesPerSec: number;
+  /** AXI ports and DRAM at transaction level (src/arch/axi.ts). */
+  axi: AxiParams;
 }
 
 export function toPlatform(spec: PlatformFile, file: string): Platform {
   const available = Object.fromEntries(
     RESOURCE_KINDS.map((k) => [k, spec.resources[k] - spec.reserved[k]]),
   ) as Record<ResourceKind, number>;
-  return { file, spec, name: spec.name, available, bandwidthBytesPerSec: spec.memory.peakGBs * 1e9 * spec.memory.efficiency };
+  const { source: _source, ...axi } = spec.axi ?? { ...DEFAULT_AXI, source: '' };
+  return { file, spec, name: spec.name, available, bandwidthBytesPerSec: spec.memory.peakGBs * 1e9 * spec.memory.efficiency, axi };
 }

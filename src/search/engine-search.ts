@@ -3,11 +3,13 @@ import type { EngineLayer, EngineSpec, Point } from '../mapping/schema.js';
 import type { Platform, ResourceKind } from '../platform/schema.js';
 import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
-import { engineLayerCost, macPipelineDepth, tileFits } from '../cost/engine.js';
+import { engineMultipliers, grid, tapCount, weightTaps, type EngineGeom } from '../arch/engine.js';
+import { engineGeom } from '../arch/geometry.js';
+import { engineLayerCost, tileFits, type EngineContext } from '../cost/engine.js';
+import { engineContext, engineFusion } from '../cost/engine-design.js';
 import { DEFAULT_CAPS, pathPlan, widest, type PathLayer } from '../cost/evaluate.js';
-import type { Lowered } from '../cost/lower.js';
-import { addResources, engineResources, macDsp, postLaneDsp } from '../cost/resources.js';
-import { engineNormResources, normKinds } from '../cost/norm.js';
+import { engineResources } from '../cost/resources.js';
+import { dspPerMac } from '../platform/tables.js';
 import { RESOURCE_KINDS } from '../platform/schema.js';
 
 export const PIF = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128];
@@ -44,34 +46,66 @@ export const shapeKey = (pl: PathLayer) => {
   return `${l.groups},${l.M},${l.N},${l.R},${l.C},${l.kh},${l.kw},${l.S},${l.taps},${l.inH},${l.inW},${l.weightElems},${l.secondIsActivation},${l.secondDim},${l.inputReads},${l.outPerPosition},${pl.precision.name}`;
 };
 
+interface SearchLayer {
+  pl: PathLayer;
+  geo: EngineGeom;
+  key: string;
+}
+
 /** The row tile candidates of a layer and, for each, the widest column tile that fits the buffers. */
-function bestTile(lw: Lowered, spec: EngineSpec, pl: PathLayer, ctx: Parameters<typeof engineLayerCost>[3]): { tile: EngineLayer; cycles: number } | undefined {
-  const tn = Math.min(lw.N, spec.tif);
-  const tm = Math.min(lw.M, spec.tof);
+function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext): { tile: EngineLayer; cycles: number } | undefined {
+  const gs = grid(g);
+  const tn = Math.min(g.N, spec.tif);
+  const tm = Math.min(g.M, spec.tof);
   let best: { tile: EngineLayer; cycles: number } | undefined;
-  const spatial = spec.poy * spec.pox;
-  const chIn = Math.ceil(tn / spec.pif);
-  const chOut = Math.ceil(tm / spec.pof);
-  if (chIn * chOut * lw.taps > spec.wBufDepth && !lw.secondIsActivation) return undefined;
-  for (const tr of ceilSet(lw.R)) {
-    // Widest column tile within the input and output bank depths (tileNeeds, solved for tc), then the few
-    // narrower tiles that split the row into 1–3 more pieces (ceil waste against per-tile overhead).
-    const inTileH = Math.min(lw.inH, (tr - 1) * lw.S + lw.kh);
-    const maxInW = Math.floor((spec.inBufDepth * spatial) / (chIn * inTileH));
-    if (maxInW < Math.min(lw.inW, lw.kw)) continue;
-    let tcMax = maxInW >= lw.inW ? lw.C : Math.floor((maxInW - lw.kw) / lw.S) + 1;
-    tcMax = Math.min(tcMax, lw.C, Math.floor(spec.outBufDepth / (chOut * tr * lw.outPerPosition)));
-    if (lw.secondIsActivation) tcMax = Math.min(tcMax, Math.floor((spec.wBufDepth * spatial) / (tr * (lw.secondDim === 'N' ? tn : tm))));
-    if (tcMax < 1) continue;
-    const ncMin = Math.ceil(lw.C / tcMax);
-    for (let nc = ncMin; nc <= Math.min(lw.C, ncMin + 3); nc++) {
-      const tile = { tn, tm, tr, tc: Math.ceil(lw.C / nc) };
-      if (!tileFits(lw, spec, tile)) continue;
-      const c = engineLayerCost(lw, tile, pl.precision, ctx).cycles;
+  if (!tileFits(g, gs, ctx.arch, spec, { tn, tm, tr: 1, tc: 1 })) return undefined;
+  // A lower bound of any tiling with row tile tr: its MAC trips with no column-tiling waste.
+  const sumTiles = (ext: number, t: number, p: number) => Math.floor(ext / t) * Math.ceil(t / p) + Math.ceil((ext % t) / p);
+  const fixed = g.groups * g.passes * tapCount(g) * sumTiles(g.M, tm, spec.pof) * sumTiles(g.N, tn, spec.pif) * Math.ceil(gs.gc / spec.pox);
+  for (const tr of ceilSet(gs.gr)) {
+    if (best && fixed * sumTiles(gs.gr, tr, spec.poy) >= best.cycles) continue;
+    // Widest column tile within the bank depths (depths grow with tc: bisection), then one narrower split.
+    let lo = 0;
+    let hi = gs.gc;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi + 1) / 2) > hi ? hi : Math.floor((lo + hi + 1) / 2);
+      if (tileFits(g, gs, ctx.arch, spec, { tn, tm, tr, tc: mid })) lo = mid;
+      else hi = mid - 1;
+    }
+    if (lo < 1) continue;
+    const ncMin = Math.ceil(gs.gc / lo);
+    for (let nc = ncMin; nc <= Math.min(gs.gc, ncMin + 1); nc++) {
+      const tile = { tn, tm, tr, tc: Math.ceil(gs.gc / nc) };
+      const c = engineLayerCost(g, gs, tile, ctx, 0).cycles;
       if (!best || c < best.cycles) best = { tile, cycles: c };
     }
   }
   return best;
+}
+
+const pow2Ceil = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
+
+/**
+ * One engine of the search space: the unroll, the output-channel tile factor, the input depth and the URAM
+ * choice; channel tiles hold whole beats (channel-blocked DRAM words are never split between tiles).
+ */
+export function specFor(o: { pif: number; pof: number; poy: number; pox: number; tf: number; depth: number; uram: boolean; widthBits: number; actBits: number; maxK: number }): EngineSpec {
+  const L = o.widthBits / o.actBits;
+  const tif = Math.max(L, o.pif);
+  const tof = Math.ceil((o.pof * o.tf) / L) * L;
+  return {
+    pif: o.pif, pof: o.pof, poy: o.poy, pox: o.pox, tif, tof,
+    inBufDepth: o.depth, outBufDepth: Math.max(64, (o.depth / 2) * Math.ceil(tof / o.pof)), wBufDepth: Math.max(o.maxK * Math.ceil(tof / o.pof) * Math.ceil(tif / o.pif), 64),
+    weightsInUram: o.uram, actInUram: o.uram,
+    ports: { read: 1, weight: 1, write: 1, widthBits: o.widthBits as 128 | 256 | 512 },
+    overheads: {}, deconv: 'subpixel', layers: {},
+  };
+}
+
+/** The port width of an unroll: the narrowest that carries the board's bandwidth on three ports and holds PIF channels per beat. */
+export function widthFor(pif: number, actBits: number, bandwidthBytesPerSec: number, clockMHz: number): number {
+  const bw = ([128, 256, 512] as const).find((wb) => 3 * (wb / 8) * clockMHz * 1e6 >= bandwidthBytesPerSec) ?? 512;
+  return Math.max(bw, Math.min(512, pow2Ceil(pif * actBits)));
 }
 
 /**
@@ -80,56 +114,57 @@ function bestTile(lw: Lowered, spec: EngineSpec, pl: PathLayer, ctx: Parameters<
  */
 export function searchEngine(w: Workload, platform: Platform, tables: CostTables, base: Point): { best: EngineCandidate; all: EngineCandidate[]; evaluated: number } {
   const probe: Point = { ...base, arch: 'engine', engine: undefined };
-  const plan = pathPlan(w, { ...probe, arch: 'engine' }, 'subpixel').filter((p) => p.kind === 'mac' && !p.serial);
-  const p = widest(pathPlan(w, probe, 'subpixel'));
+  const full = pathPlan(w, { ...probe, arch: 'engine' }, 'subpixel');
+  const fusion = engineFusion(full);
+  const plan: SearchLayer[] = full.filter((x) => x.kind === 'mac' && !x.serial).map((pl) => {
+    const geo = engineGeom(pl.layer, pl.lowered!, 'subpixel', fusion.store.get(pl.id));
+    return { pl, geo, key: `${JSON.stringify(geo)},${pl.precision.name}` };
+  });
+  const p = widest(full);
   const caps = { ...DEFAULT_CAPS, ...base.caps } as Record<ResourceKind, number>;
   const limit = Object.fromEntries(RESOURCE_KINDS.map((k) => [k, Math.floor(platform.available[k] * caps[k])])) as Record<ResourceKind, number>;
-  const maxK = Math.max(1, ...plan.map((x) => x.lowered!.taps));
-  const norms = normKinds(plan);
+  const maxK = Math.max(1, ...plan.map((x) => weightTaps(x.geo)));
   const all: EngineCandidate[] = [];
   let evaluated = 0;
   let smallest: Record<ResourceKind, number> | undefined;
   const unrolls: [number, number, number, number][] = [];
-  for (const pif of PIF) for (const pof of POF) for (const [poy, pox] of SPATIAL) {
+  // AXI port width: the narrowest whose three ports together can carry the board's sustained bandwidth and
+  // whose beat holds PIF channels.
+  const f = base.clockMHz * 1e6;
+  const bwWidth = ([128, 256, 512] as const).find((wb) => 3 * (wb / 8) * f >= platform.bandwidthBytesPerSec) ?? 512;
+  const perLayer = tables.coefficients.engine.perLayerCycles;
+  const urams = platform.available.uram > 0 ? [false, true] : [false];
+  const dpm = dspPerMac(tables.packing, platform.spec.dspFamily, p);
+  const bwWidthOf = (pif: number) => widthFor(pif, p.actBits, platform.bandwidthBytesPerSec, base.clockMHz);
+  // Emittable integer arrays read PIF channels out of a beat: PIF a power of two that divides the beat's lanes.
+  const pifs = p.kind === 'int' ? PIF.filter((x) => (x & (x - 1)) === 0 && x * p.actBits <= 512) : PIF;
+  for (const pif of pifs) for (const pof of POF) for (const [poy, pox] of SPATIAL) {
     const lanes = pif * pof * poy * pox;
-    if (macDsp(tables, platform.spec.dspFamily, p, lanes, pof) + postLaneDsp(p, pof * poy * pox) <= limit.dsp) unrolls.push([pif, pof, poy, pox]);
+    const L = Math.max(bwWidthOf(pif), 128) / p.actBits;
+    const m = engineMultipliers({ pif, pof, poy, pox } as EngineSpec, L, dpm.dspPerMac, dpm.dspPerMac < 1 && dpm.sharedOperand, p.kind === 'int');
+    if (lanes > 0 && m.mac + m.post <= limit.dsp) unrolls.push([pif, pof, poy, pox]);
   }
   if (!unrolls.length) unrolls.push([1, 1, 1, 1]);
-  // AXI port width: the narrowest whose three ports together can carry the board's sustained bandwidth.
-  const f = base.clockMHz * 1e6;
-  const widthBits = ([128, 256, 512] as const).find((wb) => 3 * (wb / 8) * f >= platform.bandwidthBytesPerSec) ?? 512;
-  const perLayer = tables.coefficients.engine.perLayerCycles;
 
-  const evaluateSpec = (pif: number, pof: number, poy: number, pox: number, tf: number, depth: number): EngineCandidate | undefined => {
-    const spec: EngineSpec = {
-      pif, pof, poy, pox, tif: pif, tof: pof * tf,
-      inBufDepth: depth, outBufDepth: Math.max(64, (depth / 2) * tf), wBufDepth: Math.max(maxK * tf, 64),
-      weightsInUram: false,
-      ports: { read: 1, weight: 1, write: 1, widthBits },
-      overheads: {}, deconv: 'subpixel', layers: {},
-    };
-    const r = addResources(engineResources(spec, p, platform.spec.dspFamily, tables), engineNormResources(spec, norms, p, platform.spec.dspFamily, tables));
+  const evaluateSpec = (pif: number, pof: number, poy: number, pox: number, tf: number, depth: number, uram = false): EngineCandidate | undefined => {
+    const spec = specFor({ pif, pof, poy, pox, tf, depth, uram, widthBits: bwWidthOf(pif), actBits: p.actBits, maxK });
+    const r = engineResources(spec, p, platform.spec.dspFamily, tables);
     if (!smallest || r.dsp + r.bram18 < smallest.dsp + smallest.bram18) smallest = r;
     if (RESOURCE_KINDS.some((k) => r[k] > limit[k])) return undefined;
-    const ctx = {
-      spec, dramBytesPerCycle: platform.bandwidthBytesPerSec / f,
-      perTileCycles: tables.coefficients.engine.perTileCycles, perLayerCycles: perLayer,
-      pipelineDepth: macPipelineDepth(pif, p),
-    };
+    const ctx = engineContext(spec, p, platform, tables, base.clockMHz);
     let cycles = 0;
     const layers: Record<string, EngineLayer> = {};
     // Layers of the same shape and precision (repeated blocks, slice instances) share their best tile.
     const memo = new Map<string, ReturnType<typeof bestTile>>();
-    for (const pl of plan) {
-      const key = shapeKey(pl);
-      let t = memo.get(key);
-      if (!memo.has(key)) {
-        t = bestTile(pl.lowered!, spec, pl, ctx);
-        memo.set(key, t);
+    for (const x of plan) {
+      let t = memo.get(x.key);
+      if (!memo.has(x.key)) {
+        t = bestTile(x.geo, spec, ctx);
+        memo.set(x.key, t);
         evaluated++;
       }
       if (!t) return undefined;
-      layers[pl.id] = t.tile;
+      layers[x.pl.id] = t.tile;
       cycles += t.cycles;
     }
     return { spec: { ...spec, layers }, cycles, resources: { dsp: r.dsp, bram18: r.bram18, uram: r.uram, lut: r.lut, ff: r.ff } };
@@ -138,9 +173,10 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   // Branch and bound: a lower bound of an unroll's cycles is its pure compute with no tiling waste
   // (Σ ⌈N/pif⌉·⌈M/pof⌉·⌈R/poy⌉·⌈C/pox⌉·taps per layer) plus the per-layer overhead; tiles only add to it.
   // Unrolls are visited in bound order and the search stops when the bound reaches the best found: exact.
-  const bound = ([pif, pof, poy, pox]: [number, number, number, number]) => plan.reduce((sum, pl) => {
-    const l = pl.lowered!;
-    return sum + l.groups * Math.ceil(l.N / pif) * Math.ceil(l.M / pof) * Math.ceil(l.R / poy) * Math.ceil(l.C / pox) * l.taps + perLayer;
+  const bound = ([pif, pof, poy, pox]: [number, number, number, number]) => plan.reduce((sum, x) => {
+    const g = x.geo;
+    const gs = grid(g);
+    return sum + g.groups * g.passes * Math.ceil(g.N / pif) * Math.ceil(g.M / pof) * Math.ceil(gs.gr / poy) * Math.ceil(gs.gc / pox) * tapCount(g) + perLayer;
   }, 0);
   const ordered = unrolls.map((u, i) => ({ u, i, lb: bound(u) })).sort((a, b) => a.lb - b.lb || a.i - b.i);
   let bestCycles = Infinity;
@@ -149,11 +185,13 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
     if (lb >= bestCycles) break;
     for (const tf of TOF_FACTORS) {
       for (const depth of DEPTHS) {
-        visited.add(`${u.join(',')},${tf},${depth}`);
-        const c = evaluateSpec(u[0], u[1], u[2], u[3], tf, depth);
-        if (!c) continue;
-        all.push(c);
-        bestCycles = Math.min(bestCycles, c.cycles);
+        for (const uram of urams) {
+          visited.add(`${u.join(',')},${tf},${depth}`);
+          const c = evaluateSpec(u[0], u[1], u[2], u[3], tf, depth, uram);
+          if (!c) continue;
+          all.push(c);
+          bestCycles = Math.min(bestCycles, c.cycles);
+        }
       }
     }
   }

@@ -7,13 +7,14 @@ import { workloadFromDoc } from '../helpers.js';
 export const tables = loadCostTables();
 
 /** A board derived from zcu102 with some figures replaced (for hand-worked and property tests). */
-export function board(over: { dsp?: number; bram18?: number; uram?: number; lut?: number; ff?: number; gbs?: number; eff?: number; sps?: number; maxMHz?: number }): Platform {
+export function board(over: { dsp?: number; bram18?: number; uram?: number; lut?: number; ff?: number; gbs?: number; eff?: number; sps?: number; maxMHz?: number; latency?: number }): Platform {
   const s = structuredClone(loadPlatform('zcu102').spec);
   s.name = 'testboard';
   for (const k of ['dsp', 'bram18', 'uram', 'lut', 'ff'] as const) if (over[k] !== undefined) s.resources[k] = over[k]!;
   if (over.gbs !== undefined) s.memory.peakGBs = over.gbs;
   if (over.eff !== undefined) s.memory.efficiency = over.eff;
   if (over.sps !== undefined) s.cpu.entropySymbolsPerSec = over.sps;
+  if (over.latency !== undefined) s.axi = { ...s.axi!, latencyCycles: over.latency };
   if (over.maxMHz !== undefined) {
     s.clock.maxMHz = over.maxMHz;
     s.clock.typicalMHz = Math.min(s.clock.typicalMHz, over.maxMHz);

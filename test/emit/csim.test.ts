@@ -5,7 +5,8 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor } from '../../src/mapping/load.js';
 import type { Point } from '../../src/mapping/schema.js';
-import { compileAndRun, emitPoint, haveTool, pool, pointFor, tmp, type Case, type SimResult } from './helpers.js';
+import { checkPerf } from './perf-check.js';
+import { compileAndRun, CXXFLAGS, emitPoint, haveTool, pool, pointFor, tmp, type Case, type SimResult } from './helpers.js';
 import { runAsync } from '../spawn.js';
 
 // The same sources were checked at -O1 with -Wall -Werror; -O0 builds faster.
@@ -42,10 +43,11 @@ const streamed = (p: Point) => {
     if (taps(p, id) > 1) l.pk = Math.min(3, taps(p, id));
   }
 };
+/** Odd output/spatial unroll on 64-bit beats (8 channels), URAM buffers. */
 const oddEngine = (p: Point) => {
   Object.assign(p.engine!, {
-    pif: 3, pof: 5, poy: 3, pox: 2, tif: 6, tof: 10, inBufDepth: 8192, outBufDepth: 8192, wBufDepth: 8192, layers: {},
-    ports: { read: 2, weight: 3, write: 2, widthBits: 64 }, weightsInUram: true,
+    pif: 2, pof: 5, poy: 3, pox: 2, tif: 8, tof: 40, inBufDepth: 8192, outBufDepth: 8192, wBufDepth: 8192, layers: {},
+    ports: { read: 1, weight: 1, write: 1, widthBits: 64 }, weightsInUram: true, actInUram: true,
   });
 };
 
@@ -66,8 +68,8 @@ cases.push(
   { name: 'zero-insert deconv, engine, every op', model: OPS, arch: 'engine', path: 'decode', res: '24x16', mutate: (p) => { p.engine!.deconv = 'zero-insert'; } },
   { name: 'zero-insert deconv, pipeline', model: 'balle2017', params: { N: 8 }, arch: 'pipeline', path: 'decode', mutate: (p) => { p.pipeline!.deconv = 'zero-insert'; } },
   { name: 'zero-insert deconv, pipeline, every op', model: OPS, arch: 'pipeline', path: 'decode', res: '24x16', mutate: (p) => { p.pipeline!.deconv = 'zero-insert'; } },
-  { name: 'odd unroll, 2/3/2 AXI ports, URAM weights, engine encode', model: OPS, arch: 'engine', path: 'encode', res: '24x16', mutate: oddEngine },
-  { name: 'odd unroll, 2/3/2 AXI ports, URAM weights, engine decode', model: 'cheng2020-anchor', params: { N: 8 }, arch: 'engine', path: 'decode', mutate: oddEngine },
+  { name: 'odd unroll, 64-bit beats, URAM buffers, engine encode', model: OPS, arch: 'engine', path: 'encode', res: '24x16', mutate: oddEngine },
+  { name: 'odd unroll, 64-bit beats, URAM buffers, engine decode', model: 'cheng2020-anchor', params: { N: 8 }, arch: 'engine', path: 'decode', mutate: oddEngine },
   { name: 'streamed weights, kernel unroll, pipeline encode', model: OPS, arch: 'pipeline', path: 'encode', res: '24x16', mutate: streamed },
   { name: 'streamed weights, kernel unroll, pipeline decode', model: 'cheng2020-anchor', params: { N: 8 }, arch: 'pipeline', path: 'decode', mutate: streamed },
   { name: 'TensorFlow "same" padding at 50x38, engine', model: 'balle2017', params: { N: 8 }, arch: 'engine', path: 'decode', res: '50x38', mutate: (p) => { p.workload.pad = 'same'; p.engine!.layers = {}; } },
@@ -97,7 +99,8 @@ describe.skipIf(!gpp)(`emitted projects: g++ -Wall -Werror C simulation against 
       await tick(); // let vitest's RPC through between emits (a long synchronous stretch misses its 60 s limit)
     }
     const t1 = Date.now();
-    results = await pool(dirs.map((d) => () => compileAndRun(d)));
+    // Engine projects build with the counting shim (-DLIC_PERF): one build checks bit-exactness and writes perf.json.
+    results = await pool(dirs.map((d, k) => () => compileAndRun(d, cases[k].arch === 'engine' ? [...CXXFLAGS, '-DLIC_PERF'] : CXXFLAGS)));
     // Pipelines again with one thread per stage and every FIFO bounded to its emitted depth (deadlock check).
     const pipes = cases.map((c, k) => (c.arch === 'pipeline' ? k : -1)).filter((k) => k >= 0);
     const threaded = await pool(pipes.map((k) => () => compileAndRun(dirs[k], THREADED, 'sim-dataflow.bin')));
@@ -121,6 +124,16 @@ describe.skipIf(!gpp)(`emitted projects: g++ -Wall -Werror C simulation against 
         expect(t.compiled, t.output).toBe(true);
         expect(t.passed, `one thread per stage, FIFOs of the emitted depths: ${t.output}`).toBe(true);
       }
+    });
+  });
+
+  // make perf's agreement (issue 8): every zoo family's g_a and g_s, counted against estimated cycles per layer,
+  // and the memories and multipliers the code declares against the estimate's resources.
+  cases.forEach((c, k) => {
+    if (c.arch !== 'engine' || !ZOO.some(([m]) => m === c.model) || c.mutate || c.part) return;
+    it(`${c.name}: counted cycles within 10% of the estimate per layer; declared BRAM18/URAM/DSP equal the estimate`, () => {
+      expect(results[k].passed, results[k].output).toBe(true);
+      checkPerf(dirs[k], 0.1);
     });
   });
 
@@ -165,17 +178,17 @@ describe.skipIf(!gpp)(`emitted projects: g++ -Wall -Werror C simulation against 
 
   it('the sources also build with the HLS pragmas expanded (as Vitis sees them)', async () => {
     const flags = ['-std=c++17', '-Wall', '-Werror', '-Wno-unknown-pragmas', '-Wno-unused-label', '-DLIC_FORCE_PRAGMAS', '-O1'];
-    const pick = ['cheng2020-anchor decode engine', 'cheng2020-anchor decode pipeline', 'streamed weights, kernel unroll, pipeline encode', 'odd unroll, 2/3/2 AXI ports, URAM weights, engine encode'];
+    const pick = ['cheng2020-anchor decode engine', 'cheng2020-anchor decode pipeline', 'streamed weights, kernel unroll, pipeline encode', 'odd unroll, 64-bit beats, URAM buffers, engine encode'];
     const rs = await pool(pick.map((n) => () => compileAndRun(dirs[cases.findIndex((c) => c.name === n)], flags)));
     for (const r of rs) expect(r.passed, r.output).toBe(true);
     const pre = (n: string) => spawnSync('g++', ['-std=c++17', '-E', '-DLIC_FORCE_PRAGMAS', ...['src'].map((d) => path.join(d, '*.cpp'))], { cwd: dirs[cases.findIndex((c) => c.name === n)], encoding: 'utf8', shell: true }).stdout;
-    const engine = pre('odd unroll, 2/3/2 AXI ports, URAM weights, engine encode');
+    const engine = pre('odd unroll, 64-bit beats, URAM buffers, engine encode');
     for (const want of [
       '#pragma HLS PIPELINE II=1', '#pragma HLS INTERFACE s_axilite port=return',
-      '#pragma HLS INTERFACE m_axi port=rd0 bundle=gmem_rd0 offset=slave depth=', '#pragma HLS INTERFACE m_axi port=rd1 bundle=gmem_rd1',
-      '#pragma HLS INTERFACE m_axi port=w2 bundle=gmem_w2', '#pragma HLS INTERFACE m_axi port=wr1 bundle=gmem_wr1', 'max_widen_bitwidth=64',
-      '#pragma HLS ARRAY_PARTITION variable=in_a dim=1 complete', '#pragma HLS ARRAY_PARTITION variable=out_b dim=3 complete',
-      '#pragma HLS BIND_STORAGE variable=w_a type=ram_2p impl=uram',
+      '#pragma HLS INTERFACE m_axi port=rd bundle=gmem_rd offset=slave depth=', '#pragma HLS INTERFACE m_axi port=aux bundle=gmem_aux',
+      '#pragma HLS INTERFACE m_axi port=w bundle=gmem_w', '#pragma HLS INTERFACE m_axi port=wr bundle=gmem_wr', 'max_read_burst_length=16',
+      '#pragma HLS ARRAY_PARTITION variable=in_a dim=1 complete', '#pragma HLS ARRAY_RESHAPE variable=out_b dim=3 complete',
+      '#pragma HLS BIND_STORAGE variable=w_a type=ram_s2p impl=uram', '#pragma HLS DATAFLOW',
     ]) expect(engine).toContain(want);
     const pipe = pre('streamed weights, kernel unroll, pipeline encode');
     for (const want of ['#pragma HLS DATAFLOW', '#pragma HLS STREAM variable=s_input depth=', '#pragma HLS INTERFACE m_axi port=ws_g_a_c0 bundle=gmem_w', '#pragma HLS ARRAY_PARTITION variable=lb dim=3 cyclic factor=PIN']) {

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { loadCostTables } from '../../src/platform/load.js';
+import { bram18ForBank, uramForBank } from '../../src/platform/tables.js';
+
+export interface PerfJson {
+  layers: { id: string; estimateCycles: number; countedCycles: number }[];
+  totalEstimate: number;
+  totalCounted: number;
+  buffers: { name: string; banks: number; widthBits: number; depth: number; impl: string }[];
+  multipliers: Record<string, number>;
+}
+
+/**
+ * perf.json of a project against its tiling.json: every layer's counted cycles within `tol` of the estimate;
+ * the buffers the code declares, mapped through the BRAM18/URAM aspect table, and its multipliers equal the
+ * estimate's BRAM18, URAM and DSP exactly.
+ */
+export function checkPerf(dir: string, tol: number, opts: { resources?: boolean } = {}): PerfJson {
+  const perf = JSON.parse(readFileSync(path.join(dir, 'perf.json'), 'utf8')) as PerfJson;
+  const tiling = JSON.parse(readFileSync(path.join(dir, 'tiling.json'), 'utf8'));
+  const est = new Map<string, number>((tiling.estimate.layers as { id: string; cycles: number }[]).map((l) => [l.id, l.cycles]));
+  expect(perf.layers.length).toBe(tiling.layers.length);
+  for (const l of perf.layers) {
+    expect(l.estimateCycles, l.id).toBe(est.get(l.id));
+    const err = Math.abs(l.countedCycles - l.estimateCycles) / l.estimateCycles;
+    expect(err, `${l.id}: counted ${l.countedCycles} vs estimated ${l.estimateCycles}`).toBeLessThanOrEqual(tol);
+  }
+  if (opts.resources !== false) {
+    const c = loadCostTables().coefficients;
+    let bram18 = 0;
+    let uram = 0;
+    for (const b of perf.buffers) {
+      if (b.impl === 'uram') uram += b.banks * uramForBank(c, b.widthBits, b.depth);
+      else if (b.impl === 'bram') bram18 += b.banks * bram18ForBank(c, b.widthBits, b.depth);
+    }
+    expect(bram18).toBe(tiling.estimate.resources.bram18.used);
+    expect(uram).toBe(tiling.estimate.resources.uram.used);
+    const dsp = Object.values(perf.multipliers).reduce((s, n) => s + n, 0);
+    expect(dsp).toBe(tiling.estimate.resources.dsp.used);
+  }
+  return perf;
+}
