@@ -1,5 +1,5 @@
 import { COMMANDS } from './commands.js';
-import { jsonOpt } from './options.js';
+import { jsonOpt, resOpt } from './options.js';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
@@ -126,16 +126,16 @@ export function fitCommand(y: Argv) {
   return y.command(COMMANDS.fit.usage, COMMANDS.fit.describe, (a) => studentOptions(a)
     .option('model', { type: 'string', describe: 'zoo name or model .json file (with --table: a comma list, default every zoo model)' })
     .option('platform', { type: 'string', demandOption: true, describe: 'board (with --sweep-width / --table: a comma list)' })
-    .option('res', { type: 'string', default: '1280x720' })
+    .option('res', resOpt)
     .option('fps', { type: 'number', demandOption: true, describe: 'target frames per second, end to end' })
-    .option('path', { choices: ['encode', 'decode', 'both'] as const, default: 'encode' as const })
-    .option('arch', { choices: ['engine', 'pipeline', 'best'] as const, default: 'best' as const })
+    .option('path', { choices: ['encode', 'decode', 'both'] as const, default: 'encode' as const, describe: 'the path that must reach the rate: encode, decode, or both' })
+    .option('arch', { choices: ['engine', 'pipeline', 'best'] as const, default: 'best' as const, describe: 'template of each probed student: engine, pipeline, or the better of the two' })
     .option('precisions', { type: 'string', default: 'int8', describe: 'allowed precisions, e.g. int8,int16 or w4a8,int8,int16' })
     .option('plan', { type: 'string', default: PLAN_SHAPES.join(','), describe: 'plan shapes: uniform, ends (wider first/last layers), sensitive (ends and GDNs)' })
     .option('max-bits', { type: 'number', describe: 'cap on a plan\'s MAC-weighted mean bits ((weight+activation)/2)' })
-    .option('min-width', { type: 'number', default: 0.25 })
+    .option('min-width', { type: 'number', default: 0.25, describe: 'narrowest width multiplier to consider' })
     .option('exact', { type: 'boolean', default: false, describe: 'also explore every wider student the FPS upper bound leaves possible (widest overall even where FPS dips with width)' })
-    .option('max-width', { type: 'number', default: 1 })
+    .option('max-width', { type: 'number', default: 1, describe: 'widest width multiplier to consider (1: the teacher)' })
     .option('clock', { type: 'number', describe: 'MHz (default: the board\'s typical kernel clock)' })
     .option('caps', { type: 'string', describe: 'e.g. dsp=0.8,bram18=0.8' })
     .option('entropy-rate', { type: 'number', describe: 'entropy coder symbols/s (default: the board\'s CPU)' })
@@ -143,7 +143,9 @@ export function fitCommand(y: Argv) {
     .option('sweep-width', { type: 'string', describe: 'FROM:TO:STEP: write the width → FPS / DSP / BRAM curve (CSV + a PNG per board) instead' })
     .option('out', { type: 'string', describe: 'folder for --sweep-width (default reports/width)' })
     .option('table', { type: 'boolean', default: false, describe: 'markdown table: every model × board × path' })
-    .option('json', jsonOpt), async (argv) => {
+    .option('json', jsonOpt)
+    .example('$0 fit --model mbt2018-mean --platform kv260 --fps 30 --path both', 'the widest mbt2018-mean student that encodes and decodes 720p at 30 FPS on a KV260')
+    .example('$0 fit --model balle2017 --platform zcu102,kv260 --fps 30 --sweep-width 0.25:1:0.05 --out reports/width', 'the width → FPS curve on two boards'), async (argv) => {
     const args = argv as unknown as FitArgs & { out?: string };
     if (argv.table) return table(args);
     if (!argv.model) throw new UserError('give --model (or --table)', { field: 'model' });

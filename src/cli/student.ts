@@ -52,7 +52,8 @@ export function studentCommand(y: Argv) {
     .option('model', { type: 'string', demandOption: true, describe: 'zoo name or model .json file (the teacher)' })
     .option('width', { type: 'number', demandOption: true, describe: 'multiplier on every channel width, e.g. 0.5' })
     .option('out', { type: 'string', describe: 'write the student model here (.json)' })
-    .option('json', jsonOpt), (argv) => {
+    .option('json', jsonOpt)
+    .example('$0 student --model bmshj2018-hyperprior --width 0.5 --round 8 --out models/hyperprior-half.json', 'a half-width hyperprior student as a model file'), (argv) => {
     const fam = familyFrom(argv);
     const s = makeStudent(fam, argv.width);
     if (argv.out && !argv.out.endsWith('.json')) throw new UserError(`--out ${argv.out}: a model file must end in .json`, { field: 'out' });

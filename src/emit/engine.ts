@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import type { EngineSpec } from '../mapping/schema.js';
 import { bytesOf, int32Bytes, stepText, tablesHeader, type Built, type Files, type TemplateOutput } from './common.js';
 import { INPUT, isMacOp, type Step } from './ir.js';
-import { commentSafe, render, templateText } from './templates.js';
+import { commentSafe, cString, render, templateText } from './templates.js';
 
 /** Kind codes of hls-templates/engine/lic_layer.h. */
 const KIND: Record<string, number> = {
@@ -310,7 +310,7 @@ ${tapRows.join('\n')}
 #endif  // LIC_TILING_H
 `;
   const top = b.top;
-  const names = ir.steps.map((s) => `"${s.id}"`).join(', ');
+  const names = ir.steps.map((s) => cString(s.id)).join(', ');
   files.set('src/hls_compat.h', templateText('common/hls_compat.h'));
   files.set('src/lic_quant.h', templateText('common/lic_quant.h'));
   files.set('src/lic_perf.h', templateText('common/lic_perf.h'));

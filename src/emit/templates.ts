@@ -27,6 +27,8 @@ export function render(rel: string, values: Record<string, string>): string {
 
 /** Text safe inside a // comment: printable ASCII, no line continuation. */
 export const commentSafe = (s: string) => s.replace(/[^\x20-\x7e]/g, '?').replace(/\\/g, '/');
+/** A C string literal of a name from the model: printable ASCII, quotes and backslashes escaped. */
+export const cString = (s: string) => `"${s.replace(/[^\x20-\x7e]/g, '?').replace(/["\\]/g, '\\$&')}"`;
 /** Free text (layer and variant names) in a Markdown table cell: control characters shown as escapes, | and ` escaped. */
 export const markdownSafe = (s: string) => s
   .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)

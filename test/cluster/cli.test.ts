@@ -38,7 +38,9 @@ describe('lic-dse cluster', () => {
     expect(rep.healthy.limit).toBe('boards');
     expect(rep.healthy.fps).toBeCloseTo(2 * est.fps, 9);
     expect(rep.degradation.map((d: { fps: number }) => d.fps)).toEqual([expect.closeTo(2 * est.fps, 9), expect.closeTo(est.fps, 9), 0]);
-    // Availability: A = 1000/1010; P(both up) = A² since one board (13.47 FPS) misses 20 FPS.
+    // Availability: A = 1000/1010; P(both up) = A² when one board misses the target and two meet it.
+    expect(est.fps).toBeLessThan(10);
+    expect(2 * est.fps).toBeGreaterThanOrEqual(10);
     expect(rep.availability.probability).toBeCloseTo((1000 / 1010) ** 2, 12);
   });
 
@@ -47,7 +49,11 @@ describe('lic-dse cluster', () => {
     for (const out of outs) {
       const r = run('cluster', '--config', path.join(FIX, 'two-zcu102.json'), '--failed', '1', '--simulate', '--seconds', '20', '--seeds', '2', '--out', out);
       expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(/^1 failed +1 +13\.47 +boards/m);
+      const one = /^1 failed +1 +([\d.]+) +boards/m.exec(r.stdout);
+      expect(one, r.stdout).not.toBeNull();
+      const point = loadPoint(path.join(FIX, 'zcu102-hyperprior-1024.json'));
+      const { workload, platform, tables } = contextFor(point);
+      expect(Number(one![1])).toBeCloseTo(evaluate(workload, platform, point, tables).fps, 2);
       expect(r.stdout).toMatch(/0 lost, 0 duplicated/);
     }
     for (const f of ['boards.csv', 'degradation.csv', 'scaling.csv', 'tiles.csv', 'latency-cdf.csv', 'cluster.json', 'fps-vs-failed.png', 'fps-vs-n.png', 'latency-cdf.png', 'tile-latency.png']) {
