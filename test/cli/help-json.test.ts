@@ -118,7 +118,17 @@ describe('--json on every command parses', () => {
     ['sweep', ['sweep', '--config', sweep, '--out', path.join(dir, 'r1'), '--jobs', '1', '--no-charts']],
     ['sweep shard', ['sweep', '--config', sweep, '--out', path.join(dir, 's1'), '--jobs', '1', '--no-charts', '--shard', '1/1']],
     ['merge', ['merge', path.join(dir, 's1'), '--out', path.join(dir, 'm'), '--no-charts']],
+    ['compare', ['compare', path.join(dir, 'r1')]],
+    ['student', ['student', '--model', 'bmshj2018-hyperprior', '--width', '0.5', '--round', '8', '--out', path.join(dir, 'half.json')]],
+    ['fit', ['fit', '--model', 'bmshj2018-hyperprior', '--platform', 'zcu102', '--res', '128x128', '--fps', '30', '--arch', 'engine']],
+    ['import', ['import', 'test/fixtures/onnx/hyperprior.onnx', '--out', path.join(dir, 'imported.json')]],
+    ['calibrate', ['calibrate', 'test/fixtures/calibrate', '--table']],
+    ['cluster', ['cluster', '--config', 'test/fixtures/cluster/two-zcu102.json']],
   ];
+  it('covers every command of the list', () => {
+    const covered = new Set(cases.map(([, args]) => args[0]));
+    expect(COMMANDS.filter((c) => !covered.has(c))).toEqual([]);
+  });
   for (const [what, args] of cases) {
     it(what, async () => {
       const r = await run(...args, '--json');
