@@ -1,16 +1,9 @@
-/**
- * mulberry32 (Tommy Ettinger's 32-bit generator, public domain): small, fast and seeded, so a simulation
- * is a pure function of its configuration and seed. Not for cryptography.
- */
+import { mulberry32 as uint32s } from '../util/prng.js';
+
+/** Uniform draws in [0, 1) from the shared seeded generator (a uint32 draw / 2^32). */
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = uint32s(seed);
+  return () => next() / 4294967296;
 }
 
 /** An exponential variate with the given mean (inverse transform; 1 − u keeps the logarithm finite). */

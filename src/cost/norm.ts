@@ -54,11 +54,6 @@ export function normResources(kinds: Iterable<string>, inLanes: number, outLanes
   return r;
 }
 
-/** The engine's normalisation units: every GDN kind the path runs, on the array's input and output lanes. */
-export function engineNormResources(spec: { pif: number; pof: number; poy: number; pox: number }, kinds: Iterable<string>, p: Precision, family: string, tables: CostTables): Resources {
-  const spatial = spec.poy * spec.pox;
-  return normResources(kinds, spec.pif * spatial, spec.pof * spatial, p, family, tables);
-}
 
 /** The GDN kinds among the MAC layers of a path. */
 export const normKinds = (plan: { kind: string; layer: { op: string } }[]): string[] =>

@@ -1,5 +1,6 @@
 import { GAMMA_MAX, GDN_KINDS, GDN_ONE, GDNS_ONE } from './quant.js';
 import type { RefLayer, TensorShape } from './ir.js';
+import { mulberry32 } from '../util/prng.js';
 
 /**
  * Seeded random weights and input: mulberry32 streams keyed by FNV-1a of "seed:layer:role", so each tensor
@@ -15,16 +16,6 @@ export function fnv1a(s: string): number {
   return h >>> 0;
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 /** Integers uniform in [lo, hi] (hi − lo < 2^32). */
 function uniform(seed: number, key: string, n: number, lo: number, hi: number): number[] {
