@@ -3,7 +3,8 @@
 //
 // The kernel marks what hardware would spend cycles on, and nothing else:
 //   LIC_PERF_LAYER(id, estimate)      a new layer (estimate: lic-dse's cycles for it, printed beside the count)
-//   LIC_PERF_ENTER(proc, depth)       a pipelined loop of process `proc` starts: its pipeline fills once (depth)
+//   LIC_PERF_ENTER(proc, depth)       a pipelined loop of process `proc` starts: its pipeline fills once (depth),
+//                                     paid when it runs its first trip
 //   LIC_PERF_TRIP(proc, loop)         one iteration of a pipelined loop (II = 1)
 //   LIC_PERF_BEAT(proc, port, word, bytes)  one beat on an m_axi port at word address `word`
 //   LIC_PERF_STEP()                   the end of a group of processes that run concurrently (a DATAFLOW
@@ -57,6 +58,7 @@ struct Buffer {
 struct State {
   std::vector<Layer> layers;
   std::map<std::string, double> proc_cycles;  // trips + fills of each process in the open step
+  std::map<std::string, int> pending;         // fill of a process's entered loop, not yet paid (no trip run)
   std::map<std::string, Port> ports;          // traffic of each port in the open step
   std::vector<Buffer> buffers;
   std::map<std::string, long> mults;
@@ -112,6 +114,7 @@ inline void step() {
   l.counted += d > worst ? d : worst;
   if (worst > 0 || d > 0) ++l.steps;
   s.proc_cycles.clear();
+  s.pending.clear();
   s.ports.clear();
   ++s.gen;
 }
@@ -128,7 +131,9 @@ inline void layer(const char* id, double estimate) {
 
 inline void enter(const char* proc, int depth) {
   State& s = st();
-  s.proc_cycles[proc] += depth;
+  // The fill is paid on the loop's first trip: a loop that runs no trip (a zero-size tile) fills nothing.
+  s.pending[proc] = depth;
+  ++s.gen;
   // A new loop starts new bursts on every port.
   for (auto& kv : s.ports) {
     close_tx(kv.second);
@@ -143,6 +148,11 @@ inline void trip(const char* proc, const char* loop) {
     k.gen = s.gen; k.a = proc; k.b = loop;
     k.c = &s.proc_cycles[proc];
     k.n = &cur().trips[loop];
+    auto p = s.pending.find(proc);
+    if (p != s.pending.end()) {
+      *k.c += p->second;
+      s.pending.erase(p);
+    }
   }
   *k.c += 1;
   ++*k.n;

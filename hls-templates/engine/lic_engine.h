@@ -436,19 +436,25 @@ LIC_LOOP(shuffle)
   }
 }
 
-// One step: the three processes touch disjoint buffers, so they run concurrently.
-inline void step(const LayerCfg& Lc, const Tile& cur, bool first_n, bool do_load, const Tile& nxt, bool do_store, const Tile& prev,
+// One step: the three processes touch disjoint buffers, so they run concurrently. Every process is called on
+// every step (HLS guarantees the overlap of a DATAFLOW region only for unconditionally called processes); the
+// prologue, the epilogue and the last input tile pass zero-size tiles, whose loops run no trip.
+inline void step(const LayerCfg& Lc, const Tile& cur, bool first_n, const Tile& nxt, const Tile& prev,
                  in_buf_t in_c, w_buf_t w_c, b_buf_t b_c, in_buf_t in_l, w_buf_t w_l, b_buf_t b_l, out_buf_t o_c, out_buf_t o_s,
                  const beat_t* rd, const wbeat_t* w, const bbeat_t* bias, const beat_t* aux, beat_t* wr) {
   LIC_PRAGMA(HLS DATAFLOW)
   compute(Lc, cur, first_n, in_c, w_c, b_c, o_c);
-  if (do_load) {
-    load_input(Lc, nxt, in_l, rd);
-    load_weights(Lc, nxt, w_l, b_l, w, bias);
-  }
-  if (do_store) store(Lc, prev, o_s, aux, wr);
+  load_input(Lc, nxt, in_l, rd);
+  load_weights(Lc, nxt, w_l, b_l, w, bias);
+  store(Lc, prev, o_s, aux, wr);
   LIC_PERF_STEP();
   LIC_PERF_ADD(LIC_STEP_CYCLES);
+}
+
+// A tile with no channels: every loop over it runs no trip.
+static inline Tile empty_tile(Tile t) {
+  t.tm = 0; t.tn = 0; t.tr = 0; t.tc = 0; t.hl = 0; t.wl = 0;
+  return t;
 }
 
 inline Tile make_tile(const LayerCfg& Lc, int m0, int gy, int gx, int n0) {
@@ -503,14 +509,11 @@ inline void run_layer(const LayerCfg& Lc, const char* name, const beat_t* rd, co
     LIC_PERF_ADD(LIC_STEP_CYCLES);
     return;
   }
-  // Output tiles m -> rows -> columns, input tiles inside; step k computes input tile k.
-  Tile prev = make_tile(Lc, 0, 0, 0, 0);
-  Tile cur = prev;
-  prev.tm = 0;
-  load_input(Lc, cur, in_a, rd);
-  load_weights(Lc, cur, w_a, b_a, w, bias);
-  LIC_PERF_STEP();
-  LIC_PERF_ADD(LIC_STEP_CYCLES);
+  // Output tiles m -> rows -> columns, input tiles inside; step k computes input tile k. The prologue loads
+  // the first tile into in_a (as a step whose compute and store are empty), the epilogue stores the last.
+  const Tile none = empty_tile(make_tile(Lc, 0, 0, 0, 0));
+  Tile prev = none;
+  step(Lc, none, false, make_tile(Lc, 0, 0, 0, 0), none, in_b, w_b, b_b, in_a, w_a, b_a, out_a, out_b, rd, w, bias, aux, wr);
   long long k = 0, o = 0;
 LIC_LOOP(tiles)
   for (int m0 = 0; m0 < Lc.cout; m0 += Lc.tm) {
@@ -518,8 +521,8 @@ LIC_LOOP(tiles)
       for (int gx = 0; gx < Lc.gc; gx += Lc.tc) {
         for (int n0 = 0; n0 < Lc.cin; n0 += Lc.tn) {
           LIC_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=LIC_MAX_STEPS)
-          cur = make_tile(Lc, m0, gy, gx, n0);
-          // The next input tile: this output tile's next, or the next output tile's first.
+          const Tile cur = make_tile(Lc, m0, gy, gx, n0);
+          // The next input tile: this output tile's next, or the next output tile's first (none after the last).
           int nn0 = n0 + Lc.tn, nm0 = m0, ngy = gy, ngx = gx;
           if (nn0 >= Lc.cin) {
             nn0 = 0;
@@ -528,13 +531,14 @@ LIC_LOOP(tiles)
             if (ngy >= Lc.gr) { ngy = 0; nm0 += Lc.tm; }
           }
           const bool has_next = nm0 < Lc.cout;
-          const Tile nxt = make_tile(Lc, has_next ? nm0 : 0, ngy, ngx, nn0);
-          const bool do_store = n0 == 0 && o > 0;
+          const Tile nt = make_tile(Lc, has_next ? nm0 : 0, ngy, ngx, nn0);
+          const Tile nxt = has_next ? nt : empty_tile(nt);
+          const Tile& sto = n0 == 0 ? prev : none;
           const bool ki = k % 2 == 0, oi = o % 2 == 0;
-          if (ki && oi) step(Lc, cur, n0 == 0, has_next, nxt, do_store, prev, in_a, w_a, b_a, in_b, w_b, b_b, out_a, out_b, rd, w, bias, aux, wr);
-          else if (ki) step(Lc, cur, n0 == 0, has_next, nxt, do_store, prev, in_a, w_a, b_a, in_b, w_b, b_b, out_b, out_a, rd, w, bias, aux, wr);
-          else if (oi) step(Lc, cur, n0 == 0, has_next, nxt, do_store, prev, in_b, w_b, b_b, in_a, w_a, b_a, out_a, out_b, rd, w, bias, aux, wr);
-          else step(Lc, cur, n0 == 0, has_next, nxt, do_store, prev, in_b, w_b, b_b, in_a, w_a, b_a, out_b, out_a, rd, w, bias, aux, wr);
+          if (ki && oi) step(Lc, cur, n0 == 0, nxt, sto, in_a, w_a, b_a, in_b, w_b, b_b, out_a, out_b, rd, w, bias, aux, wr);
+          else if (ki) step(Lc, cur, n0 == 0, nxt, sto, in_a, w_a, b_a, in_b, w_b, b_b, out_b, out_a, rd, w, bias, aux, wr);
+          else if (oi) step(Lc, cur, n0 == 0, nxt, sto, in_b, w_b, b_b, in_a, w_a, b_a, out_a, out_b, rd, w, bias, aux, wr);
+          else step(Lc, cur, n0 == 0, nxt, sto, in_b, w_b, b_b, in_a, w_a, b_a, out_b, out_a, rd, w, bias, aux, wr);
           ++k;
         }
         prev = make_tile(Lc, m0, gy, gx, 0);
@@ -542,9 +546,9 @@ LIC_LOOP(tiles)
       }
     }
   }
-  store(Lc, prev, o % 2 == 1 ? out_a : out_b, aux, wr);
-  LIC_PERF_STEP();
-  LIC_PERF_ADD(LIC_STEP_CYCLES);
+  // Epilogue: the last output tile (computed into out_a when o is odd) is stored from the step's o_s.
+  if (o % 2 == 1) step(Lc, none, false, none, prev, in_a, w_a, b_a, in_b, w_b, b_b, out_b, out_a, rd, w, bias, aux, wr);
+  else step(Lc, none, false, none, prev, in_a, w_a, b_a, in_b, w_b, b_b, out_a, out_b, rd, w, bias, aux, wr);
 }
 
 }  // namespace lic

@@ -261,7 +261,8 @@ export interface Work {
 }
 export type PortName = 'rd' | 'w' | 'wr' | 'aux';
 
-const work = (trips: number, fills: number, ports: Work['ports'] = {}): Work => ({ trips, fills, ports });
+// A loop that runs no trip fills no pipeline (a zero-size tile's process only hands shake, inside the step's control cycles).
+const work = (trips: number, fills: number, ports: Work['ports'] = {}): Work => ({ trips, fills: trips > 0 ? fills : 0, ports });
 
 /** Rows of a zero-inserted window that hold real input rows (multiples of s). */
 const realCount = (lo: number, len: number, s: number) => (len <= 0 ? 0 : Math.floor((lo + len - 1) / s) - Math.ceil(lo / s) + 1);
@@ -285,7 +286,7 @@ export function loadWeights(arch: EngineArch, g: EngineGeom, axi: AxiParams, tn:
   const biasBeats = cdiv(tm * arch.accBytes, arch.beatBytes);
   const w = blockTraffic({ runs: 1, beatsPerRun: rows * perRow }, arch.beatBytes, axi);
   const b = blockTraffic({ runs: 1, beatsPerRun: biasBeats }, arch.beatBytes, axi);
-  return work(rows * perRow + biasBeats, 2, { w: addTraffic(w, b) });
+  return work(rows * perRow + biasBeats, (rows > 0 ? 1 : 0) + (biasBeats > 0 ? 1 : 0), { w: addTraffic(w, b) });
 }
 
 /** The flattened MAC loop of one input tile. */
@@ -375,10 +376,39 @@ export interface LayerSchedule {
   steps: number;
 }
 
+/** A place in a sequence of tile classes (run lengths in order): its class, its neighbours' classes (−1: none) and how many places look alike. */
+export interface SeqPos {
+  prev: number;
+  cls: number;
+  next: number;
+  count: number;
+}
+
+/** The places of a run-length sequence grouped by (previous, own, next) class: at most three per run. */
+export function seqPositions(counts: number[]): SeqPos[] {
+  const out: SeqPos[] = [];
+  for (let j = 0; j < counts.length; j++) {
+    const before = j > 0 ? j - 1 : -1;
+    const after = j < counts.length - 1 ? j + 1 : -1;
+    if (counts[j] === 1) {
+      out.push({ prev: before, cls: j, next: after, count: 1 });
+      continue;
+    }
+    out.push({ prev: before, cls: j, next: j, count: 1 });
+    if (counts[j] > 2) out.push({ prev: j, cls: j, next: j, count: counts[j] - 2 });
+    out.push({ prev: j, cls: j, next: after, count: 1 });
+  }
+  return out;
+}
+
 /**
- * Cycles of one layer under the engine's schedule (see the header). Tiles of equal shape are costed once:
- * along each spatial dimension the first, interior and last tiles, along channels the full and remainder tiles.
- * The step that loads the next tile is costed with this tile's shape (exact except where the shape changes).
+ * Cycles of one layer under the engine's schedule (see the header), step for step as run_layer issues them:
+ * step k computes input tile k, loads input tile k+1 (the next output tile's first when k is its output tile's
+ * last) and, on an output tile's first input tile, stores the previous output tile; a prologue loads the first
+ * tile and an epilogue stores the last. A step's cost depends on the shapes of the tiles it touches, so each
+ * output tile is costed with its own, its predecessor's and its successor's shape classes (first, interior,
+ * last along rows and columns; full and remainder along channels); places in the tile order with the same
+ * three classes are costed once.
  */
 export function layerSchedule(arch: EngineArch, g: EngineGeom, axi: AxiParams, dramBytesPerCycle: number, t: { tn: number; tm: number; tr: number; tc: number }): LayerSchedule {
   const gr = grid(g);
@@ -388,79 +418,98 @@ export function layerSchedule(arch: EngineArch, g: EngineGeom, axi: AxiParams, d
   const rs = tileClasses(gr.gr, t.tr);
   const cs = tileClasses(gr.gc, t.tc);
   const fill = (w: Work) => w.fills * (w.ports.rd || w.ports.w || w.ports.wr ? arch.moveDepth : arch.computeDepth);
+  const step = (ws: Work[]) => stepCycles(ws, arch, axi, dramBytesPerCycle, fill) + arch.perStepCycles;
+  // Input tiles of an output tile in order, by size class (0: full, 1: remainder).
+  const seq: number[] = [];
+  ns.forEach((n, k) => { for (let i = 0; i < n.count; i++) seq.push(k); });
+  const S = seq.length;
+  const nOf = [ns[0].n, ns[ns.length - 1].n];
+  const NR = rs.length;
+  const NC = cs.length;
+  const T = ms.length * NR * NC;
+  // Per output-tile class (index (m·NR + r)·NC + c): its store, and per input size class its compute and loads.
+  type Cls = { st: Work; comp: Work[]; li: Work[]; lw: Work[] };
+  const infos: (Cls | undefined)[] = new Array(T);
+  const info = (k: number): Cls => {
+    let v = infos[k];
+    if (!v) {
+      const m = ms[Math.floor(k / (NR * NC))];
+      const r = rs[Math.floor(k / NC) % NR];
+      const c = cs[k % NC];
+      const wy = window1(g, 'y', r.start, r.n);
+      const wx = window1(g, 'x', c.start, c.n);
+      v = {
+        st: storeWork(arch, g, axi, m.n, outRange(g, 'y', r.start, r.n), outRange(g, 'x', c.start, c.n)),
+        comp: nOf.map((n) => computeWork(arch, g, taps, n, m.n, r.n, c.n)),
+        li: nOf.map((n) => loadInput(arch, g, axi, n, wy, wx)),
+        lw: nOf.map((n) => loadWeights(arch, g, axi, n, m.n)),
+      };
+      infos[k] = v;
+    }
+    return v;
+  };
+  // One step: compute (class cur, size ni), the load of (class ld, size li) unless ld < 0, the store of class so unless so < 0.
+  const steps1 = new Map<number, number>();
+  const stepOf = (cur: number, ni: number, ld: number, li: number, so: number) => {
+    const key = (((cur * 2 + ni) * (T + 1) + ld + 1) * 2 + li) * (T + 1) + so + 1;
+    let v = steps1.get(key);
+    if (v === undefined) {
+      const ws = [info(cur).comp[ni]];
+      if (ld >= 0) ws.push(info(ld).li[li], info(ld).lw[li]);
+      if (so >= 0) ws.push(info(so).st);
+      v = step(ws);
+      steps1.set(key, v);
+    }
+    return v;
+  };
+  // The steps between an output tile's first and last, which touch no other output tile.
+  const mids: number[] = new Array(T);
+  const midOf = (cur: number) => {
+    if (mids[cur] === undefined) {
+      let c0 = 0;
+      for (let i = 1; i < S - 1; i++) c0 += stepOf(cur, seq[i], cur, seq[i + 1], -1);
+      mids[cur] = c0;
+    }
+    return mids[cur];
+  };
+  const tileOf = (prev: number, cur: number, next: number) =>
+    S === 1 ? stepOf(cur, seq[0], next, seq[0], prev) : stepOf(cur, seq[0], cur, seq[1], prev) + midOf(cur) + stepOf(cur, seq[S - 1], next, seq[0], -1);
+  // Output tiles in kernel order (groups → m → rows → columns): a neighbour across an outer boundary is the
+  // outer neighbour's first (or last) class along every inner dimension.
+  const dims = [seqPositions([g.groups]), seqPositions(ms.map((m) => m.count)), seqPositions(rs.map((r) => r.count)), seqPositions(cs.map((c) => c.count))];
+  const lastCls = [0, ms.length - 1, NR - 1, NC - 1];
+  const at = (cl: number[]) => (cl[1] * NR + cl[2]) * NC + cl[3];
+  const neighbour = (ps: SeqPos[], dir: -1 | 1) => {
+    for (let d = 3; d >= 0; d--) {
+      const nb = dir < 0 ? ps[d].prev : ps[d].next;
+      if (nb < 0) continue;
+      const cl = ps.map((p, e) => (e < d ? p.cls : e === d ? nb : dir < 0 ? lastCls[e] : 0));
+      return at(cl);
+    }
+    return -1;
+  };
   let cycles = arch.perLayerCycles;
   let compute = 0;
   let bytes = 0;
   let steps = 0;
-  const seq: { n: number }[] = [];
-  for (const n of ns) for (let k = 0; k < n.count; k++) seq.push(n);
-  const lastCls = [ms.length - 1, rs.length - 1, cs.length - 1].join();
-  let firstLoad = 0;
-  let lastStore = 0;
-  ms.forEach((m, mi) => rs.forEach((r, ri) => cs.forEach((c, ci) => {
-    const mult = g.groups * m.count * r.count * c.count;
-    const wy = window1(g, 'y', r.start, r.n);
-    const wx = window1(g, 'x', c.start, c.n);
-    const st = storeWork(arch, g, axi, m.n, outRange(g, 'y', r.start, r.n), outRange(g, 'x', c.start, c.n));
-    // The input tiles of this output tile in order: tile i computes while tile i+1 (wrapping to the next output
-    // tile's first) loads, and the first also stores the previous output tile. The very first output tile has
-    // nothing to store and the very last nothing to load next: those steps are costed once without them.
-    // At most two input-tile sizes (full, remainder): their works and step costs computed once.
-    const works: ({ comp: Work; li: Work; lw: Work } | undefined)[] = [undefined, undefined];
-    const worksOf = (n: number) => {
-      const k = n === t.tn ? 0 : 1;
-      let x = works[k];
-      if (!x) {
-        x = { comp: computeWork(arch, g, taps, n, m.n, r.n, c.n), li: loadInput(arch, g, axi, n, wy, wx), lw: loadWeights(arch, g, axi, n, m.n) };
-        works[k] = x;
-      }
-      return x;
-    };
-    const memo = new Float64Array(12).fill(-1);
-    const stepOf = (cur: number, nx: number | null, withStore: boolean) => {
-      const key = (cur === t.tn ? 0 : 6) + (nx === null ? 4 : nx === t.tn ? 0 : 2) + (withStore ? 1 : 0);
-      let v = memo[key];
-      if (v < 0) {
-        const ws = [worksOf(cur).comp];
-        if (nx !== null) ws.push(worksOf(nx).li, worksOf(nx).lw);
-        if (withStore) ws.push(st);
-        v = stepCycles(ws, arch, axi, dramBytesPerCycle, fill) + arch.perStepCycles;
-        memo[key] = v;
-      }
-      return v;
-    };
-    const tile = (noStore: boolean, noNext: boolean) => {
-      let c0 = 0;
-      for (let i = 0; i < seq.length; i++) {
-        const last = i === seq.length - 1;
-        c0 += stepOf(seq[i].n, last && noNext ? null : seq[(i + 1) % seq.length].n, i === 0 && !noStore);
-      }
-      return c0;
-    };
-    const isFirst = mi === 0 && ri === 0 && ci === 0;
-    const isLast = [mi, ri, ci].join() === lastCls;
-    const normal = tile(false, false);
-    let special = 0;
-    let specials = 0;
-    if (isFirst || isLast) {
-      special = tile(isFirst, isLast);
-      specials = 1;
-    }
-    if (isFirst && isLast && mult > 1) {
-      // Distinct first and last tiles in one class.
-      special = tile(true, false) + tile(false, true);
-      specials = 2;
-    }
-    cycles += (mult - specials) * normal + special;
-    for (let i = 0; i < seq.length; i++) compute += mult * worksOf(seq[i].n).comp.trips;
-    const ld = seq.reduce((s0, n) => s0 + worksOf(n.n).li.ports.rd!.dramBytes + worksOf(n.n).lw.ports.w!.dramBytes, 0);
-    bytes += mult * (ld + Object.values(st.ports).reduce((s2, t) => s2 + (t ? t.dramBytes : 0), 0));
-    steps += mult * seq.length;
-    if (isFirst) firstLoad = stepCycles([worksOf(seq[0].n).li, worksOf(seq[0].n).lw], arch, axi, dramBytesPerCycle, fill);
-    if (isLast) lastStore = stepCycles([st], arch, axi, dramBytesPerCycle, fill);
-  })));
+  const tileBytes = (k: number) => {
+    const v = info(k);
+    let b = 0;
+    for (const i of seq) b += v.li[i].ports.rd!.dramBytes + v.lw[i].ports.w!.dramBytes;
+    for (const p of Object.values(v.st.ports)) b += p ? p.dramBytes : 0;
+    return b;
+  };
+  for (const p0 of dims[0]) for (const p1 of dims[1]) for (const p2 of dims[2]) for (const p3 of dims[3]) {
+    const ps = [p0, p1, p2, p3];
+    const mult = p0.count * p1.count * p2.count * p3.count;
+    const cur = at(ps.map((p) => p.cls));
+    cycles += mult * tileOf(neighbour(ps, -1), cur, neighbour(ps, 1));
+    for (const i of seq) compute += mult * info(cur).comp[i].trips;
+    bytes += mult * tileBytes(cur);
+    steps += mult * S;
+  }
   // Prologue (the first tile's loads) and epilogue (the last output tile's store).
-  cycles += firstLoad + lastStore + 2 * arch.perStepCycles;
+  cycles += step([info(0).li[seq[0]], info(0).lw[seq[0]]]) + step([info(T - 1).st]);
   const overhead = arch.perLayerCycles + steps * (arch.computeDepth + arch.perStepCycles);
   return { cycles, computeCycles: compute, overheadCycles: overhead, memoryCycles: Math.max(0, cycles - compute - overhead), dramBytes: bytes, steps };
 }

@@ -127,18 +127,13 @@ describe.skipIf(!gpp)(`emitted projects: g++ -Wall -Werror C simulation against 
     });
   });
 
-  // Open (issue 8): at 64×64 balle2017's g_s/layer_2 (a 5×5/2 sub-pixel deconv with 3-row tiles) counts 10,898
-  // cycles against 9,454 estimated: the model costs a tile's first step with its own store and next-load
-  // shapes where the kernel overlaps the previous or next tile's. Held at 16% until the step model is fixed.
-  const KNOWN_DEVIATIONS: Record<string, Record<string, number>> = { 'balle2017 decode engine': { 'g_s/layer_2': 0.16 } };
-
   // make perf's agreement (issue 8): every zoo family's g_a and g_s, counted against estimated cycles per layer,
   // and the memories and multipliers the code declares against the estimate's resources.
   cases.forEach((c, k) => {
     if (c.arch !== 'engine' || !ZOO.some(([m]) => m === c.model) || c.mutate || c.part) return;
     it(`${c.name}: counted cycles within 10% of the estimate per layer; declared BRAM18/URAM/DSP equal the estimate`, () => {
       expect(results[k].passed, results[k].output).toBe(true);
-      checkPerf(dirs[k], 0.1, { known: KNOWN_DEVIATIONS[c.name] });
+      checkPerf(dirs[k], 0.1);
     });
   });
 
