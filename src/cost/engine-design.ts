@@ -6,7 +6,7 @@ import type { CostTables } from '../platform/tables.js';
 import { eltwiseSchedule, engineArch, grid, type EngineArch, type EngineGeom } from '../arch/engine.js';
 import { fuseLayers } from '../arch/fusion.js';
 import { engineGeom } from '../arch/geometry.js';
-import { engineLayerCost, macPipelineDepth, tileFits, type EngineContext } from './engine.js';
+import { engineLayerCost, macPipelineDepth, scheduleBound, tileFits, type EngineContext } from './engine.js';
 import { lower, MAC_OPS, type Lowered } from './lower.js';
 import { baseRow, passive, widest, type PathLayer, type Timed } from './plan.js';
 import { engineResources } from './resources.js';
@@ -93,8 +93,9 @@ export function evalEngine(plan: PathLayer[], point: Point, platform: Platform, 
       bytes += e.dramBytes;
       if (l.instance !== undefined) slice += cycles;
       const r = roofline(0, e.dramBytes, 2 * lanes * f, platform.bandwidthBytesPerSec);
-      layers.push({ ...baseRow(pl), executedMacs: 0, cycles, timeMs: (cycles / f) * 1e3, bound: 'memory', ...r, rooflineBound: 'memory', utilization: 0, lanes, dsp: 0, bram18: 0, mapping: 'element-wise pass over memory' });
-      if (!slowest || cycles > slowest.cycles) slowest = { id: pl.id, bound: 'memory', cycles };
+      const bound = scheduleBound(e, ctx.dramBytesPerCycle);
+      layers.push({ ...baseRow(pl), executedMacs: 0, cycles, timeMs: (cycles / f) * 1e3, bound, ...r, rooflineBound: 'memory', utilization: 0, lanes, dsp: 0, bram18: 0, mapping: 'element-wise pass over memory' });
+      if (!slowest || cycles > slowest.cycles) slowest = { id: pl.id, bound, cycles };
       continue;
     }
     if (pl.kind !== 'mac') {

@@ -2,6 +2,7 @@ import type { AxiParams } from '../arch/axi.js';
 import { layerSchedule, tileDepths, type EngineArch, type EngineGeom } from '../arch/engine.js';
 import type { EngineLayer, EngineSpec } from '../mapping/schema.js';
 import type { Precision } from '../platform/precision.js';
+import type { Bound } from './types.js';
 
 export interface EngineContext {
   spec: EngineSpec;
@@ -18,7 +19,7 @@ export interface EngineLayerCost {
   overheadCycles: number;
   offchipBytes: number;
   executedMacs: number;
-  bound: 'compute' | 'memory' | 'overhead';
+  bound: Bound;
   /** Words needed per bank of the input, weight and output buffers for this tiling. */
   need: { inDepth: number; wDepth: number; outDepth: number };
 }
@@ -38,13 +39,13 @@ const clampTile = (g: EngineGeom, t: EngineLayer, gr: { gr: number; gc: number }
  * Cycles of one layer on the shared MAC array: the engine's schedule (src/arch/engine.ts), whose steps overlap
  * the compute of an input tile with the loads of the next and the store of the previous output tile
  * (Zhang et al. FPGA'15 §4 with ping-pong buffers), each transfer costed at beat and burst level.
- * The bound is what the layer spends beyond its MAC loop: memory when loads/stores/DRAM stretch its steps.
+ * The bound is the largest part of the layer's time (scheduleBound).
  */
 export function engineLayerCost(g: EngineGeom, gridSize: { gr: number; gc: number }, t: EngineLayer, ctx: EngineContext, usefulMacs: number): EngineLayerCost {
   const tile = clampTile(g, t, gridSize);
   const s = layerSchedule(ctx.arch, g, ctx.axi, ctx.dramBytesPerCycle, tile);
   const d = tileDepths(ctx.arch, g, tile);
-  const bound = s.memoryCycles > s.computeCycles && s.memoryCycles >= s.overheadCycles ? 'memory' : s.overheadCycles > s.computeCycles ? 'overhead' : 'compute';
+  const bound = scheduleBound(s, ctx.dramBytesPerCycle);
   return {
     cycles: Math.ceil(s.cycles),
     computeCycles: s.computeCycles,
@@ -55,6 +56,22 @@ export function engineLayerCost(g: EngineGeom, gridSize: { gr: number; gc: numbe
     bound,
     need: { inDepth: d.inDepth, wDepth: d.wDepth, outDepth: d.outDepth },
   };
+}
+
+/**
+ * What a layer's time goes to, from its schedule: the MAC loop (compute), control and pipeline fills (overhead),
+ * and the stretch its transfers add. The stretch is 'memory' only as far as DRAM bandwidth explains it (the
+ * layer's DRAM time beyond its MAC loop: the roofline's slope); the rest (transaction round trips, short bursts,
+ * a port's beat rate, loads and stores with no compute to hide behind) is 'latency'. A layer right of the
+ * roofline's ridge has DRAM time ≤ ideal MAC time ≤ MAC trips, so it is never 'memory'. Ties: the earlier of
+ * compute, memory, latency, overhead.
+ */
+export function scheduleBound(s: { computeCycles: number; overheadCycles: number; memoryCycles: number; dramBytes: number }, dramBytesPerCycle: number): Bound {
+  const mem = Math.min(s.memoryCycles, Math.max(0, s.dramBytes / dramBytesPerCycle - s.computeCycles));
+  const parts: [Bound, number][] = [['compute', s.computeCycles], ['memory', mem], ['latency', s.memoryCycles - mem], ['overhead', s.overheadCycles]];
+  let best = parts[0];
+  for (const p of parts) if (p[1] > best[1]) best = p;
+  return best[0];
 }
 
 /** Does a tiling fit the engine's buffers? */

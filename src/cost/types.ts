@@ -1,8 +1,13 @@
 import type { ResourceKind } from '../platform/schema.js';
 import type { Arch, Point } from '../mapping/schema.js';
 
-/** Why a layer or a design takes the time it takes. */
-export type Bound = 'compute' | 'memory' | 'overhead' | 'serial' | 'fused' | 'cpu';
+/**
+ * Why a layer or a design takes the time it takes: its MAC loop (compute), off-chip bandwidth (memory), transfer
+ * latency not hidden behind compute (latency: round trips, short bursts, a port's beat rate, unoverlapped loads
+ * and stores), control and pipeline fills (overhead), a serial per-position chain, fused into its producer, or
+ * run on the CPU.
+ */
+export type Bound = 'compute' | 'memory' | 'latency' | 'overhead' | 'serial' | 'fused' | 'cpu';
 
 export interface LayerEstimate {
   /** "<part>/<name>", the key design points use. */

@@ -16,6 +16,7 @@ export interface ChartSpec {
 export const BOUND_COLORS: Record<string, string> = {
   compute: '#1f77b4',
   memory: '#ff7f0e',
+  latency: '#2ca02c',
   overhead: '#9467bd',
   serial: '#8c564b',
   fused: '#7f7f7f',
@@ -24,7 +25,7 @@ export const BOUND_COLORS: Record<string, string> = {
 export const BOTTLENECK_COLOR = '#d62728';
 export const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 export const RESOURCE_COLORS: Record<string, string> = { dsp: '#1f77b4', bram18: '#ff7f0e', uram: '#2ca02c', lut: '#9467bd', ff: '#8c564b' };
-const BOUND_ORDER = ['compute', 'memory', 'overhead', 'serial'];
+const BOUND_ORDER = ['compute', 'memory', 'latency', 'overhead', 'serial'];
 
 const decadeDown = (x: number) => 10 ** Math.floor(Math.log10(x));
 const decadeUp = (x: number) => 10 ** Math.ceil(Math.log10(x));

@@ -84,7 +84,7 @@ export const LAYER_COLUMNS: Column[] = [
   c('executedMacs', 'int', 'MACs the hardware executes (zero insertion, masked taps)'),
   c('cycles', 'int', 'cycles per frame (pipeline: the stage\'s busy cycles)'),
   c('timeMs', 'num', 'cycles at the design clock, ms'),
-  c('bound', 'str', 'why the layer takes its time: compute, memory, overhead, serial, fused (into its producer) or cpu'),
+  c('bound', 'str', 'why the layer takes its time: compute, memory (off-chip bandwidth), latency (transfers not hidden behind compute), overhead, serial, fused (into its producer) or cpu'),
   c('ops', 'num', 'operations per frame (2 per MAC)'),
   c('offchipBytes', 'num', 'off-chip bytes per frame'),
   c('ctc', 'num', 'computation-to-communication ratio, ops per off-chip byte (empty: no off-chip traffic)'),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { scheduleBound } from '../../src/cost/engine.js';
 import { board, evalDoc, modelDoc, point } from './helpers.js';
 
 const zeroOverheads = { perTileCycles: 0, perLayerCycles: 0, prologueCycles: 0 };
@@ -58,10 +59,24 @@ describe('engine template, hand-worked', () => {
     expect(e.layers[0].bound).toBe('overhead');
   });
 
-  it('a 1×1 tile waits a round trip per step: short bursts are latency-bound', () => {
+  it('a 1×1 tile waits a round trip per step: short bursts are latency-bound, not memory-bound, right of the ridge', () => {
     const e = evalDoc(doc, 16, 16, fast, point({ arch: 'engine', engine: engine({ layers: { 'g_a/c': { tn: 4, tm: 8, tr: 1, tc: 1 } } }) }));
-    // A 3×3 window is 3 bursts of 3 beats: max(9, ⌈3·64/8⌉ = 24) + 64 = 88 cycles against 9 MAC trips.
-    expect(e.layers[0].bound).toBe('memory');
+    // A 3×3 window is 3 bursts of 3 beats: max(9, ⌈3·64/8⌉ = 24) + 64 = 88 cycles against 9 MAC trips; at
+    // 1 TB/s the DRAM time is nil, so the stretch is the round trips.
+    expect(e.layers[0].rooflineBound).toBe('compute');
+    expect(e.layers[0].bound).toBe('latency');
+  });
+
+  it('each step is costed with the shapes it touches: the previous tile\'s store, the next tile\'s load', () => {
+    // 0.05 GB/s at 100 MHz = 0.5 byte per cycle: DRAM binds every step. Row tiles of 6, 6 and 4 grid rows.
+    const e = evalDoc(doc, 16, 16, board({ gbs: 0.05, eff: 1 }), point({ arch: 'engine', engine: engine({ tif: 8, tof: 16, layers: { 'g_a/c': { tn: 8, tm: 16, tr: 6, tc: 16 } } }) }));
+    // Loads: windows of 7, 8 and 5 full rows of 16 beats, a 256-byte burst per row: 1,792, 2,048, 1,280 B;
+    // weights 72 beats (4 bursts of 16 + one of 8 = 1,152 B) + 4 bias beats (64 B) = 1,216 B per tile.
+    // Stores: 6, 6 and 4 rows of 16 beats: 1,536, 1,536, 1,024 B. MAC trips 9·2·2·6·16 = 3,456 (4 rows: 2,304).
+    // Prologue: load tile 0, 3,008 B → 6,016. Step 1: compute 0 ‖ load 1 (3,264 B → 6,528).
+    // Step 2: compute 1 ‖ load 2 + store 0 (4,032 B → 8,064). Step 3: compute 2 (2,304) ‖ store 1 (3,072).
+    // Epilogue: store 2 (2,048). Costing a tile's step with its own shapes instead would give 25,984.
+    expect(e.layers[0].cycles).toBe(6016 + 6528 + 8064 + 3072 + 2048);
   });
 
   it('a memory-bound layer stalls on DRAM bandwidth', () => {
@@ -75,6 +90,19 @@ describe('engine template, hand-worked', () => {
     expect(e.layers[0].cycles).toBe(2112 + 2 * 2112 + 6 * (3136 + 2112) + 3136 + 576 + 1024);
     expect(e.layers[0].bound).toBe('memory');
     expect(e.layers[0].rooflineBound).toBe('memory');
+  });
+
+  it('a layer\'s bound is the largest part of its time; DRAM explains only its time beyond the MAC loop', () => {
+    // MAC loop 1,000, stretch 500, DRAM 1,200 cycles: 200 of the stretch is bandwidth, 300 latency → compute.
+    expect(scheduleBound({ computeCycles: 1000, overheadCycles: 100, memoryCycles: 500, dramBytes: 1200 }, 1)).toBe('compute');
+    // MAC loop 100, stretch 900, DRAM 800: 700 bandwidth, 200 latency → memory.
+    expect(scheduleBound({ computeCycles: 100, overheadCycles: 50, memoryCycles: 900, dramBytes: 1600 }, 2)).toBe('memory');
+    // MAC loop 100, stretch 900, DRAM 150: 50 bandwidth, 850 latency → latency.
+    expect(scheduleBound({ computeCycles: 100, overheadCycles: 50, memoryCycles: 900, dramBytes: 150 }, 1)).toBe('latency');
+    // Control beats both: overhead.
+    expect(scheduleBound({ computeCycles: 100, overheadCycles: 600, memoryCycles: 500, dramBytes: 0 }, 1)).toBe('overhead');
+    // Right of the ridge (DRAM time ≤ MAC loop) no stretch is bandwidth, however long.
+    expect(scheduleBound({ computeCycles: 100, overheadCycles: 0, memoryCycles: 5000, dramBytes: 100 }, 1)).toBe('latency');
   });
 
   it('a transposed conv: sub-pixel executes the useful MACs, zero-insertion s² times more', () => {
