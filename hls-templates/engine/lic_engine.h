@@ -277,11 +277,28 @@ static inline void grid_of(int kind, int o, int g, int s, int p, int g0, int& gl
   }
 }
 
+// Where output pixel (oy, ox) of tile t accumulates: the bank of its grid position, and the address of its
+// accumulator word w at addr + w * stride (words, then grid rows and columns within the bank, then the sub-pixel
+// phase; the layout compute() writes). Computed once per pixel by both stores.
+struct AccPos {
+  int bank, addr, stride;
+};
+static inline AccPos acc_pos(const LayerCfg& Lc, const Tile& t, int oy, int ox) {
+  int gyl, phy, gxl, phx;
+  grid_of(Lc.kind, oy, t.gy, Lc.sh, Lc.pt, Lc.gy0, gyl, phy);
+  grid_of(Lc.kind, ox, t.gx, Lc.sw, Lc.pl, Lc.gx0, gxl, phx);
+  const bool sp = Lc.kind == K_DECONV_SP;
+  const int opp = sp ? Lc.sh * Lc.sw : 1;
+  const int cbk = cdiv(t.tc, POX);
+  AccPos a;
+  a.bank = (gyl % POY) * POX + gxl % POX;
+  a.addr = ((gyl / POY) * cbk + gxl / POX) * opp + (sp ? phy * Lc.sw + phx : 0);
+  a.stride = cdiv(t.tr, POY) * cbk * opp;
+  return a;
+}
+
 inline void store(const LayerCfg& Lc, const Tile& t, const out_buf_t ob, const beat_t* aux, beat_t* wr) {
   if (t.tm == 0) return;
-  const int rb = cdiv(t.tr, POY);
-  const int cbk = cdiv(t.tc, POX);
-  const int opp = Lc.kind == K_DECONV_SP ? Lc.sh * Lc.sw : 1;
   const bool gdn = is_gdn(Lc.kind);
   const bool has_add = Lc.add_off >= 0;
   int oy0, ny, ox0, nx;
@@ -299,11 +316,7 @@ LIC_LOOP(store)
       const int blk = (t.m0 + c0) / L;
       for (int oy = oy0; oy < oy0 + ny; ++oy) {
         for (int ox = ox0; ox < ox0 + nx; ++ox) {
-          int gyl, phy, gxl, phx;
-          grid_of(Lc.kind, oy, t.gy, Lc.sh, Lc.pt, Lc.gy0, gyl, phy);
-          grid_of(Lc.kind, ox, t.gx, Lc.sw, Lc.pl, Lc.gx0, gxl, phx);
-          const int ph = Lc.kind == K_DECONV_SP ? phy * Lc.sw + phx : 0;
-          const int obank = (gyl % POY) * POX + gxl % POX;
+          const AccPos ap = acc_pos(Lc, t, oy, ox);
           const int oa = (blk * Lc.out_h + oy) * Lc.out_w + ox;
           beat_t xb = {}, out = {};
           for (int k = 0; k < words; ++k) {
@@ -318,9 +331,8 @@ LIC_LOOP(store)
               xb = aux[Lc.add_off + oa];
               LIC_PERF_BEAT("store", "aux", Lc.add_off + oa, L);
             }
-            const int w = w0 + k;
-            const int mb = w;  // accumulator word = output-channel block of POF
-            const acc_t* acc = ob[obank][((mb * rb + gyl / POY) * cbk + gxl / POX) * opp + ph];
+            const int w = w0 + k;  // accumulator word = output-channel block of POF
+            const acc_t* acc = ob[ap.bank][ap.addr + w * ap.stride];
             for (int pm = 0; pm < POF; ++pm) {
               const int m = w * POF + pm;
               if (m < c0 || m >= c0 + chans) continue;
@@ -345,15 +357,11 @@ LIC_LOOP(store)
 LIC_LOOP(store_shuffle)
   for (int oy = oy0; oy < oy0 + ny; ++oy) {
     for (int ox = ox0; ox < ox0 + nx; ++ox) {
-      int gyl, phy, gxl, phx;
-      grid_of(Lc.kind, oy, t.gy, Lc.sh, Lc.pt, Lc.gy0, gyl, phy);
-      grid_of(Lc.kind, ox, t.gx, Lc.sw, Lc.pl, Lc.gx0, gxl, phx);
-      const int ph = Lc.kind == K_DECONV_SP ? phy * Lc.sw + phx : 0;
-      const int obank = (gyl % POY) * POX + gxl % POX;
+      const AccPos ap = acc_pos(Lc, t, oy, ox);
       for (int w = 0; w < cdiv(t.tm, POF); ++w) {
         LIC_PRAGMA(HLS PIPELINE II=1)
         LIC_PERF_TRIP("store", "store_read");
-        const acc_t* acc = ob[obank][((w * rb + gyl / POY) * cbk + gxl / POX) * opp + ph];
+        const acc_t* acc = ob[ap.bank][ap.addr + w * ap.stride];
         for (int pm = 0; pm < POF; ++pm)
           if (w * POF + pm < t.tm) pos[w * POF + pm] = finish(Lc, acc[pm], 0, 0, false);
       }
@@ -451,6 +459,18 @@ inline void step(const LayerCfg& Lc, const Tile& cur, bool first_n, const Tile& 
   LIC_PERF_ADD(LIC_STEP_CYCLES);
 }
 
+// A step on the ping-pong halves its parities select: compute reads input half k and accumulates into output
+// half o, the load fills the other input half and the store drains the other output half. Four call sites
+// with fixed buffers: HLS binds every DATAFLOW process to its memories at compile time.
+inline void step_pp(const LayerCfg& Lc, bool k_odd, bool o_odd, const Tile& cur, bool first_n, const Tile& nxt, const Tile& prev,
+                    in_buf_t in_a, in_buf_t in_b, w_buf_t w_a, w_buf_t w_b, b_buf_t b_a, b_buf_t b_b, out_buf_t out_a, out_buf_t out_b,
+                    const beat_t* rd, const wbeat_t* w, const bbeat_t* bias, const beat_t* aux, beat_t* wr) {
+  if (!k_odd && !o_odd) step(Lc, cur, first_n, nxt, prev, in_a, w_a, b_a, in_b, w_b, b_b, out_a, out_b, rd, w, bias, aux, wr);
+  else if (!k_odd) step(Lc, cur, first_n, nxt, prev, in_a, w_a, b_a, in_b, w_b, b_b, out_b, out_a, rd, w, bias, aux, wr);
+  else if (!o_odd) step(Lc, cur, first_n, nxt, prev, in_b, w_b, b_b, in_a, w_a, b_a, out_a, out_b, rd, w, bias, aux, wr);
+  else step(Lc, cur, first_n, nxt, prev, in_b, w_b, b_b, in_a, w_a, b_a, out_b, out_a, rd, w, bias, aux, wr);
+}
+
 // A tile with no channels: every loop over it runs no trip.
 static inline Tile empty_tile(Tile t) {
   t.tm = 0; t.tn = 0; t.tr = 0; t.tc = 0; t.hl = 0; t.wl = 0;
@@ -510,10 +530,11 @@ inline void run_layer(const LayerCfg& Lc, const char* name, const beat_t* rd, co
     return;
   }
   // Output tiles m -> rows -> columns, input tiles inside; step k computes input tile k. The prologue loads
-  // the first tile into in_a (as a step whose compute and store are empty), the epilogue stores the last.
+  // the first tile into in_a (a step of odd input parity whose compute and store are empty), the epilogue
+  // stores the last.
   const Tile none = empty_tile(make_tile(Lc, 0, 0, 0, 0));
   Tile prev = none;
-  step(Lc, none, false, make_tile(Lc, 0, 0, 0, 0), none, in_b, w_b, b_b, in_a, w_a, b_a, out_a, out_b, rd, w, bias, aux, wr);
+  step_pp(Lc, true, false, none, false, make_tile(Lc, 0, 0, 0, 0), none, in_a, in_b, w_a, w_b, b_a, b_b, out_a, out_b, rd, w, bias, aux, wr);
   long long k = 0, o = 0;
 LIC_LOOP(tiles)
   for (int m0 = 0; m0 < Lc.cout; m0 += Lc.tm) {
@@ -534,11 +555,7 @@ LIC_LOOP(tiles)
           const Tile nt = make_tile(Lc, has_next ? nm0 : 0, ngy, ngx, nn0);
           const Tile nxt = has_next ? nt : empty_tile(nt);
           const Tile& sto = n0 == 0 ? prev : none;
-          const bool ki = k % 2 == 0, oi = o % 2 == 0;
-          if (ki && oi) step(Lc, cur, n0 == 0, nxt, sto, in_a, w_a, b_a, in_b, w_b, b_b, out_a, out_b, rd, w, bias, aux, wr);
-          else if (ki) step(Lc, cur, n0 == 0, nxt, sto, in_a, w_a, b_a, in_b, w_b, b_b, out_b, out_a, rd, w, bias, aux, wr);
-          else if (oi) step(Lc, cur, n0 == 0, nxt, sto, in_b, w_b, b_b, in_a, w_a, b_a, out_a, out_b, rd, w, bias, aux, wr);
-          else step(Lc, cur, n0 == 0, nxt, sto, in_b, w_b, b_b, in_a, w_a, b_a, out_b, out_a, rd, w, bias, aux, wr);
+          step_pp(Lc, k % 2 == 1, o % 2 == 1, cur, n0 == 0, nxt, sto, in_a, in_b, w_a, w_b, b_a, b_b, out_a, out_b, rd, w, bias, aux, wr);
           ++k;
         }
         prev = make_tile(Lc, m0, gy, gx, 0);
@@ -546,9 +563,8 @@ LIC_LOOP(tiles)
       }
     }
   }
-  // Epilogue: the last output tile (computed into out_a when o is odd) is stored from the step's o_s.
-  if (o % 2 == 1) step(Lc, none, false, none, prev, in_a, w_a, b_a, in_b, w_b, b_b, out_b, out_a, rd, w, bias, aux, wr);
-  else step(Lc, none, false, none, prev, in_a, w_a, b_a, in_b, w_b, b_b, out_a, out_b, rd, w, bias, aux, wr);
+  // Epilogue: output tile o - 1 went to half (o - 1) % 2, which a step of parity o drains.
+  step_pp(Lc, k % 2 == 1, o % 2 == 1, none, false, none, prev, in_a, in_b, w_a, w_b, b_a, b_b, out_a, out_b, rd, w, bias, aux, wr);
 }
 
 }  // namespace lic
