@@ -428,7 +428,7 @@ export function layerSchedule(arch: EngineArch, g: EngineGeom, axi: AxiParams, d
   const NC = cs.length;
   const T = ms.length * NR * NC;
   // Per output-tile class (index (m·NR + r)·NC + c): its store, and per input size class its compute and loads.
-  type Cls = { st: Work; comp: Work[]; li: Work[]; lw: Work[] };
+  type Cls = { st: Work; comp: Work[]; li: Work[]; lw: Work[]; trips: number; bytes: number };
   const infos: (Cls | undefined)[] = new Array(T);
   const info = (k: number): Cls => {
     let v = infos[k];
@@ -438,12 +438,19 @@ export function layerSchedule(arch: EngineArch, g: EngineGeom, axi: AxiParams, d
       const c = cs[k % NC];
       const wy = window1(g, 'y', r.start, r.n);
       const wx = window1(g, 'x', c.start, c.n);
-      v = {
-        st: storeWork(arch, g, axi, m.n, outRange(g, 'y', r.start, r.n), outRange(g, 'x', c.start, c.n)),
-        comp: nOf.map((n) => computeWork(arch, g, taps, n, m.n, r.n, c.n)),
-        li: nOf.map((n) => loadInput(arch, g, axi, n, wy, wx)),
-        lw: nOf.map((n) => loadWeights(arch, g, axi, n, m.n)),
-      };
+      const st = storeWork(arch, g, axi, m.n, outRange(g, 'y', r.start, r.n), outRange(g, 'x', c.start, c.n));
+      v = { st, comp: [], li: [], lw: [], trips: 0, bytes: 0 };
+      for (let i = 0; i < ns.length; i++) {
+        v.comp[i] = computeWork(arch, g, taps, nOf[i], m.n, r.n, c.n);
+        v.li[i] = loadInput(arch, g, axi, nOf[i], wy, wx);
+        v.lw[i] = loadWeights(arch, g, axi, nOf[i], m.n);
+      }
+      // Its own MAC trips and DRAM bytes (its loads and its store, whichever steps they run in).
+      for (const i of seq) {
+        v.trips += v.comp[i].trips;
+        v.bytes += v.li[i].ports.rd!.dramBytes + v.lw[i].ports.w!.dramBytes;
+      }
+      for (const p of [st.ports.wr, st.ports.aux]) v.bytes += p ? p.dramBytes : 0;
       infos[k] = v;
     }
     return v;
@@ -474,38 +481,24 @@ export function layerSchedule(arch: EngineArch, g: EngineGeom, axi: AxiParams, d
   };
   const tileOf = (prev: number, cur: number, next: number) =>
     S === 1 ? stepOf(cur, seq[0], next, seq[0], prev) : stepOf(cur, seq[0], cur, seq[1], prev) + midOf(cur) + stepOf(cur, seq[S - 1], next, seq[0], -1);
-  // Output tiles in kernel order (groups → m → rows → columns): a neighbour across an outer boundary is the
-  // outer neighbour's first (or last) class along every inner dimension.
-  const dims = [seqPositions([g.groups]), seqPositions(ms.map((m) => m.count)), seqPositions(rs.map((r) => r.count)), seqPositions(cs.map((c) => c.count))];
-  const lastCls = [0, ms.length - 1, NR - 1, NC - 1];
-  const at = (cl: number[]) => (cl[1] * NR + cl[2]) * NC + cl[3];
-  const neighbour = (ps: SeqPos[], dir: -1 | 1) => {
-    for (let d = 3; d >= 0; d--) {
-      const nb = dir < 0 ? ps[d].prev : ps[d].next;
-      if (nb < 0) continue;
-      const cl = ps.map((p, e) => (e < d ? p.cls : e === d ? nb : dir < 0 ? lastCls[e] : 0));
-      return at(cl);
-    }
-    return -1;
-  };
+  const at = (m: number, r: number, c: number) => (m * NR + r) * NC + c;
+  const lastM = ms.length - 1;
   let cycles = arch.perLayerCycles;
   let compute = 0;
   let bytes = 0;
   let steps = 0;
-  const tileBytes = (k: number) => {
-    const v = info(k);
-    let b = 0;
-    for (const i of seq) b += v.li[i].ports.rd!.dramBytes + v.lw[i].ports.w!.dramBytes;
-    for (const p of Object.values(v.st.ports)) b += p ? p.dramBytes : 0;
-    return b;
-  };
-  for (const p0 of dims[0]) for (const p1 of dims[1]) for (const p2 of dims[2]) for (const p3 of dims[3]) {
-    const ps = [p0, p1, p2, p3];
+  // Output tiles in kernel order (groups → m → rows → columns): a neighbour across an outer boundary is the
+  // outer neighbour's last (or first) class along every inner dimension.
+  const P2 = seqPositions(rs.map((r) => r.count));
+  const P3 = seqPositions(cs.map((c) => c.count));
+  for (const p0 of seqPositions([g.groups])) for (const p1 of seqPositions(ms.map((m) => m.count))) for (const p2 of P2) for (const p3 of P3) {
     const mult = p0.count * p1.count * p2.count * p3.count;
-    const cur = at(ps.map((p) => p.cls));
-    cycles += mult * tileOf(neighbour(ps, -1), cur, neighbour(ps, 1));
-    for (const i of seq) compute += mult * info(cur).comp[i].trips;
-    bytes += mult * tileBytes(cur);
+    const cur = at(p1.cls, p2.cls, p3.cls);
+    const prev = p3.prev >= 0 ? at(p1.cls, p2.cls, p3.prev) : p2.prev >= 0 ? at(p1.cls, p2.prev, NC - 1) : p1.prev >= 0 ? at(p1.prev, NR - 1, NC - 1) : p0.prev >= 0 ? at(lastM, NR - 1, NC - 1) : -1;
+    const next = p3.next >= 0 ? at(p1.cls, p2.cls, p3.next) : p2.next >= 0 ? at(p1.cls, p2.next, 0) : p1.next >= 0 ? at(p1.next, 0, 0) : p0.next >= 0 ? 0 : -1;
+    cycles += mult * tileOf(prev, cur, next);
+    compute += mult * info(cur).trips;
+    bytes += mult * info(cur).bytes;
     steps += mult * S;
   }
   // Prologue (the first tile's loads) and epilogue (the last output tile's store).
