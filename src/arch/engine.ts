@@ -317,7 +317,11 @@ export function storeWork(arch: EngineArch, g: EngineGeom, axi: AxiParams, tm: n
     // Every channel of a position read first, then r² destination pixels × channel blocks written.
     const blocks = cdiv(tm / (r * r), arch.L);
     trips = pos * (cdiv(tm, arch.pof) + r * r * blocks);
-    block = { runs: pos * r * blocks, beatsPerRun: r };
+    // Runs of r beats (a destination row of a position); with one channel block and full-width rows, a row's
+    // last run and the next row's first are adjacent in DRAM and make one run of 2r.
+    const joins = blocks === 1 && ox.len === g.ow ? oy.len - 1 : 0;
+    const t2 = addTraffic(blockTraffic({ runs: pos * r - 2 * joins, beatsPerRun: r }, arch.beatBytes, axi), blockTraffic({ runs: joins, beatsPerRun: 2 * r }, arch.beatBytes, axi));
+    return work(trips, 1, { wr: t2, ...(g.storeReads ? { aux: t2 } : {}) });
   } else {
     const blocks = cdiv(tm, arch.L);
     let words = 0;

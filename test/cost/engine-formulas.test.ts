@@ -92,6 +92,17 @@ describe('engine template, hand-worked', () => {
     expect(e.layers[0].rooflineBound).toBe('memory');
   });
 
+  it('a pixel shuffle folded into the store writes runs of r beats, joined across full-width rows', () => {
+    const ps = modelDoc([{ name: 'c', op: 'conv', cout: 16, kernel: 1 }, { name: 'ps', op: 'pixel_shuffle', factor: 2 }], { image: { channels: 8 } });
+    const e = evalDoc(ps, 4, 4, fast, point({ arch: 'engine', engine: engine({ tif: 8, tof: 16, layers: { 'g_a/c': { tn: 8, tm: 16, tr: 4, tc: 4 } } }) }));
+    // One tile. Prologue: 16 input beats in one burst → max(16, 8) + 64 = 80 (32 trips + 4); weights 8 + bias
+    // 4 beats in 2 bursts → max(12, 16) + 64 = 80. Compute: ⌈16/8⌉·⌈8/4⌉·4·4 = 64.
+    // Store: 16 positions × (2 accumulator words + 4 destination beats) = 96 trips + 4; 4 output channels, one
+    // block: each position writes 2 rows of 2 beats, and a row's last run joins the next row's first (3 joins):
+    // 26 bursts of 2 + 3 of 4 = 29 → max(64, ⌈29·64/8⌉ = 232) + 64 = 296.
+    expect(e.layers.find((l) => l.id === 'g_a/c')!.cycles).toBe(80 + 64 + 296);
+  });
+
   it('a layer\'s bound is the largest part of its time; DRAM explains only its time beyond the MAC loop', () => {
     // MAC loop 1,000, stretch 500, DRAM 1,200 cycles: 200 of the stretch is bandwidth, 300 latency → compute.
     expect(scheduleBound({ computeCycles: 1000, overheadCycles: 100, memoryCycles: 500, dramBytes: 1200 }, 1)).toBe('compute');
