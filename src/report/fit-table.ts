@@ -21,6 +21,8 @@ export function shortBound(b: string): string {
   if (b.startsWith('off-chip') || b.includes('(memory)')) return 'bandwidth';
   if (b.startsWith('resource caps') || b.startsWith('no feasible')) return 'resource caps';
   if (b.startsWith('compute roof') || b.includes('(compute)')) return 'compute';
+  if (b.includes('(latency)')) return 'transfer latency';
+  if (b.includes('(overhead)')) return 'control overhead';
   return b.split(' (')[0];
 }
 
