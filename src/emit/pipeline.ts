@@ -451,6 +451,7 @@ function perfHeader(b: Built, ctx: PipelineEmitContext): string {
 #define LIC_PERF_GRANULE ${axi.granuleBytes}
 #define LIC_PERF_BEAT_CYCLES ${beatCycles(WEIGHT_BEAT_BYTES * 8, axi)}
 #define LIC_PERF_DRAM_BPC ${Number(bpc.toPrecision(12))}
+#define LIC_PERF_STAGES 1
 #include "lic_perf.h"
 
 #endif  // LIC_PIPELINE_PERF_H

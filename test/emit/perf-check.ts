@@ -8,6 +8,9 @@ export interface PerfJson {
   layers: { id: string; estimateCycles: number; countedCycles: number }[];
   totalEstimate: number;
   totalCounted: number;
+  /** Pipeline projects: the slowest stage, estimated and counted (the frame interval). */
+  frameEstimate?: number;
+  frameCounted?: number;
   buffers: { name: string; banks: number; widthBits: number; depth: number; impl: string }[];
   multipliers: Record<string, number>;
 }
@@ -72,5 +75,7 @@ export function checkPipelinePerf(dir: string, tol: number, opts: { known?: Reco
     const dsp = Object.entries(perf.multipliers).filter(([k]) => mine(k)).reduce((s, [, n]) => s + n, 0);
     expect(dsp, `${l.id}: DSPs the code declares`).toBe(row!.dsp);
   }
+  expect(perf.frameEstimate).toBe(estimated);
+  expect(perf.frameCounted).toBe(counted);
   return { counted, estimated, perf };
 }
