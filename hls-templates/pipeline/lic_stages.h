@@ -411,24 +411,27 @@ void gdn_add_stage(hls::stream<word<PIN>>& in, hls::stream<word<POUT>>& skip, hl
   mvau_core<C, PIN, POUT, 1, true, true, 1>(in, out, skip, gamma, nullptr, beta);
 }
 
-// Width conversion of a C-channel stream from WI- to WO-channel words (FINN's StreamingDataWidthConverter).
+// Width conversion of a C-channel stream from WI- to WO-channel words (FINN's StreamingDataWidthConverter): a
+// pixel buffer pair, so pixel p's words come in while pixel p-1's leave (max(words in, words out) a pixel).
 template <int C, int PIXELS, int WI, int WO>
 void dwc_stage(hls::stream<word<WI>>& in, hls::stream<word<WO>>& out) {
   constexpr int NI = cdiv_c(C, WI), NO = cdiv_c(C, WO);
-  act_t pix[NI * WI > NO * WO ? NI * WI : NO * WO];
+  constexpr int NP = NI * WI > NO * WO ? NI * WI : NO * WO;
+  act_t pix[2][NP];
   LIC_PRAGMA(HLS ARRAY_PARTITION variable=pix complete)
   LIC_LOOP(dwc)
-  for (int i = 0; i < PIXELS; ++i) {
-    for (int k = 0; k < NI; ++k) {
+  for (int p = 0; p <= PIXELS; ++p) {
+    for (int k = 0; k < (NI > NO ? NI : NO); ++k) {
       LIC_PRAGMA(HLS PIPELINE II=1)
-      const word<WI> v = in.read();
-      for (int j = 0; j < WI; ++j) pix[k * WI + j] = v.v[j];
-    }
-    for (int k = 0; k < NO; ++k) {
-      LIC_PRAGMA(HLS PIPELINE II=1)
-      word<WO> v;
-      for (int j = 0; j < WO; ++j) v.v[j] = k * WO + j < C ? pix[k * WO + j] : (act_t)0;
-      out.write(v);
+      if (p < PIXELS && k < NI) {
+        const word<WI> v = in.read();
+        for (int j = 0; j < WI; ++j) pix[p % 2][k * WI + j] = v.v[j];
+      }
+      if (p > 0 && k < NO) {
+        word<WO> v;
+        for (int j = 0; j < WO; ++j) v.v[j] = k * WO + j < C ? pix[(p - 1) % 2][k * WO + j] : (act_t)0;
+        out.write(v);
+      }
     }
   }
 }
