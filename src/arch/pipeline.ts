@@ -205,6 +205,14 @@ export interface StageArch {
 export const WEIGHT_BEAT_BYTES = 16;
 
 /**
+ * Cycles each entry of a pipelined loop costs before its first result (its fill): the window unit's
+ * read, select, write; the compute unit's operand read, multiply, adder tree and accumulate. Nominal figures of
+ * this description (Vitis reports the real ones in csynth): the count and the estimate pay them alike.
+ */
+export const SWU_DEPTH = 3;
+export const MVAU_DEPTH = 6;
+
+/**
  * The stage's loops and memories. The compute unit runs one iteration per window word × block of output
  * channels; with streamed weights, block k+1's beats arrive while block k computes, and a block waits for its
  * weights (per block max(compute, beats), plus the first block's beats). The sliding-window unit runs, per
@@ -241,12 +249,13 @@ export function stageArch(g: StageGeom, par: StagePar, bits: { weight: number; a
     mvau += rows * row;
   }
   const blocks = stream ? g.oh * cdivA(g.ow, group) * mb : 0;
-  mvau += beats;
+  // The first block's beats before the loop; the loop's fill (and the prologue's); the last group's outputs.
+  mvau += beats + MVAU_DEPTH * (stream ? 2 : 1) + (group > 1 ? (g.ow - (cdivA(g.ow, group) - 1) * group) * mb : 0);
   // Sliding-window unit.
   let swu = 0;
   if (!directInput(g)) {
     const first = lastRow(g, 0);
-    swu = (first + 1) * g.iw * nb;
+    swu = (first + 1) * g.iw * nb + (g.oh + 1) * SWU_DEPTH;
     let next = first + 1;
     const rowWords = (py: number) => {
       let n = 0;

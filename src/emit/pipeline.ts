@@ -1,5 +1,5 @@
 import { bytesOf, cArray, elems, stepText, tablesHeader, type Built, type Files, type TemplateOutput } from './common.js';
-import { directInput, joinRows, stageArch, stagePhases, streamLeads, WEIGHT_BEAT_BYTES, type StageGeom, type StreamNode } from '../arch/pipeline.js';
+import { directInput, joinRows, MVAU_DEPTH, stageArch, stagePhases, streamLeads, SWU_DEPTH, WEIGHT_BEAT_BYTES, type StageGeom, type StreamNode } from '../arch/pipeline.js';
 import { INPUT, isMacOp, type Step } from './ir.js';
 import type { LayerParams } from './params.js';
 import { GDN_KINDS } from './quant.js';
@@ -442,9 +442,9 @@ function perfHeader(b: Built, ctx: PipelineEmitContext): string {
 
 // Two INT8 products sharing an activation per DSP48E2 (WP486) on this board's DSP family.
 #define LIC_PACKED ${d.dspPerMac < 1 && d.sharedOperand ? 'true' : 'false'}
-// Cycles a pipelined loop's entry costs (its fill): the window unit's read-select-write, the MAC unit's depth.
-#define LIC_SWU_DEPTH 3
-#define LIC_MVAU_DEPTH 6
+// Cycles a pipelined loop's entry costs (its fill), as the estimate counts them (arch/pipeline.ts).
+#define LIC_SWU_DEPTH ${SWU_DEPTH}
+#define LIC_MVAU_DEPTH ${MVAU_DEPTH}
 #define LIC_PERF_LATENCY ${axi.latencyCycles}
 #define LIC_PERF_OUTSTANDING ${axi.outstanding}
 #define LIC_PERF_MAX_BURST ${axi.maxBurstBeats}
