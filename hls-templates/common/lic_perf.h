@@ -18,7 +18,8 @@
 // LIC_PERF_MAX_BURST beats, make one burst. From the counts, a process's cycles in a step are
 //   max(trips + pipeline fills, per port: max(beats * BEAT_CYCLES, ceil(transactions * LATENCY / OUTSTANDING)) + LATENCY)
 // and a step also waits for the DRAM: whole LIC_PERF_GRANULE-byte accesses at LIC_PERF_DRAM_BPC bytes per cycle.
-// The project's perf header defines the five LIC_PERF_* coefficients (from the board file) before this one.
+// The project's perf header defines the five LIC_PERF_* coefficients (from the board file) before this one, and
+// LIC_PERF_STAGES where the layers are concurrent pipeline stages (perf.json then also gives the frame interval).
 #ifndef LIC_PERF_H
 #define LIC_PERF_H
 
@@ -226,7 +227,18 @@ inline bool write(const char* path) {
     }
     std::fprintf(f, "    }");
   }
-  std::fprintf(f, "\n  ],\n  \"totalEstimate\": %.0f,\n  \"totalCounted\": %.0f,\n  \"buffers\": [", te, std::ceil(tc));
+  std::fprintf(f, "\n  ],\n  \"totalEstimate\": %.0f,\n  \"totalCounted\": %.0f,\n", te, std::ceil(tc));
+#ifdef LIC_PERF_STAGES
+  // Layers are concurrent stages (pipeline): the frame interval is the slowest stage's, not the sum.
+  double fe = 0, fc = 0;
+  for (const Layer& l : s.layers) {
+    if (l.id == "(none)") continue;
+    fe = l.estimate > fe ? l.estimate : fe;
+    fc = l.counted > fc ? l.counted : fc;
+  }
+  std::fprintf(f, "  \"frameEstimate\": %.0f,\n  \"frameCounted\": %.0f,\n", fe, std::ceil(fc));
+#endif
+  std::fprintf(f, "  \"buffers\": [");
   first = true;
   for (const Buffer& b : s.buffers) {
     std::fprintf(f, "%s\n    { \"name\": \"%s\", \"banks\": %ld, \"widthBits\": %ld, \"depth\": %ld, \"impl\": \"%s\" }", first ? "" : ",", b.name.c_str(), b.banks, b.width, b.depth, b.impl.c_str());

@@ -77,6 +77,14 @@ static inline act_t gdn_apply(int kind, int32_t x, int64_t norm) {
   return (act_t)sat8(round_shift((int64_t)x * LIC_SQRT[m - 128], 16 - e / 2));
 }
 
+// Two products sharing the activation in one DSP48E2 (WP486), bit-exact (the engine and the pipeline).
+static inline void mul2(int32_t w_hi, int32_t w_lo, int32_t a, int32_t& p_hi, int32_t& p_lo) {
+  const int64_t packed = (int64_t)w_hi * (1 << 18) + w_lo;  // the 27-bit pre-adder
+  const int64_t p = packed * a;                             // the 27 x 18 multiplier
+  p_lo = (int32_t)((p & 0x3ffff) ^ 0x20000) - 0x20000;      // low 18 bits, sign-extended
+  p_hi = (int32_t)((p - p_lo) >> 18);                       // high part + the low part's sign
+}
+
 }  // namespace lic
 
 #endif  // LIC_QUANT_H

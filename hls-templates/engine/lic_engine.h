@@ -183,14 +183,6 @@ LIC_LOOP(load_b)
   }
 }
 
-// Two products sharing the activation in one DSP48E2 (WP486), bit-exact.
-static inline void mul2(int32_t w_hi, int32_t w_lo, int32_t a, int32_t& p_hi, int32_t& p_lo) {
-  const int64_t packed = (int64_t)w_hi * (1 << 18) + w_lo;  // the 27-bit pre-adder
-  const int64_t p = packed * a;                             // the 27 x 18 multiplier
-  p_lo = (int32_t)((p & 0x3ffff) ^ 0x20000) - 0x20000;      // low 18 bits, sign-extended
-  p_hi = (int32_t)((p - p_lo) >> 18);                       // high part + the low part's sign
-}
-
 inline void compute(const LayerCfg& Lc, const Tile& t, bool first_n, const in_buf_t ib, const w_buf_t wb, const b_buf_t bb, out_buf_t ob) {
   const int nbk = cdiv(t.tn, PIF);
   const int mbk = cdiv(t.tm, POF);

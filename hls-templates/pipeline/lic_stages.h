@@ -1,273 +1,495 @@
 // lic-dse pipeline template: one stage per layer, connected by hls::stream under DATAFLOW (FINN / fpgaConvNet
-// style). Tensors stream in raster order, channels fastest (H x W x C), one int8 value per stream word.
-// A convolution stage keeps the last rows of its input in a line buffer and computes each output pixel with
-// PIN x POUT (x PK kernel taps) MACs per cycle; its weights are a read-only memory (on chip) or are fetched from
-// DRAM for every REUSE output pixels (streamed), as the design point says. The layer's shape and arithmetic
-// come from its configuration struct in network.h; the parallelism is a template parameter at the call site.
+// style). Tensors stream in raster order; a stream word carries W channels of one pixel (word<W>), so a pixel is
+// ceil(C/W) words, channels fastest, unused lanes zero.
+//
+// A convolution is two processes, as FINN splits it (ConvolutionInputGenerator + MatrixVectorActivation):
+//  - swu: the sliding-window unit keeps the last rows of its input in a line buffer (PIN-channel words; rows
+//    partitioned completely, columns cyclically so that the PK taps of one window word sit in distinct banks),
+//    and for every output pixel emits its window as words of PK taps x PIN channels. It reads the rows of the
+//    next output row while it emits the windows of the current one (one loop, both in the same iteration).
+//  - mvau: the compute unit reads each pixel's window once (into a small window buffer, reused by every block of
+//    POUT output channels), does PIN x POUT x PK MACs per cycle against weights banked POUT x PK (PIN-wide words)
+//    and writes POUT-channel output words. Streamed weights are fetched in 128-bit beats into a double buffer,
+//    the next block while the current one computes, once per REUSE output pixels of a row.
+// A sub-pixel transposed convolution loops over the taps its output pixel's phase uses, and no others.
+// Widths differ between a producer (POUT) and a consumer (PIN): dwc_stage converts (FINN's
+// StreamingDataWidthConverter). The arithmetic (shapes, taps, requantisation) comes from the configuration
+// struct in network.h; the parallelism is a template parameter at the call site. The same description of the
+// stage (src/arch/pipeline.ts in lic-dse) gives the cost model its cycles and memories.
 #ifndef LIC_STAGES_H
 #define LIC_STAGES_H
 
 #include "hls_compat.h"
 #include "lic_quant.h"
+#include "pipeline_perf.h"
 
 namespace lic {
 
 // How a stage computes its taps.
 enum StageKind {
   S_CONV = 0,       // convolution
-  S_DECONV_SP = 1,  // transposed convolution, sub-pixel: each output pixel uses its phase's ceil(k/s)^2 taps
+  S_DECONV_SP = 1,  // transposed convolution, sub-pixel: an output pixel uses only the taps of its phase
   S_DECONV_ZI = 2   // transposed convolution, zero-inserted input: all k^2 taps, zeros where nothing lands
 };
 
 constexpr int cdiv_c(int a, int b) { return (a + b - 1) / b; }
+constexpr int max_c(int a, int b) { return a > b ? a : b; }
+constexpr int min_c(int a, int b) { return a < b ? a : b; }
 
-// Tap t of output coordinate o along one dimension: input coordinate i, kernel index k, whether it exists.
-template <int KIND, int K, int S, int P, int IN>
-inline void stage_tap(int o, int t, int& i, int& k, bool& ok) {
-  if (KIND == S_CONV) {
-    k = t;
-    i = o * S - P + t;
-    ok = i >= 0 && i < IN;
-  } else if (KIND == S_DECONV_SP) {
-    const int phase = (o + P) % S;
-    k = phase + S * t;
-    i = (o + P) / S - t;
-    ok = k < K && i >= 0 && i < IN;
-  } else {
-    k = t;
-    const int u = o + P - t;
-    i = u / S;
-    ok = u >= 0 && u % S == 0 && i < IN;
-  }
+// W channels of one pixel.
+template <int W>
+struct word {
+  act_t v[W];
+};
+
+// One 128-bit beat of streamed weights.
+struct beat16 {
+  wgt_t b[16];
+};
+
+// Taps of phase p along one dimension (sub-pixel: kernel indices p, p+S, ...; otherwise all K).
+template <int KIND>
+constexpr int phase_taps(int K, int S, int p) {
+  return KIND == S_DECONV_SP ? cdiv_c(K - p, S) : K;
 }
 
-// Input rows an output row needs up to: the window ends at row o*S - P + K - 1 (conv) or (o + P) / S (transposed).
-template <int KIND, int K, int S, int P, int IN>
-inline int stage_last_row(int o) {
-  const int r = KIND == S_CONV ? o * S - P + K - 1 : (o + P) / S;
-  return r < IN ? r : IN - 1;
-}
-
-// POUT output channels (block mb) of one output pixel: bias, then every tap and input-channel block.
-template <class C, int PIN, int POUT, int PK, int LB>
-void conv_pixel(const act_t lb[][C::IW][cdiv_c(C::CIN, PIN) * PIN], int oy, int ox, int mb, const wgt_t* wb, const acc_t* bias, acc_t* acc) {
-  constexpr int TY = C::KIND == S_DECONV_SP ? cdiv_c(C::KH, C::SH) : C::KH;
-  constexpr int TX = C::KIND == S_DECONV_SP ? cdiv_c(C::KW, C::SW) : C::KW;
-  constexpr int TAPS = TY * TX;
-  constexpr int NB = cdiv_c(C::CIN, PIN);
-  acc_t a[POUT];
-  LIC_PRAGMA(HLS ARRAY_PARTITION variable=a complete)
-  for (int p = 0; p < POUT; ++p) {
-    const int m = mb * POUT + p;
-    a[p] = (C::HAS_BIAS && m < C::COUT) ? bias[m] : 0;
-  }
-  LIC_LOOP(mac)
-  for (int t0 = 0; t0 < TAPS; t0 += PK) {
-    for (int nb = 0; nb < NB; ++nb) {
-      LIC_PRAGMA(HLS PIPELINE II=1)
-      for (int k = 0; k < PK; ++k) {
-        const int t = t0 + k;
-        if (t >= TAPS) continue;
-        int iy, ky, ix, kx;
-        bool oky, okx;
-        stage_tap<C::KIND, C::KH, C::SH, C::PT, C::IH>(oy, t / TX, iy, ky, oky);
-        stage_tap<C::KIND, C::KW, C::SW, C::PL, C::IW>(ox, t % TX, ix, kx, okx);
-        const bool ok = oky && okx;
-        const int wt = ((ok ? ky * C::KW + kx : 0) * NB + nb) * POUT * PIN;
-        for (int p = 0; p < POUT; ++p) {
-          acc_t s = 0;
-          for (int q = 0; q < PIN; ++q) {
-            const int32_t xv = ok ? (int32_t)lb[iy % LB][ix][nb * PIN + q] : 0;
-            s += (acc_t)wb[wt + p * PIN + q] * xv;
-          }
-          a[p] += s;
-        }
+// The tap slots of a stage: per phase (py, px), ceil(taps/PK) groups of PK taps; phases in row-major order,
+// and the group offset of each (the weights are stored in this order).
+template <class C, int PK>
+struct taps {
+  static constexpr bool SP = C::KIND == S_DECONV_SP;
+  static constexpr int NPY = SP ? C::SH : 1;
+  static constexpr int NPX = SP ? C::SW : 1;
+  static constexpr int tx(int px) { return phase_taps<C::KIND>(C::KW, C::SW, px); }
+  static constexpr int ty(int py) { return phase_taps<C::KIND>(C::KH, C::SH, py); }
+  static constexpr int groups(int py, int px) { return cdiv_c(ty(py) * tx(px), PK); }
+  static constexpr int base(int py, int px) {
+    int b = 0;
+    for (int y = 0; y < NPY; ++y)
+      for (int x = 0; x < NPX; ++x) {
+        if (y == py && x == px) return b;
+        b += groups(y, x);
       }
-    }
+    return b;
   }
-  for (int p = 0; p < POUT; ++p) acc[mb * POUT + p] = a[p];
+  static constexpr int total() { return base(NPY, 0); }
+  static constexpr int most() {
+    int m = 0;
+    for (int y = 0; y < NPY; ++y)
+      for (int x = 0; x < NPX; ++x) m = max_c(m, groups(y, x));
+    return m;
+  }
+  static int py(int oy) { return SP ? (oy + C::PT) % C::SH : 0; }
+  static int px(int ox) { return SP ? (ox + C::PL) % C::SW : 0; }
+};
+
+// Rows up to which output row o reads: o*S - P + K - 1 (conv), (o + P) / S (transposed), clamped to the input.
+template <class C>
+inline int stage_last_row(int o) {
+  const int r = C::KIND == S_CONV ? o * C::SH - C::PT + C::KH - 1 : (o + C::PT) / C::SH;
+  return r < C::IH ? r : C::IH - 1;
 }
 
-// Convolution / transposed convolution stage (with an optional residual added from `skip` after the activation).
-template <class C, int PIN, int POUT, int PK, bool ADD>
-void conv_core(hls::stream<act_t>& in, hls::stream<act_t>& out, hls::stream<act_t>& skip, const wgt_t* w, const acc_t* bias) {
-  constexpr bool DE = C::KIND != S_CONV;
-  constexpr int LB = DE ? cdiv_c(C::KH, C::SH) : C::KH;  // line-buffer rows
+// Line-buffer rows: the window of one output row plus the rows read for the next one meanwhile.
+template <class C>
+constexpr int line_rows() {
+  return C::KIND == S_CONV ? C::KH + C::SH : cdiv_c(C::KH, C::SH) + 1;
+}
+
+// Column banks of the line buffer: the PK taps of a window word lie on at most min(PK, taps per row) consecutive
+// columns of any one row, which cyclic banking by that many keeps apart.
+template <class C, int PK>
+constexpr int column_banks() {
+  return PK > 1 ? min_c(PK, phase_taps<C::KIND>(C::KW, C::SW, 0)) : 1;
+}
+
+// Input pixel of tap t (in phase py/px's list) of output pixel (oy, ox), and whether it exists.
+template <class C, int PK>
+inline bool tap_at(int oy, int ox, int t, int& iy, int& ix) {
+  typedef taps<C, PK> T;
+  if (C::KIND == S_DECONV_SP) {
+    const int txn = T::tx(T::px(ox));
+    iy = (oy + C::PT) / C::SH - t / txn;
+    ix = (ox + C::PL) / C::SW - t % txn;
+    return iy >= 0 && iy < C::IH && ix >= 0 && ix < C::IW;
+  }
+  const int ky = t / C::KW, kx = t % C::KW;
+  if (C::KIND == S_CONV) {
+    iy = oy * C::SH - C::PT + ky;
+    ix = ox * C::SW - C::PL + kx;
+    return iy >= 0 && iy < C::IH && ix >= 0 && ix < C::IW;
+  }
+  const int uy = oy + C::PT - ky, ux = ox + C::PL - kx;
+  iy = uy / C::SH;
+  ix = ux / C::SW;
+  return uy >= 0 && ux >= 0 && uy % C::SH == 0 && ux % C::SW == 0 && iy < C::IH && ix < C::IW;
+}
+
+// Window words (PK taps x PIN channels) of output row oy.
+template <class C, int PIN, int PK>
+inline int row_window_words(int oy) {
+  typedef taps<C, PK> T;
+  int n = 0;
+  for (int px = 0; px < T::NPX; ++px) {
+    // Output columns of phase px.
+    const int cols = T::SP ? (C::OW + C::SW - 1 - ((px - C::PL) % C::SW + C::SW) % C::SW) / C::SW : C::OW;
+    n += cols * T::groups(T::py(oy), px);
+  }
+  return n * cdiv_c(C::CIN, PIN);
+}
+
+// Sliding-window unit: PIN-channel input words in, one window word (PK taps x PIN channels) per cycle out.
+template <class C, int PIN, int PK>
+void swu(hls::stream<word<PIN>>& in, hls::stream<word<PK * PIN>>& win) {
+  typedef taps<C, PK> T;
   constexpr int NB = cdiv_c(C::CIN, PIN);
-  constexpr int MB = cdiv_c(C::COUT, POUT);
-  constexpr int CP = NB * PIN;
-  constexpr int WBLOCK = C::KH * C::KW * NB * POUT * PIN;  // weights of one block of POUT output channels
-  constexpr int G = C::STREAM ? C::REUSE : 1;              // output pixels per weight fetch
-  static act_t lb[LB][C::IW][CP];
+  constexpr int LB = line_rows<C>();
+  constexpr int XB = column_banks<C, PK>();
+  static word<PIN> lb[LB][C::IW][NB];
+  (void)XB;  // named by the pragma only
   LIC_PRAGMA(HLS ARRAY_PARTITION variable=lb dim=1 complete)
-  LIC_PRAGMA(HLS ARRAY_PARTITION variable=lb dim=3 cyclic factor=PIN)
-  static wgt_t wloc[C::STREAM ? WBLOCK : 1];
-  LIC_PRAGMA(HLS ARRAY_PARTITION variable=wloc dim=1 cyclic factor=PIN*POUT)
-  static acc_t acc[G][MB * POUT];
-  LIC_PRAGMA(HLS ARRAY_PARTITION variable=acc dim=2 cyclic factor=POUT)
+  LIC_PRAGMA(HLS ARRAY_PARTITION variable=lb dim=2 cyclic factor=XB)
+  LIC_PRAGMA(HLS AGGREGATE variable=lb)
   int next = 0;  // next input row to read
+  int fx = 0, fnb = 0;
+  const int first = stage_last_row<C>(0);
+  LIC_PERF_BUFFER((std::string(C::ID) + "/line").c_str(), LB * XB, PIN * 8, cdiv_c(C::IW, XB) * NB, "bram");
+  LIC_PERF_ENTER("swu", LIC_SWU_DEPTH);
+  LIC_LOOP(prologue)
+  for (int i = 0; i < (first + 1) * C::IW * NB; ++i) {
+    LIC_PRAGMA(HLS PIPELINE II=1)
+    LIC_PERF_TRIP("swu", "swu_fill");
+    lb[next % LB][fx][fnb] = in.read();
+    if (++fnb == NB) { fnb = 0; if (++fx == C::IW) { fx = 0; ++next; } }
+  }
   LIC_LOOP(rows)
   for (int oy = 0; oy < C::OH; ++oy) {
-    const int need = stage_last_row<C::KIND, C::KH, C::SH, C::PT, C::IH>(oy);
-    LIC_LOOP(fill)
-    for (; next <= need; ++next) {
-      for (int x = 0; x < C::IW; ++x) {
-        for (int c = 0; c < C::CIN; ++c) {
-          LIC_PRAGMA(HLS PIPELINE II=1)
-          lb[next % LB][x][c] = in.read();
-        }
-      }
-    }
-    LIC_LOOP(cols)
-    for (int ox0 = 0; ox0 < C::OW; ox0 += G) {
-      LIC_LOOP(out_blocks)
-      for (int mb = 0; mb < MB; ++mb) {
-        if (C::STREAM) {
-          LIC_LOOP(fetch)
-          for (int i = 0; i < WBLOCK; ++i) {
-            LIC_PRAGMA(HLS PIPELINE II=1)
-            wloc[i] = w[mb * WBLOCK + i];
-          }
-        }
-        LIC_LOOP(pixels)
-        for (int g = 0; g < G; ++g) {
-          const int ox = ox0 + g;
-          if (ox >= C::OW) break;
-          if (C::STREAM) {
-            conv_pixel<C, PIN, POUT, PK, LB>(lb, oy, ox, mb, wloc, bias, acc[g]);
-          } else {
-            conv_pixel<C, PIN, POUT, PK, LB>(lb, oy, ox, mb, w + mb * WBLOCK, bias, acc[g]);
-          }
-        }
-      }
-      LIC_LOOP(emit)
-      for (int g = 0; g < G; ++g) {
-        if (ox0 + g >= C::OW) break;
-        for (int m = 0; m < C::COUT; ++m) {
-          LIC_PRAGMA(HLS PIPELINE II=1)
-          int32_t v = requant(acc[g][m], C::SHIFT, C::ACT, C::SLOPE);
-          if (ADD) v = sat8(v + (int32_t)skip.read());
-          out.write((act_t)v);
-        }
-      }
-    }
-  }
-  LIC_LOOP(drain)
-  for (; next < C::IH; ++next) {
-    for (int i = 0; i < C::IW * C::CIN; ++i) {
+    const int to = oy + 1 < C::OH ? stage_last_row<C>(oy + 1) : C::IH - 1;
+    const int nfill = to >= next ? (to - next + 1) * C::IW * NB : 0;
+    const int nwin = row_window_words<C, PIN, PK>(oy);
+    const int py = T::py(oy);
+    int ox = 0, tg = 0, nb = 0;
+    LIC_PERF_ENTER("swu", LIC_SWU_DEPTH);
+    LIC_LOOP(window)
+    for (int i = 0; i < (nfill > nwin ? nfill : nwin); ++i) {
       LIC_PRAGMA(HLS PIPELINE II=1)
-      (void)in.read();
+      LIC_PERF_TRIP("swu", "swu_window");
+      if (i < nfill) {
+        lb[next % LB][fx][fnb] = in.read();
+        if (++fnb == NB) { fnb = 0; if (++fx == C::IW) { fx = 0; ++next; } }
+      }
+      if (i < nwin) {
+        const int px = T::px(ox);
+        const int nt = T::ty(py) * T::tx(px);
+        word<PK * PIN> w;
+        for (int k = 0; k < PK; ++k) {
+          const int t = tg * PK + k;
+          int iy = 0, ix = 0;
+          const bool ok = t < nt && tap_at<C, PK>(oy, ox, t, iy, ix);
+          for (int q = 0; q < PIN; ++q) w.v[k * PIN + q] = ok ? lb[iy % LB][ix][nb].v[q] : (act_t)0;
+        }
+        win.write(w);
+        if (++nb == NB) { nb = 0; if (++tg == T::groups(py, px)) { tg = 0; ++ox; } }
+      }
     }
   }
 }
 
-template <class C, int PIN, int POUT, int PK>
-void conv_stage(hls::stream<act_t>& in, hls::stream<act_t>& out, const wgt_t* w, const acc_t* bias) {
-  static hls::stream<act_t> none("none");
-  conv_core<C, PIN, POUT, PK, false>(in, out, none, w, bias);
-}
-
-template <class C, int PIN, int POUT, int PK>
-void conv_add_stage(hls::stream<act_t>& in, hls::stream<act_t>& skip, hls::stream<act_t>& out, const wgt_t* w, const acc_t* bias) {
-  conv_core<C, PIN, POUT, PK, true>(in, out, skip, w, bias);
-}
-
-// GDN / IGDN (and simplified) stage: per pixel, n_i = beta_i + sum_j gamma_ij * op(x_j) with PIN x POUT MACs per
-// cycle, then y_i = gdn_apply(x_i, n_i) (lic_quant.h).
-template <class C, int PIN, int POUT, bool ADD>
-void gdn_core(hls::stream<act_t>& in, hls::stream<act_t>& out, hls::stream<act_t>& skip, const wgt_t* gamma, const acc_t* beta) {
+// Compute unit of a convolution (GDN = false) or a GDN / IGDN (GDN = true: one tap, the operand op(x), and the
+// division by the norm at the output): per output pixel, blocks of POUT output channels, each ceil(taps/PK) x
+// ceil(CIN/PIN) cycles. With STREAM, the weights of one block come from DRAM (`ws`, 128-bit beats) into a double
+// buffer while the previous block computes, once per group of REUSE pixels of a row; the group's outputs wait in
+// a ping-pong output buffer and leave while the next group computes. ADD: a residual added after the activation.
+template <class C, int PIN, int POUT, int PK, bool GDN, bool ADD, int G>
+void mvau_core(hls::stream<word<PK * PIN>>& win, hls::stream<word<POUT>>& out, hls::stream<word<POUT>>& skip,
+               const wgt_t (*w)[PK][POUT][PIN], const beat16* ws, const acc_t* bias) {
+  typedef taps<C, PK> T;
   constexpr int NB = cdiv_c(C::CIN, PIN);
-  constexpr int MB = cdiv_c(C::CIN, POUT);
-  static act_t x[NB * PIN];
-  LIC_PRAGMA(HLS ARRAY_PARTITION variable=x dim=1 cyclic factor=PIN)
-  LIC_LOOP(pixels)
-  for (int i = 0; i < C::IH * C::IW; ++i) {
-    for (int c = 0; c < C::CIN; ++c) {
-      LIC_PRAGMA(HLS PIPELINE II=1)
-      x[c] = in.read();
+  constexpr int MB = cdiv_c(C::COUT, POUT);
+  constexpr int TGT = T::total();
+  constexpr int BLK = TGT * NB;                          // weight words of one block of POUT output channels
+  constexpr int BLK_BYTES = BLK * PK * POUT * PIN;
+  constexpr int BEATS = C::STREAM ? cdiv_c(BLK_BYTES, 16) : 0;  // 128-bit beats of one block
+  static word<PIN> ib[G][T::most() * NB][PK];            // the group's windows, read once, used by every block
+  LIC_PRAGMA(HLS ARRAY_PARTITION variable=ib dim=3 complete)
+  LIC_PRAGMA(HLS AGGREGATE variable=ib)
+  static wgt_t wb[C::STREAM ? 2 : 1][C::STREAM ? BLK : 1][PK][POUT][PIN];
+  LIC_PRAGMA(HLS ARRAY_PARTITION variable=wb dim=3 complete)
+  LIC_PRAGMA(HLS ARRAY_PARTITION variable=wb dim=4 complete)
+  LIC_PRAGMA(HLS ARRAY_RESHAPE variable=wb dim=5 complete)
+  static word<POUT> ob[2][G > 1 ? G : 1][G > 1 ? MB : 1];
+  LIC_PRAGMA(HLS AGGREGATE variable=ob)
+  acc_t a[POUT] = {};
+  LIC_PRAGMA(HLS ARRAY_PARTITION variable=a complete)
+  // Blocks are numbered in compute order (group-major, then mb); `fetched` blocks are in wb, block k in wb[k % 2].
+  const long groups_per_row = cdiv_c(C::OW, G);
+  const long blocks = C::STREAM ? (long)C::OH * groups_per_row * MB : 0;
+  long fetched = 0, fbeat = 0, block = 0;
+  LIC_PERF_BUFFER((std::string(C::ID) + "/window").c_str(), PK, PIN * 8, G * T::most() * NB, "bram");
+  if (C::STREAM) {
+    LIC_PERF_BUFFER((std::string(C::ID) + "/weights_dbuf").c_str(), PK * POUT, PIN * 8, 2 * BLK, "bram");
+    if (G > 1) LIC_PERF_BUFFER((std::string(C::ID) + "/out_pingpong").c_str(), 1, POUT * 8, 2 * G * MB, "bram");
+  } else {
+    LIC_PERF_BUFFER((std::string(C::ID) + "/weights").c_str(), PK * POUT, PIN * 8, MB * BLK, C::W_URAM ? "uram" : "bram");
+  }
+  LIC_PERF_MULT((std::string(C::ID) + (GDN || !LIC_PACKED ? "/dsp_mac" : "/dsp_mac_packed2")).c_str(), GDN || !LIC_PACKED ? PK * PIN * POUT : PK * PIN * ((POUT + 1) / 2));
+  LIC_PERF_MULT((std::string(C::ID) + "/dsp_post").c_str(), POUT);
+  if (GDN && (C::GDN_KIND == lic::GDN || C::GDN_KIND == lic::IGDN)) LIC_PERF_MULT((std::string(C::ID) + "/dsp_square").c_str(), PIN);
+  if (GDN && C::NORM_DEPTH > 0) LIC_PERF_BUFFER((std::string(C::ID) + "/norm_table").c_str(), (POUT + 1) / 2, C::NORM_WIDTH, C::NORM_DEPTH, "bram");
+  // Prologue: the first block, before anything can compute.
+  if (C::STREAM) LIC_PERF_ENTER("mvau", LIC_MVAU_DEPTH);
+  LIC_LOOP(fetch_first)
+  for (int b = 0; C::STREAM && b < BEATS; ++b) {
+    LIC_PRAGMA(HLS PIPELINE II=1)
+    LIC_PERF_TRIP("mvau", "mvau_fetch");
+    LIC_PERF_BEAT("mvau", "w", b, 16);
+    const beat16 v = ws[b];
+    for (int j = 0; j < 16; ++j) {
+      const int i = b * 16 + j;
+      if (i < BLK_BYTES) wb[0][i / (PK * POUT * PIN)][i / (POUT * PIN) % PK][i / PIN % POUT][i % PIN] = v.b[j];
     }
-    LIC_LOOP(out_blocks)
-    for (int mb = 0; mb < MB; ++mb) {
-      acc_t a[POUT];
-      LIC_PRAGMA(HLS ARRAY_PARTITION variable=a complete)
-      for (int p = 0; p < POUT; ++p) {
-        const int m = mb * POUT + p;
-        a[p] = m < C::CIN ? beta[m] : 0;
+  }
+  if (C::STREAM) fetched = 1;
+  int oy = 0, ox0 = 0, mb = 0, g = 0, tg = 0, nb = 0;
+  int pend = 0, epix = 0, eblk = 0, ebuf = 0, cbuf = 0;  // output words of the previous group still to leave
+  bool done = false;
+  LIC_PERF_ENTER("mvau", LIC_MVAU_DEPTH);
+  LIC_LOOP(mac)
+  while (!done || pend > 0) {
+    LIC_PRAGMA(HLS PIPELINE II=1)
+    LIC_PERF_TRIP("mvau", "mvau_mac");
+    // Fetch: one beat of the next block, at most one block ahead of the compute.
+    if (C::STREAM && fetched < blocks && fetched <= block + 1) {
+      const long mbf = fetched % MB;
+      LIC_PERF_BEAT("mvau", "w", mbf * BEATS + fbeat, 16);
+      const beat16 v = ws[mbf * BEATS + fbeat];
+      for (int j = 0; j < 16; ++j) {
+        const int i = (int)fbeat * 16 + j;
+        if (i < BLK_BYTES) wb[fetched % 2][i / (PK * POUT * PIN)][i / (POUT * PIN) % PK][i / PIN % POUT][i % PIN] = v.b[j];
       }
-      LIC_LOOP(mac)
-      for (int nb = 0; nb < NB; ++nb) {
-        LIC_PRAGMA(HLS PIPELINE II=1)
+      if (++fbeat == BEATS) { fbeat = 0; ++fetched; }
+    }
+    // Emit: one word of the previous group (pixel-major).
+    if (G > 1 && pend > 0) {
+      word<POUT> o = ob[ebuf][epix][eblk];
+      if (ADD) {
+        const word<POUT> s = skip.read();
+        for (int p = 0; p < POUT; ++p) o.v[p] = (act_t)sat8((int32_t)o.v[p] + (int32_t)s.v[p]);
+      }
+      out.write(o);
+      --pend;
+      if (++eblk == MB) { eblk = 0; ++epix; }
+    }
+    // Compute: one window word x one weight word, if its block is in and the output buffer is free.
+    // A group completes no earlier than G*MB iterations after the previous one, and its predecessor's G*MB words
+    // leave one per iteration meanwhile (emit runs before compute in an iteration): the ping-pong never overruns.
+    const bool ready = !done && (!C::STREAM || fetched > block);
+    if (ready) {
+      const int ox = ox0 + g;
+      const int px = T::px(ox);
+      const int py = T::py(oy);
+      const int ng = T::groups(py, px);
+      const int slot = tg * NB + nb;
+      if (mb == 0) {
+        const word<PK * PIN> v = win.read();
+        for (int k = 0; k < PK; ++k)
+          for (int q = 0; q < PIN; ++q) ib[g][slot][k].v[q] = v.v[k * PIN + q];
+      }
+      word<PK * PIN> x;
+      for (int k = 0; k < PK; ++k)
+        for (int q = 0; q < PIN; ++q) x.v[k * PIN + q] = ib[g][slot][k].v[q];
+      if (tg == 0 && nb == 0) {
         for (int p = 0; p < POUT; ++p) {
-          acc_t s = 0;
-          for (int q = 0; q < PIN; ++q) {
-            s += (acc_t)gamma[((mb * NB + nb) * POUT + p) * PIN + q] * gdn_operand(C::GDN_KIND, x[nb * PIN + q]);
-          }
-          a[p] += s;
+          const int m = mb * POUT + p;
+          a[p] = ((GDN || C::HAS_BIAS) && m < C::COUT) ? bias[m] : 0;
         }
       }
-      LIC_LOOP(emit)
-      for (int p = 0; p < POUT; ++p) {
-        LIC_PRAGMA(HLS PIPELINE II=1)
-        const int m = mb * POUT + p;
-        if (m >= C::CIN) break;
-        int32_t v = activate(gdn_apply(C::GDN_KIND, x[m], a[p]), C::ACT, C::SLOPE);
-        if (ADD) v = sat8(v + (int32_t)skip.read());
-        out.write((act_t)v);
+      const int wi = (C::STREAM ? 0 : mb * BLK) + (T::base(py, px) + tg) * NB + nb;
+      // PK x PIN x POUT products; output channels in pairs share the activation in one DSP (WP486) where the
+      // board packs INT8 (LIC_PACKED); GDN's x^2 operand is too wide to pack.
+      constexpr bool PACK = LIC_PACKED && !GDN;
+      acc_t sum[POUT] = {};
+      for (int k = 0; k < PK; ++k) {
+        for (int q = 0; q < PIN; ++q) {
+          const int32_t xv = GDN ? gdn_operand(C::GDN_KIND, x.v[k * PIN + q]) : (int32_t)x.v[k * PIN + q];
+          for (int j = 0; j < (POUT + 1) / 2; ++j) {
+            const int p = 2 * j;
+            const int32_t wl = C::STREAM ? wb[block % 2][wi][k][p][q] : w[wi][k][p][q];
+            const int32_t wh = p + 1 >= POUT ? 0 : C::STREAM ? wb[block % 2][wi][k][p + 1][q] : w[wi][k][p + 1][q];
+            if (PACK && p + 1 < POUT) {
+              int32_t hi, lo;
+              mul2(wh, wl, xv, hi, lo);
+              sum[p] += lo;
+              sum[p + 1] += hi;
+            } else {
+              sum[p] += (acc_t)wl * xv;
+              if (p + 1 < POUT) sum[p + 1] += (acc_t)wh * xv;
+            }
+          }
+        }
+      }
+      for (int p = 0; p < POUT; ++p) a[p] += sum[p];
+      if (++nb == NB) {
+        nb = 0;
+        if (++tg == ng) {
+          tg = 0;
+          // Block (pixel ox, channels mb) complete: requantise (GDN: divide by the norm) into an output word.
+          word<POUT> o;
+          for (int p = 0; p < POUT; ++p) {
+            const int m = mb * POUT + p;
+            int32_t v = 0;
+            if (m < C::COUT) {
+              if (GDN) {
+                const act_t xm = ib[g][m / PIN][0].v[m % PIN];
+                v = activate(gdn_apply(C::GDN_KIND, xm, a[p]), C::ACT, C::SLOPE);
+              } else {
+                v = requant(a[p], C::SHIFT, C::ACT, C::SLOPE);
+              }
+            }
+            o.v[p] = (act_t)v;
+          }
+          if (G > 1) {
+            ob[cbuf][g][mb] = o;
+          } else {
+            if (ADD) {
+              const word<POUT> s = skip.read();
+              for (int p = 0; p < POUT; ++p) o.v[p] = (act_t)sat8((int32_t)o.v[p] + (int32_t)s.v[p]);
+            }
+            out.write(o);
+          }
+          // Next: the group's next pixel, then the next block of output channels, then the next group.
+          const int gn = min_c(G, C::OW - ox0);
+          if (++g == gn) {
+            g = 0;
+            if (C::STREAM) ++block;
+            if (++mb == MB) {
+              mb = 0;
+              if (G > 1) { pend = gn * MB; ebuf = cbuf; cbuf ^= 1; epix = 0; eblk = 0; }
+              ox0 += G;
+              if (ox0 >= C::OW) { ox0 = 0; if (++oy == C::OH) done = true; }
+            }
+          }
+        }
       }
     }
   }
 }
 
+// A convolution / transposed convolution's compute unit; its window stream comes from swu (or, for a 1x1
+// stride-1 convolution, is the input itself).
+template <class C, int PIN, int POUT, int PK>
+void mvau(hls::stream<word<PK * PIN>>& win, hls::stream<word<POUT>>& out, const wgt_t (*w)[PK][POUT][PIN], const acc_t* bias) {
+  static hls::stream<word<POUT>> none("none");
+  mvau_core<C, PIN, POUT, PK, false, false, 1>(win, out, none, w, nullptr, bias);
+}
+
+template <class C, int PIN, int POUT, int PK>
+void mvau_add(hls::stream<word<PK * PIN>>& win, hls::stream<word<POUT>>& skip, hls::stream<word<POUT>>& out, const wgt_t (*w)[PK][POUT][PIN], const acc_t* bias) {
+  mvau_core<C, PIN, POUT, PK, false, true, 1>(win, out, skip, w, nullptr, bias);
+}
+
+template <class C, int PIN, int POUT, int PK>
+void mvau_stream(hls::stream<word<PK * PIN>>& win, hls::stream<word<POUT>>& out, const beat16* ws, const acc_t* bias) {
+  static hls::stream<word<POUT>> none("none");
+  mvau_core<C, PIN, POUT, PK, false, false, min_c(C::REUSE, C::OW)>(win, out, none, nullptr, ws, bias);
+}
+
+template <class C, int PIN, int POUT, int PK>
+void mvau_stream_add(hls::stream<word<PK * PIN>>& win, hls::stream<word<POUT>>& skip, hls::stream<word<POUT>>& out, const beat16* ws, const acc_t* bias) {
+  mvau_core<C, PIN, POUT, PK, false, true, min_c(C::REUSE, C::OW)>(win, out, skip, nullptr, ws, bias);
+}
+
+// GDN / IGDN (and simplified): n_i = beta_i + sum_j gamma_ij * op(x_j), then y_i = gdn_apply(x_i, n_i); gamma on chip.
 template <class C, int PIN, int POUT>
-void gdn_stage(hls::stream<act_t>& in, hls::stream<act_t>& out, const wgt_t* gamma, const acc_t* beta) {
-  static hls::stream<act_t> none("none");
-  gdn_core<C, PIN, POUT, false>(in, out, none, gamma, beta);
+void gdn_stage(hls::stream<word<PIN>>& in, hls::stream<word<POUT>>& out, const wgt_t (*gamma)[1][POUT][PIN], const acc_t* beta) {
+  static hls::stream<word<POUT>> none("none");
+  mvau_core<C, PIN, POUT, 1, true, false, 1>(in, out, none, gamma, nullptr, beta);
 }
 
 template <class C, int PIN, int POUT>
-void gdn_add_stage(hls::stream<act_t>& in, hls::stream<act_t>& skip, hls::stream<act_t>& out, const wgt_t* gamma, const acc_t* beta) {
-  gdn_core<C, PIN, POUT, true>(in, out, skip, gamma, beta);
+void gdn_add_stage(hls::stream<word<PIN>>& in, hls::stream<word<POUT>>& skip, hls::stream<word<POUT>>& out, const wgt_t (*gamma)[1][POUT][PIN], const acc_t* beta) {
+  mvau_core<C, PIN, POUT, 1, true, true, 1>(in, out, skip, gamma, nullptr, beta);
 }
 
-// Saturating residual add of two streams.
-template <int N>
-void add_stage(hls::stream<act_t>& a, hls::stream<act_t>& b, hls::stream<act_t>& out) {
+// Width conversion of a C-channel stream from WI- to WO-channel words (FINN's StreamingDataWidthConverter): a
+// pixel buffer pair, so pixel p's words come in while pixel p-1's leave (max(words in, words out) a pixel).
+template <int C, int PIXELS, int WI, int WO>
+void dwc_stage(hls::stream<word<WI>>& in, hls::stream<word<WO>>& out) {
+  constexpr int NI = cdiv_c(C, WI), NO = cdiv_c(C, WO);
+  constexpr int NP = NI * WI > NO * WO ? NI * WI : NO * WO;
+  act_t pix[2][NP];
+  LIC_PRAGMA(HLS ARRAY_PARTITION variable=pix complete)
+  LIC_LOOP(dwc)
+  for (int p = 0; p <= PIXELS; ++p) {
+    for (int k = 0; k < (NI > NO ? NI : NO); ++k) {
+      LIC_PRAGMA(HLS PIPELINE II=1)
+      if (p < PIXELS && k < NI) {
+        const word<WI> v = in.read();
+        for (int j = 0; j < WI; ++j) pix[p % 2][k * WI + j] = v.v[j];
+      }
+      if (p > 0 && k < NO) {
+        word<WO> v;
+        for (int j = 0; j < WO; ++j) v.v[j] = k * WO + j < C ? pix[(p - 1) % 2][k * WO + j] : (act_t)0;
+        out.write(v);
+      }
+    }
+  }
+}
+
+// Saturating residual add of two streams of N words.
+template <int N, int W>
+void add_stage(hls::stream<word<W>>& a, hls::stream<word<W>>& b, hls::stream<word<W>>& out) {
   LIC_LOOP(add)
   for (int i = 0; i < N; ++i) {
     LIC_PRAGMA(HLS PIPELINE II=1)
-    out.write((act_t)sat8((int32_t)a.read() + (int32_t)b.read()));
+    const word<W> x = a.read(), y = b.read();
+    word<W> o;
+    for (int j = 0; j < W; ++j) o.v[j] = (act_t)sat8((int32_t)x.v[j] + (int32_t)y.v[j]);
+    out.write(o);
   }
 }
 
-// ReLU / LeakyReLU / abs on its own (when no producing stage could take it).
-template <int N, int ACT, int SLOPE>
-void unary_stage(hls::stream<act_t>& in, hls::stream<act_t>& out) {
+// ReLU / LeakyReLU / abs on its own (when no producing stage could take it); padding lanes stay zero.
+template <int N, int W, int ACT, int SLOPE>
+void unary_stage(hls::stream<word<W>>& in, hls::stream<word<W>>& out) {
   LIC_LOOP(unary)
   for (int i = 0; i < N; ++i) {
     LIC_PRAGMA(HLS PIPELINE II=1)
-    out.write((act_t)activate(in.read(), ACT, SLOPE));
+    const word<W> x = in.read();
+    word<W> o;
+    for (int j = 0; j < W; ++j) o.v[j] = (act_t)activate(x.v[j], ACT, SLOPE);
+    out.write(o);
   }
 }
 
-// Pixel shuffle by R: buffers one input row (W pixels of C*R*R channels) and emits R output rows. ID makes every
-// stage its own function (and row buffer) when two shuffles have the same shape.
-template <int ID, int C, int H, int W, int R>
-void shuffle_stage(hls::stream<act_t>& in, hls::stream<act_t>& out) {
-  static act_t row[W][C * R * R];
+// Pixel shuffle by R: buffers one input row (W pixels of C*R*R channels, WI-channel words) and emits R output
+// rows in WO-channel words. ID makes every stage its own function (and row buffer) when two have the same shape.
+template <int ID, int C, int H, int W, int R, int WI, int WO>
+void shuffle_stage(hls::stream<word<WI>>& in, hls::stream<word<WO>>& out) {
+  constexpr int CI = C * R * R;
+  constexpr int NI = cdiv_c(CI, WI), NO = cdiv_c(C, WO);
+  static act_t row[W][NI * WI];
+  LIC_PRAGMA(HLS ARRAY_PARTITION variable=row dim=2 cyclic factor=WI)
   LIC_LOOP(rows)
   for (int y = 0; y < H; ++y) {
     for (int x = 0; x < W; ++x) {
-      for (int c = 0; c < C * R * R; ++c) {
+      for (int k = 0; k < NI; ++k) {
         LIC_PRAGMA(HLS PIPELINE II=1)
-        row[x][c] = in.read();
+        const word<WI> v = in.read();
+        for (int j = 0; j < WI; ++j) row[x][k * WI + j] = v.v[j];
       }
     }
     LIC_LOOP(emit)
     for (int i = 0; i < R; ++i) {
       for (int X = 0; X < W * R; ++X) {
-        for (int c = 0; c < C; ++c) {
+        for (int k = 0; k < NO; ++k) {
           LIC_PRAGMA(HLS PIPELINE II=1)
-          out.write(row[X / R][c * R * R + i * R + X % R]);
+          word<WO> v;
+          for (int j = 0; j < WO; ++j) {
+            const int c = k * WO + j;
+            v.v[j] = c < C ? row[X / R][c * R * R + i * R + X % R] : (act_t)0;
+          }
+          out.write(v);
         }
       }
     }
@@ -275,33 +497,42 @@ void shuffle_stage(hls::stream<act_t>& in, hls::stream<act_t>& out) {
 }
 
 // One stream to two (a tensor read by two stages).
-template <int N>
-void dup_stage(hls::stream<act_t>& in, hls::stream<act_t>& a, hls::stream<act_t>& b) {
+template <int N, int W>
+void dup_stage(hls::stream<word<W>>& in, hls::stream<word<W>>& a, hls::stream<word<W>>& b) {
   LIC_LOOP(dup)
   for (int i = 0; i < N; ++i) {
     LIC_PRAGMA(HLS PIPELINE II=1)
-    const act_t v = in.read();
+    const word<W> v = in.read();
     a.write(v);
     b.write(v);
   }
 }
 
-// Memory (H x W x C) to stream and back.
-template <int N>
-void read_input(const act_t* src, hls::stream<act_t>& out) {
+// Memory (H x W x C int8) to a stream of W-channel words and back.
+template <int PIXELS, int C, int W>
+void read_input(const act_t* src, hls::stream<word<W>>& out) {
+  constexpr int NW = cdiv_c(C, W);
   LIC_LOOP(read)
-  for (int i = 0; i < N; ++i) {
+  for (int i = 0; i < PIXELS * NW; ++i) {
     LIC_PRAGMA(HLS PIPELINE II=1)
-    out.write(src[i]);
+    const int p = i / NW, k = i % NW;
+    word<W> v;
+    for (int j = 0; j < W; ++j) v.v[j] = k * W + j < C ? src[(long)p * C + k * W + j] : (act_t)0;
+    out.write(v);
   }
 }
 
-template <int N>
-void write_output(hls::stream<act_t>& in, act_t* dst) {
+template <int PIXELS, int C, int W>
+void write_output(hls::stream<word<W>>& in, act_t* dst) {
+  constexpr int NW = cdiv_c(C, W);
   LIC_LOOP(write)
-  for (int i = 0; i < N; ++i) {
+  for (int i = 0; i < PIXELS * NW; ++i) {
     LIC_PRAGMA(HLS PIPELINE II=1)
-    dst[i] = in.read();
+    const int p = i / NW, k = i % NW;
+    const word<W> v = in.read();
+    for (int j = 0; j < W; ++j) {
+      if (k * W + j < C) dst[(long)p * C + k * W + j] = v.v[j];
+    }
   }
 }
 

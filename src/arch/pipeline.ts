@@ -3,7 +3,7 @@
  *
  * Stages are row-granular (hls-templates/pipeline/lic_stages.h, FINN's sliding-window unit): a stage reads input
  * rows into its line buffer until the window of its next output row is complete, then produces that whole
- * output row. A window-attention stage (Swin / Zou 2022, masked shifted windows) needs the band of `window`
+ * output row while it reads the rows of the row after. A window-attention stage (Swin / Zou 2022, masked shifted windows) needs the band of `window`
  * rows its windows span before the first row of that band can leave: the cyclic shift with its mask is a
  * window grid offset by the shift with partial windows at the borders, so no band depends on a later one.
  *
@@ -53,14 +53,17 @@ export function stageLeadRows(n: StreamNode): number {
     // Output row o needs input row ⌊(o + P)/S⌋: the padding ahead, in input rows, plus the row in production.
     // "same" is TensorFlow's P = ⌊max(K − S, 0)/2⌋.
     const p = n.padding === 'same' ? Math.floor(Math.max(kh - sh, 0) / 2) : (n.padding?.[0] ?? Math.floor((kh - 1) / 2));
-    return Math.floor(p / sh) + 1;
+    // Plus the row the sliding-window unit reads for the next output row while it emits this one.
+    return Math.floor(p / sh) + 2;
   }
   // "same" pads ⌊max((out − 1)·S + K − in, 0)/2⌋ on top (TensorFlow; 1, not 2, for 5×5/2 on an even map).
   const p = n.padding === 'same'
     ? Math.floor(Math.max(((n.outH ?? Math.ceil(n.inH / sh)) - 1) * sh + kh - n.inH, 0) / 2)
     : (n.padding?.[0] ?? Math.floor((kh - 1) / 2));
-  // Output row 0's window ends at input row K − 1 − P; the row in production is one more.
-  return Math.max(0, kh - 1 - p) + 1;
+  // Output row 0's window ends at input row K − 1 − P; the row in production is one more, and the sliding-window
+  // unit reads the next output row's S rows while it emits this one (a 1×1 stride-1 stage has no such unit).
+  const prefetch = kh > 1 || sh > 1 ? sh : 0;
+  return Math.max(0, kh - 1 - p) + 1 + prefetch;
 }
 
 /** Each tensor's lead over its scope's input, as a fraction of the frame height (resolution-free). */
@@ -87,4 +90,202 @@ export function joinRows(leads: Map<string, number>, inputs: string[], height: n
   const gap = Math.max(...ls) - ls[lo];
   // Plus one row: the lagging branch produces its row while the held one is already complete.
   return { rows: Math.ceil(gap * height - 1e-9) + 1, held: inputs[lo] };
+}
+
+/**
+ * One MAC stage of the pipeline as hls-templates/pipeline/lic_stages.h builds it (FINN's SWU + MVAU split):
+ * the single description from which the emitter orders its weights and the cost model takes its cycles and
+ * memories. `kind` 'subpixel' loops over the taps of each output pixel's phase only.
+ */
+export interface StageGeom {
+  kind: 'conv' | 'subpixel' | 'zero-insert' | 'gdn';
+  cin: number;
+  cout: number;
+  ih: number;
+  iw: number;
+  oh: number;
+  ow: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  pt: number;
+  pl: number;
+}
+
+export interface StagePar {
+  pin: number;
+  pout: number;
+  pk: number;
+  stream: boolean;
+  reuse: number;
+}
+
+/** A phase of output pixels (sub-pixel: (oy+P) mod S; otherwise one) and the kernel taps it uses, in slot order. */
+export interface StagePhase {
+  py: number;
+  px: number;
+  taps: [number, number][];
+  groups: number;
+}
+
+const cdivA = (a: number, b: number) => Math.ceil(a / b);
+const phaseTaps1 = (g: StageGeom, k: number, s: number, p: number) => (g.kind === 'subpixel' ? cdivA(k - p, s) : k);
+
+/** The phases in row-major order (the weights' order), each with ⌈taps/PK⌉ groups of PK tap slots. */
+export function stagePhases(g: StageGeom, pk: number): StagePhase[] {
+  if (g.kind === 'gdn') return [{ py: 0, px: 0, taps: [[0, 0]], groups: 1 }];
+  const sp = g.kind === 'subpixel';
+  const out: StagePhase[] = [];
+  for (let py = 0; py < (sp ? g.sh : 1); py++) {
+    for (let px = 0; px < (sp ? g.sw : 1); px++) {
+      const ty = phaseTaps1(g, g.kh, g.sh, py);
+      const tx = phaseTaps1(g, g.kw, g.sw, px);
+      const taps: [number, number][] = [];
+      for (let t = 0; t < ty * tx; t++) {
+        const a = Math.floor(t / tx);
+        const b = t % tx;
+        taps.push(sp ? [py + g.sh * a, px + g.sw * b] : [a, b]);
+      }
+      out.push({ py, px, taps, groups: cdivA(taps.length, pk) });
+    }
+  }
+  return out;
+}
+
+/** Output pixels of phase p along a dimension of `n` outputs (sub-pixel: those with (o + P) mod S = p). */
+function phaseCount(g: StageGeom, n: number, s: number, pad: number, p: number): number {
+  if (g.kind !== 'subpixel') return n;
+  const r = (((p - pad) % s) + s) % s;
+  return r < n ? Math.floor((n - 1 - r) / s) + 1 : 0;
+}
+
+/** No sliding-window unit: GDN and a 1×1 stride-1 unpadded convolution read their input words directly. */
+export const directInput = (g: StageGeom) => g.kind === 'gdn' || (g.kind === 'conv' && g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.pt === 0 && g.pl === 0);
+
+/** Line-buffer rows: the window of one output row plus the rows read for the next one meanwhile. */
+export function lineBufferRows(g: StageGeom): number {
+  if (directInput(g)) return 0;
+  return g.kind === 'conv' ? g.kh + g.sh : cdivA(g.kh, g.sh) + 1;
+}
+
+/** Last input row output row o reads (clamped to the input). */
+function lastRow(g: StageGeom, o: number): number {
+  const r = g.kind === 'conv' ? o * g.sh - g.pt + g.kh - 1 : Math.floor((o + g.pt) / g.sh);
+  return Math.min(r, g.ih - 1);
+}
+
+/** A memory the stage declares: `count` banks of `width` bits × `depth` words. */
+export interface StageBuffer {
+  name: 'weights' | 'weights_dbuf' | 'out_pingpong' | 'window' | 'line';
+  count: number;
+  width: number;
+  depth: number;
+}
+
+export interface StageArch {
+  nb: number;
+  mb: number;
+  /** Tap groups over all phases (weight words of one block per input-channel block). */
+  tgt: number;
+  /** Output pixels per weight fetch (streamed) or 1. */
+  group: number;
+  /** 128-bit beats of one block of POUT output channels' weights (streamed), 0 on chip. */
+  beats: number;
+  buffers: StageBuffer[];
+  /** Cycles per frame (II = 1 iterations) of the compute unit, of the sliding-window unit, and their max. */
+  mvauCycles: number;
+  swuCycles: number;
+  cycles: number;
+  /** Weight bytes fetched from DRAM per frame (whole beats). */
+  fetchBytes: number;
+}
+
+/** Bytes per beat of the streamed-weight port (128-bit AXI, UG1085 HP ports / UG1399 m_axi). */
+export const WEIGHT_BEAT_BYTES = 16;
+
+/**
+ * Cycles each entry of a pipelined loop costs before its first result (its fill): the window unit's
+ * read, select, write; the compute unit's operand read, multiply, adder tree and accumulate. Nominal figures of
+ * this description (Vitis reports the real ones in csynth): the count and the estimate pay them alike.
+ */
+export const SWU_DEPTH = 3;
+export const MVAU_DEPTH = 6;
+
+/**
+ * The stage's loops and memories. The compute unit runs one iteration per window word × block of output
+ * channels; with streamed weights, block k+1's beats arrive while block k computes, and a block waits for its
+ * weights (per block max(compute, beats), plus the first block's beats). The sliding-window unit runs, per
+ * output row, max(words it reads, window words it emits), after a prologue that reads the first window's rows.
+ */
+export function stageArch(g: StageGeom, par: StagePar, bits: { weight: number; act: number }): StageArch {
+  const nb = cdivA(g.cin, par.pin);
+  const mb = cdivA(g.cout, par.pout);
+  const pk = g.kind === 'gdn' ? 1 : par.pk;
+  const phases = stagePhases(g, pk);
+  const tgt = phases.reduce((s, p) => s + p.groups, 0);
+  const tgMax = Math.max(...phases.map((p) => p.groups));
+  const stream = par.stream && g.kind !== 'gdn';
+  const group = stream ? Math.max(1, Math.min(par.reuse, g.ow)) : 1;
+  const blkBytes = tgt * nb * pk * par.pout * par.pin * (bits.weight / 8);
+  const beats = stream ? cdivA(blkBytes, WEIGHT_BEAT_BYTES) : 0;
+  const sp = g.kind === 'subpixel';
+  const byPhase = (py: number, px: number) => phases.find((p) => p.py === py && p.px === px)!.groups;
+  // Compute-unit iterations: rows of each vertical phase × (per row) its blocks.
+  let mvau = 0;
+  for (let py = 0; py < (sp ? g.sh : 1); py++) {
+    const rows = phaseCount(g, g.oh, g.sh, g.pt, py);
+    if (!rows) continue;
+    let row = 0;
+    if (!stream) {
+      for (let px = 0; px < (sp ? g.sw : 1); px++) row += phaseCount(g, g.ow, g.sw, g.pl, px) * byPhase(py, px) * nb * mb;
+    } else {
+      for (let ox0 = 0; ox0 < g.ow; ox0 += group) {
+        let comp = 0;
+        for (let ox = ox0; ox < Math.min(g.ow, ox0 + group); ox++) comp += byPhase(py, sp ? (ox + g.pl) % g.sw : 0) * nb;
+        row += mb * Math.max(comp, beats);
+      }
+    }
+    mvau += rows * row;
+  }
+  const blocks = stream ? g.oh * cdivA(g.ow, group) * mb : 0;
+  // The first block's beats before the loop; the loop's fill (and the prologue's); the last group's outputs.
+  mvau += beats + MVAU_DEPTH * (stream ? 2 : 1) + (group > 1 ? (g.ow - (cdivA(g.ow, group) - 1) * group) * mb : 0);
+  // Sliding-window unit.
+  let swu = 0;
+  if (!directInput(g)) {
+    const first = lastRow(g, 0);
+    swu = (first + 1) * g.iw * nb + (g.oh + 1) * SWU_DEPTH;
+    let next = first + 1;
+    const rowWords = (py: number) => {
+      let n = 0;
+      for (let px = 0; px < (sp ? g.sw : 1); px++) n += phaseCount(g, g.ow, g.sw, g.pl, px) * byPhase(py, px);
+      return n * nb;
+    };
+    for (let oy = 0; oy < g.oh; oy++) {
+      const to = oy + 1 < g.oh ? lastRow(g, oy + 1) : g.ih - 1;
+      const fill = to >= next ? (to - next + 1) * g.iw * nb : 0;
+      if (to >= next) next = to + 1;
+      swu += Math.max(fill, rowWords(sp ? (oy + g.pt) % g.sh : 0));
+    }
+  }
+  const buffers: StageBuffer[] = [];
+  const wbits = par.pin * bits.weight;
+  if (stream) {
+    buffers.push({ name: 'weights_dbuf', count: pk * par.pout, width: wbits, depth: 2 * tgt * nb });
+    if (group > 1) buffers.push({ name: 'out_pingpong', count: 1, width: par.pout * bits.act, depth: 2 * group * mb });
+  } else {
+    buffers.push({ name: 'weights', count: pk * par.pout, width: wbits, depth: mb * tgt * nb });
+  }
+  // The window buffer is read a whole window word (PK taps) a cycle: one bank per tap.
+  buffers.push({ name: 'window', count: pk, width: par.pin * bits.act, depth: group * tgMax * nb });
+  const lb = lineBufferRows(g);
+  if (lb > 0) {
+    const xb = pk > 1 ? Math.min(pk, phaseTaps1(g, g.kw, g.sw, 0)) : 1;
+    buffers.push({ name: 'line', count: lb * xb, width: par.pin * bits.act, depth: cdivA(g.iw, xb) * nb });
+  }
+  return {
+    nb, mb, tgt, group, beats, buffers, mvauCycles: mvau, swuCycles: swu, cycles: Math.max(mvau, swu),
+    fetchBytes: blocks * beats * WEIGHT_BEAT_BYTES,
+  };
 }

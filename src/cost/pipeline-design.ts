@@ -9,7 +9,8 @@ import { baseRow, passive, stageKey, stageUnits, type PathLayer, type Timed } fr
 import { prepareUnit, unitOptionsValid, unitStageCost, type UnitMember } from './pipeline.js';
 import { addResources, memoryFor, zeroResources, type Resources } from './resources.js';
 import { roofline } from './roofline.js';
-import { joinRows, packedWord, PACKED_WORD_BITS, streamLeads, type StreamNode } from '../arch/pipeline.js';
+import { joinRows, packedWord, PACKED_WORD_BITS, streamLeads, type StageGeom, type StreamNode } from '../arch/pipeline.js';
+import { padding } from '../arch/geometry.js';
 import type { Bound, LayerEstimate } from './types.js';
 
 /** The pipeline template over a path: stage cycles, DRAM traffic, summed stage resources. */
@@ -156,9 +157,25 @@ export function skipBuffers(plan: PathLayer[], tables: CostTables, uram = false)
   return joinBuffers(plan, tables, uram).reduce((r, b) => addResources(r, b.resources), zeroResources());
 }
 
-/** What a shared stage needs of a layer: its lowering, precision and (masked conv) causal taps. */
+/** What a shared stage needs of a layer: its lowering, precision, (masked conv) causal taps and emitted geometry. */
 export function unitMember(pl: PathLayer): UnitMember {
   const l = pl.layer;
   const lw = pl.lowered!;
-  return { lowered: lw, precision: pl.precision, serialTaps: l.op === 'masked_conv' ? l.macs / (l.outH * l.outW * l.cout * lw.N) : undefined };
+  return { lowered: lw, precision: pl.precision, serialTaps: l.op === 'masked_conv' ? l.macs / (l.outH * l.outW * l.cout * lw.N) : undefined, geom: stageGeomOf(pl) };
+}
+
+const GDN_OPS = new Set(['gdn', 'igdn', 'gdn_simplified', 'igdn_simplified']);
+
+/** The geometry the pipeline template gives a dense conv, deconv or GDN stage (arch/pipeline.ts); none for others. */
+export function stageGeomOf(pl: PathLayer): StageGeom | undefined {
+  const l = pl.layer;
+  const lw = pl.lowered;
+  if (!lw || lw.groups !== 1) return undefined;
+  if (GDN_OPS.has(l.op)) return { kind: 'gdn', cin: l.cin, cout: l.cout, ih: l.inH, iw: l.inW, oh: l.outH, ow: l.outW, kh: 1, kw: 1, sh: 1, sw: 1, pt: 0, pl: 0 };
+  if ((l.op !== 'conv' && l.op !== 'deconv') || !l.layer.kernel) return undefined;
+  const L = l.layer;
+  if (L.dilation && (L.dilation[0] !== 1 || L.dilation[1] !== 1)) return undefined;
+  const [pt, pad] = padding(l);
+  const kind = l.op === 'conv' ? 'conv' : lw.outPerPosition > 1 ? 'subpixel' : 'zero-insert';
+  return { kind, cin: l.cin, cout: l.cout, ih: l.inH, iw: l.inW, oh: l.outH, ow: l.outW, kh: L.kernel![0], kw: L.kernel![1], sh: L.stride![0], sw: L.stride![1], pt, pl: pad };
 }

@@ -1,8 +1,8 @@
 import type { PipelineLayer } from '../mapping/schema.js';
 import type { Precision } from '../platform/precision.js';
-import type { CostTables } from '../platform/tables.js';
+import { dspPerMac, type CostTables } from '../platform/tables.js';
 import type { Lowered } from './lower.js';
-import { packedWord } from '../arch/pipeline.js';
+import { packedWord, stageArch, type StageArch, type StageGeom } from '../arch/pipeline.js';
 import { normResources } from './norm.js';
 import { addResources, macDsp, memoryFor, perMacLinear, postLaneDsp, type Bank, type Resources } from './resources.js';
 
@@ -41,13 +41,17 @@ export type StageTime = Omit<StageCost, 'resources' | 'banks'>;
  * cycles per output position and group; streamed weights are fetched once per `reuse` output positions; a
  * spilled stage reads its input back from DRAM in column strips (with their halo).
  */
-export function pipelineStageTime(lw: Lowered, c: PipelineLayer, p: Precision, opts: { serialTaps?: number; depth: number }): StageTime {
+export function pipelineStageTime(lw: Lowered, c: PipelineLayer, p: Precision, opts: { serialTaps?: number; depth: number; geom?: StageGeom }): StageTime {
   const perPos = cdiv(lw.N, c.pin) * cdiv(lw.M, c.pout) * cdiv(lw.taps, c.pk);
   const positions = lw.R * lw.C;
-  const cycles = lw.groups * perPos * positions;
+  // An emittable stage (dense conv, deconv, GDN) is timed by its loops (arch/pipeline.ts): per-phase taps, the
+  // sliding-window unit's reads, streamed weights fetched per block and per REUSE pixels of a row.
+  const arch = opts.geom && !c.spill ? described(opts.geom, c, p) : undefined;
+  const cycles = arch ? arch.cycles : lw.groups * perPos * positions;
   const rows = lineRows(lw);
   let dramBytes = 0;
-  if (!lw.secondIsActivation && c.weights === 'stream') dramBytes += lw.groups * lw.weightElems * (p.weightBits / 8) * cdiv(positions, c.reuse);
+  if (arch) dramBytes += arch.fetchBytes;
+  else if (!lw.secondIsActivation && c.weights === 'stream') dramBytes += lw.groups * lw.weightElems * (p.weightBits / 8) * cdiv(positions, c.reuse);
   if (c.spill) {
     const inElems = lw.inH * lw.inW * lw.N * lw.groups;
     const halo = lw.kw > 1 ? (SPILL_STRIP + lw.kw - 1) / SPILL_STRIP : 1;
@@ -62,6 +66,19 @@ export function pipelineStageTime(lw: Lowered, c: PipelineLayer, p: Precision, o
   };
 }
 
+/** The stage as the template builds it (remembered: the search asks for the same stage and parallelism often). */
+const describedCache = new Map<string, StageArch>();
+function described(g: StageGeom, c: PipelineLayer, p: Precision): StageArch {
+  const key = `${g.kind},${g.cin},${g.cout},${g.ih},${g.iw},${g.oh},${g.ow},${g.kh},${g.kw},${g.sh},${g.sw},${g.pt},${g.pl}|${c.pin},${c.pout},${c.pk},${c.weights},${c.reuse}|${p.weightBits},${p.actBits}`;
+  let a = describedCache.get(key);
+  if (!a) {
+    a = stageArch(g, { pin: c.pin, pout: c.pout, pk: c.pk, stream: c.weights === 'stream', reuse: c.reuse }, { weight: p.weightBits, act: p.actBits });
+    if (describedCache.size >= 1 << 16) describedCache.clear();
+    describedCache.set(key, a);
+  }
+  return a;
+}
+
 /**
  * Hardware of one stage: pin·pout·pk MAC lanes; weights on chip in FINN's layout (one bank per PE, pout·pk
  * banks of pin-wide words) or a small double-buffered tile when streamed, with partial sums for `reuse`
@@ -69,31 +86,41 @@ export function pipelineStageTime(lw: Lowered, c: PipelineLayer, p: Precision, o
  */
 export function pipelineStageResources(
   lw: Lowered, c: PipelineLayer, p: Precision, family: string, tables: CostTables,
-  opts: { weightsInUram: boolean; buffersInUram?: boolean; storedWeights?: number },
+  opts: { weightsInUram: boolean; buffersInUram?: boolean; storedWeights?: number; geom?: StageGeom },
 ): { resources: Resources; banks: Bank[] } {
   const lanes = c.pin * c.pout * c.pk;
   const banks: Bank[] = [];
   const wTotal = opts.storedWeights ?? lw.groups * lw.weightElems;
-  if (!lw.secondIsActivation) {
-    if (c.weights === 'onchip') {
-      banks.push({ count: c.pout * c.pk, width: c.pin * p.weightBits, depth: cdiv(wTotal, lanes), uram: opts.weightsInUram });
-    } else {
-      banks.push({ count: c.pout * c.pk, width: c.pin * p.weightBits, depth: 2 * cdiv(lw.taps, c.pk) * cdiv(lw.N, c.pin) });
-      banks.push({ count: 1, width: c.pout * p.accBits, depth: c.reuse * cdiv(lw.M * lw.groups, c.pout) });
+  if (opts.geom && !c.spill) {
+    // The memories the template declares (arch/pipeline.ts); a stage shared by several layers stores them all.
+    for (const b of described(opts.geom, c, p).buffers) {
+      const depth = b.name === 'weights' && opts.storedWeights !== undefined ? cdiv(opts.storedWeights, lanes) : b.depth;
+      banks.push({ count: b.count, width: b.width, depth, uram: b.name === 'weights' ? opts.weightsInUram : undefined });
     }
   } else {
-    // Attention: K or V of one row of windows stays on chip while the queries of that row stream by.
-    banks.push({ count: 1, ...packedWord((lw.rowBufferElems ?? lw.weightElems) * p.actBits, c.pin * p.actBits), uram: opts.buffersInUram });
-  }
-  const rows = lineRows(lw);
-  if (rows > 0) {
-    const width = c.spill ? Math.min(lw.inW, SPILL_STRIP + lw.kw - 1) : lw.inW;
-    const elems = rows * width * lw.N * lw.groups;
-    const nb = Math.min(c.pk, lw.kh);
-    banks.push({ count: nb, width: c.pin * p.actBits, depth: cdiv(elems, nb * c.pin) });
+    if (!lw.secondIsActivation) {
+      if (c.weights === 'onchip') {
+        banks.push({ count: c.pout * c.pk, width: c.pin * p.weightBits, depth: cdiv(wTotal, lanes), uram: opts.weightsInUram });
+      } else {
+        banks.push({ count: c.pout * c.pk, width: c.pin * p.weightBits, depth: 2 * cdiv(lw.taps, c.pk) * cdiv(lw.N, c.pin) });
+        banks.push({ count: 1, width: c.pout * p.accBits, depth: c.reuse * cdiv(lw.M * lw.groups, c.pout) });
+      }
+    } else {
+      // Attention: K or V of one row of windows stays on chip while the queries of that row stream by.
+      banks.push({ count: 1, ...packedWord((lw.rowBufferElems ?? lw.weightElems) * p.actBits, c.pin * p.actBits), uram: opts.buffersInUram });
+    }
+    const rows = lineRows(lw);
+    if (rows > 0) {
+      const width = c.spill ? Math.min(lw.inW, SPILL_STRIP + lw.kw - 1) : lw.inW;
+      const elems = rows * width * lw.N * lw.groups;
+      const nb = Math.min(c.pk, lw.kh);
+      banks.push({ count: nb, width: c.pin * p.actBits, depth: cdiv(elems, nb * c.pin) });
+    }
   }
   const mem = memoryFor(tables, banks);
-  const dsp = macDsp(tables, family, p, lanes, c.pout) + postLaneDsp(p, c.pout);
+  // GDN's operand x² (or |x|) is wider than the INT8 lane two packed products share (WP486): one DSP per MAC.
+  const mac = lw.norm ? Math.ceil(lanes * Math.max(1, dspPerMac(tables.packing, family, p).dspPerMac)) : macDsp(tables, family, p, lanes, c.pout);
+  const dsp = mac + postLaneDsp(p, c.pout);
   const co = tables.coefficients;
   const lut = Math.round(lanes * perMacLinear(co.lut, p) + c.pout * co.lut.perOutputLane + mem.banks * co.lut.perBufferBank + co.lut.perPipelineStage) + mem.lutram;
   const ff = Math.round(lanes * perMacLinear(co.ff, p) + c.pout * co.ff.perOutputLane + mem.banks * co.ff.perBufferBank + co.ff.perPipelineStage);
@@ -105,7 +132,7 @@ export function pipelineStageResources(
 /** A whole stage: its time and its hardware. */
 export function pipelineStageCost(
   lw: Lowered, c: PipelineLayer, p: Precision, family: string, tables: CostTables,
-  opts: { weightsInUram: boolean; buffersInUram?: boolean; serialTaps?: number; depth: number; storedWeights?: number },
+  opts: { weightsInUram: boolean; buffersInUram?: boolean; serialTaps?: number; depth: number; storedWeights?: number; geom?: StageGeom },
 ): StageCost {
   return { ...pipelineStageTime(lw, c, p, opts), ...pipelineStageResources(lw, c, p, family, tables, opts) };
 }
@@ -114,6 +141,8 @@ export interface UnitMember {
   lowered: Lowered;
   precision: Precision;
   serialTaps?: number;
+  /** The stage's geometry when the template emits it (dense conv, deconv, GDN). */
+  geom?: StageGeom;
 }
 
 /** The largest common parallelism of a shared stage must fit every member. */
@@ -142,8 +171,8 @@ export function prepareUnit(members: UnitMember[]): PreparedUnit {
 }
 
 export function unitStageCost(u: PreparedUnit, c: PipelineLayer, family: string, tables: CostTables, opts: { weightsInUram: boolean; buffersInUram?: boolean; depth: number }): StageCost & { perMember: StageTime[] } {
-  const perMember = u.members.map((m) => pipelineStageTime(m.lowered, c, m.precision, { depth: opts.depth, serialTaps: m.serialTaps }));
-  const hw = pipelineStageResources(u.widest.lowered, c, u.widest.precision, family, tables, { ...opts, storedWeights: u.stored });
+  const perMember = u.members.map((m) => pipelineStageTime(m.lowered, c, m.precision, { depth: opts.depth, serialTaps: m.serialTaps, geom: m.geom }));
+  const hw = pipelineStageResources(u.widest.lowered, c, u.widest.precision, family, tables, { ...opts, storedWeights: u.members.length > 1 ? u.stored : undefined, geom: u.widest.geom });
   if (perMember.length === 1) return { ...perMember[0], ...hw, perMember };
   let cycles = 0;
   let cyclesPerPosition = 0;

@@ -84,7 +84,7 @@ export function projectFor(opts: Omit<EmitOptions, 'force'>): { files: Files; bu
   const files: Files = new Map();
   const t = ir.arch === 'engine'
     ? engineProject(built, point.engine!, files, { estimate, platform, tables: opts.tables ?? loadCostTables(), clockMHz: point.clockMHz })
-    : pipelineProject(built, files);
+    : pipelineProject(built, files, { estimate, platform, tables: opts.tables ?? loadCostTables(), clockMHz: point.clockMHz, weightsInUram: point.pipeline!.weightsInUram });
   projectFiles(built, t, { point, estimate, platform, seed }, files);
   return { files, built };
 }

@@ -8,18 +8,18 @@ import { modelDoc, point, tables } from './helpers.js';
 const plan = (doc: object, w: number, h: number) => pathPlan(workloadFromDoc(doc, w, h), point({ arch: 'pipeline', pipeline: { layers: {} } }));
 
 describe('stream leads and join buffers (arch/pipeline.ts, hand-worked)', () => {
-  it('a row-granular stage leads by the rows its first window reaches past row 0, plus the row in production', () => {
+  it('a row-granular stage leads by the rows its first window reaches past row 0, the row in production and the S rows its window unit reads ahead', () => {
     const n = (o: Partial<StreamNode>): StreamNode => ({ op: 'conv', inputs: ['@input'], inH: 16, ...o });
-    // 3×3, pad 1: output row 0 needs input rows 0..1 → 1 + 1.
-    expect(stageLeadRows(n({ kernel: [3, 3], stride: [1, 1], padding: [1, 1] }))).toBe(2);
-    // 5×5/2, pad 2: rows 0..2 → 2 + 1.
-    expect(stageLeadRows(n({ kernel: [5, 5], stride: [2, 2], padding: [2, 2] }))).toBe(3);
-    // TensorFlow "same" 5×5/2 on 16 rows → 8: pads ⌊(7·2 + 5 − 16)/2⌋ = 1 on top, so rows 0..3 → 3 + 1.
-    expect(stageLeadRows(n({ kernel: [5, 5], stride: [2, 2], padding: 'same', outH: 8 }))).toBe(4);
-    // 1×1: the row itself.
+    // 3×3, pad 1: output row 0 needs input rows 0..1 → 1 + 1, and row 2 is read while row 0 leaves: + 1.
+    expect(stageLeadRows(n({ kernel: [3, 3], stride: [1, 1], padding: [1, 1] }))).toBe(3);
+    // 5×5/2, pad 2: rows 0..2 → 2 + 1, + 2 rows read ahead.
+    expect(stageLeadRows(n({ kernel: [5, 5], stride: [2, 2], padding: [2, 2] }))).toBe(5);
+    // TensorFlow "same" 5×5/2 on 16 rows → 8: pads ⌊(7·2 + 5 − 16)/2⌋ = 1 on top, so rows 0..3 → 3 + 1, + 2.
+    expect(stageLeadRows(n({ kernel: [5, 5], stride: [2, 2], padding: 'same', outH: 8 }))).toBe(6);
+    // 1×1 stride 1: the row itself (no window unit).
     expect(stageLeadRows(n({ kernel: [1, 1], stride: [1, 1], padding: [0, 0] }))).toBe(1);
-    // Sub-pixel 5×5/2 deconv, pad 2: output row o needs input row ⌊(o + 2)/2⌋ → 1 + 1.
-    expect(stageLeadRows(n({ op: 'deconv', kernel: [5, 5], stride: [2, 2], padding: [2, 2] }))).toBe(2);
+    // Sub-pixel 5×5/2 deconv, pad 2: output row o needs input row ⌊(o + 2)/2⌋ → 1 + 1, + 1 row read ahead.
+    expect(stageLeadRows(n({ op: 'deconv', kernel: [5, 5], stride: [2, 2], padding: [2, 2] }))).toBe(3);
     // Window attention: the band of 8 rows.
     expect(stageLeadRows(n({ op: 'matmul', form: 'qk', window: 8 }))).toBe(8);
     expect(stageLeadRows(n({ op: 'relu' }))).toBe(0);
@@ -33,10 +33,10 @@ describe('stream leads and join buffers (arch/pipeline.ts, hand-worked)', () => 
       ['d', { op: 'add', inputs: ['b', 'c'], inH: 16 }],
     ]);
     const leads = streamLeads(nodes);
-    expect(leads.get('b')! * 16).toBeCloseTo(4, 9);
+    expect(leads.get('b')! * 16).toBeCloseTo(6, 9);
     expect(leads.get('c')! * 16).toBeCloseTo(1, 9);
-    // d waits on b (4 rows) and holds c, 1 row in: 3 rows apart, plus the row b is producing.
-    expect(joinRows(leads, ['b', 'c'], 16)).toEqual({ rows: 4, held: 'c' });
+    // d waits on b (6 rows) and holds c, 1 row in: 5 rows apart, plus the row b is producing.
+    expect(joinRows(leads, ['b', 'c'], 16)).toEqual({ rows: 6, held: 'c' });
   });
 
   it('a residual block (two 3×3 convs) holds its input for 5 rows × W × C; a parallel 1×1 branch does not add', () => {
@@ -49,9 +49,9 @@ describe('stream leads and join buffers (arch/pipeline.ts, hand-worked)', () => 
       { name: 'add2', op: 'add', input: ['add', 'a'] },
     ]);
     const j = joinBuffers(plan(doc, 32, 16), tables);
-    // add: b leads a by 2 rows, c by 1 → 1 + 1 rows of c (32 × 8 int8 a row).
-    expect(j.find((x) => x.id === 'g_a/add')).toMatchObject({ held: 'c', rows: 2, width: 32, channels: 8, bytes: 2 * 32 * 8 });
-    // add2: add leads a by 2 rows (the larger branch) → 3 rows of a.
-    expect(j.find((x) => x.id === 'g_a/add2')).toMatchObject({ held: 'a', rows: 3, bytes: 3 * 32 * 8 });
+    // add: b leads a by 3 rows, c by 1 → 2 + 1 rows of c (32 × 8 int8 a row).
+    expect(j.find((x) => x.id === 'g_a/add')).toMatchObject({ held: 'c', rows: 3, width: 32, channels: 8, bytes: 3 * 32 * 8 });
+    // add2: add leads a by 3 rows (the larger branch) → 4 rows of a.
+    expect(j.find((x) => x.id === 'g_a/add2')).toMatchObject({ held: 'a', rows: 4, bytes: 4 * 32 * 8 });
   });
 });

@@ -3,6 +3,7 @@ import { UserError } from '../../src/errors.js';
 import { evaluate } from '../../src/cost/evaluate.js';
 import { board, evalDoc, modelDoc, point, tables } from './helpers.js';
 import { workloadOf } from '../helpers.js';
+import { MVAU_DEPTH } from '../../src/arch/pipeline.js';
 
 const fast = board({ gbs: 1000, eff: 1, sps: 1e12 });
 
@@ -15,13 +16,14 @@ describe('pipeline template, hand-worked', () => {
   const pt = point({ arch: 'pipeline', pipeline: { layers: { 'g_a/c0': { pin: 4, pout: 4 }, 'g_a/c1': { pin: 16, pout: 2 } } } });
   const e = evalDoc(doc, 16, 16, fast, pt);
 
+  // Plus the compute unit's loop fill (arch/pipeline.ts MVAU_DEPTH): its loop runs once per frame.
   it('stage cycles = ⌈N/pin⌉·⌈M/pout⌉·⌈K²/pk⌉ per output pixel (FINN MVAU folding)', () => {
-    expect(e.layers[0].cycles).toBe(2 * 4 * 9 * 256);
-    expect(e.layers[2].cycles).toBe(1 * 4 * 1 * 256);
+    expect(e.layers[0].cycles).toBe(2 * 4 * 9 * 256 + MVAU_DEPTH);
+    expect(e.layers[2].cycles).toBe(1 * 4 * 1 * 256 + MVAU_DEPTH);
     expect(e.layers[1].bound).toBe('fused');
   });
   it('throughput is the clock over the slowest stage', () => {
-    expect(e.acceleratorFps).toBeCloseTo(100e6 / (2 * 4 * 9 * 256), 6);
+    expect(e.acceleratorFps).toBeCloseTo(100e6 / (2 * 4 * 9 * 256 + MVAU_DEPTH), 6);
     expect(e.bottleneck).toBe('layer g_a/c0 (compute)');
   });
   it('DSPs per stage from the packing table; weights on chip in pout banks of pin-wide words', () => {

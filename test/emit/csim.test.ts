@@ -5,7 +5,7 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor } from '../../src/mapping/load.js';
 import type { Point } from '../../src/mapping/schema.js';
-import { checkPerf } from './perf-check.js';
+import { checkPerf, checkPipelinePerf } from './perf-check.js';
 import { compileAndRun, CXXFLAGS, emitPoint, haveTool, pool, pointFor, tmp, type Case, type SimResult } from './helpers.js';
 import { runAsync } from '../spawn.js';
 
@@ -99,8 +99,8 @@ describe.skipIf(!gpp)(`emitted projects: g++ -Wall -Werror C simulation against 
       await tick(); // let vitest's RPC through between emits (a long synchronous stretch misses its 60 s limit)
     }
     const t1 = Date.now();
-    // Engine projects build with the counting shim (-DLIC_PERF): one build checks bit-exactness and writes perf.json.
-    results = await pool(dirs.map((d, k) => () => compileAndRun(d, cases[k].arch === 'engine' ? [...CXXFLAGS, '-DLIC_PERF'] : CXXFLAGS)));
+    // Every project builds with the counting shim (-DLIC_PERF): one build checks bit-exactness and writes perf.json.
+    results = await pool(dirs.map((d) => () => compileAndRun(d, [...CXXFLAGS, '-DLIC_PERF'])));
     // Pipelines again with one thread per stage and every FIFO bounded to its emitted depth (deadlock check).
     const pipes = cases.map((c, k) => (c.arch === 'pipeline' ? k : -1)).filter((k) => k >= 0);
     const threaded = await pool(pipes.map((k) => () => compileAndRun(dirs[k], THREADED, 'sim-dataflow.bin')));
@@ -134,6 +134,18 @@ describe.skipIf(!gpp)(`emitted projects: g++ -Wall -Werror C simulation against 
     it(`${c.name}: counted cycles within 10% of the estimate per layer; declared BRAM18/URAM/DSP equal the estimate`, () => {
       expect(results[k].passed, results[k].output).toBe(true);
       checkPerf(dirs[k], 0.1);
+    });
+  });
+
+  // make perf on the pipeline (issue 9): every pipeline case's stages (the SWU and MVAU of each, at their
+  // concurrent max) counted against the estimate's row, and each stage's declared memories and multipliers
+  // against that row's BRAM18 and DSP.
+  cases.forEach((c, k) => {
+    if (c.arch !== 'pipeline') return;
+    it(`${c.name}: each stage's counted cycles within 10% of the estimate; declared BRAM18/DSP equal its row`, () => {
+      expect(results[k].passed, results[k].output).toBe(true);
+      const f = checkPipelinePerf(dirs[k], 0.1);
+      expect(Math.abs(f.counted - f.estimated) / f.estimated).toBeLessThanOrEqual(0.1);
     });
   });
 
@@ -191,7 +203,7 @@ describe.skipIf(!gpp)(`emitted projects: g++ -Wall -Werror C simulation against 
       '#pragma HLS BIND_STORAGE variable=w_a type=ram_s2p impl=uram', '#pragma HLS DATAFLOW',
     ]) expect(engine).toContain(want);
     const pipe = pre('streamed weights, kernel unroll, pipeline encode');
-    for (const want of ['#pragma HLS DATAFLOW', '#pragma HLS STREAM variable=s_input depth=', '#pragma HLS INTERFACE m_axi port=ws_g_a_c0 bundle=gmem_w', '#pragma HLS ARRAY_PARTITION variable=lb dim=3 cyclic factor=PIN']) {
+    for (const want of ['#pragma HLS DATAFLOW', '#pragma HLS STREAM variable=s_input depth=', '#pragma HLS INTERFACE m_axi port=ws_g_a_c0 bundle=gmem_w', '#pragma HLS ARRAY_PARTITION variable=lb dim=2 cyclic factor=XB', 'bundle=gmem_w_g_a_c0', '#pragma HLS ARRAY_RESHAPE variable=wb dim=5 complete']) {
       expect(pipe).toContain(want);
     }
   });

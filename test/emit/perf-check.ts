@@ -8,6 +8,9 @@ export interface PerfJson {
   layers: { id: string; estimateCycles: number; countedCycles: number }[];
   totalEstimate: number;
   totalCounted: number;
+  /** Pipeline projects: the slowest stage, estimated and counted (the frame interval). */
+  frameEstimate?: number;
+  frameCounted?: number;
   buffers: { name: string; banks: number; widthBits: number; depth: number; impl: string }[];
   multipliers: Record<string, number>;
 }
@@ -41,4 +44,37 @@ export function checkPerf(dir: string, tol: number, opts: { resources?: boolean 
     expect(dsp).toBe(tiling.estimate.resources.dsp.used);
   }
   return perf;
+}
+
+/**
+ * perf.json of a pipeline project (layers = MAC stages) against its tiling.json: every stage's counted cycles
+ * within `tol` of its estimate row; the memories (BRAM18 through the aspect table) and multipliers the stage's code
+ * declares equal that row's BRAM18 and DSP. Returns the frame interval, counted and estimated (the slowest stage).
+ */
+export function checkPipelinePerf(dir: string, tol: number, opts: { known?: Record<string, number> } = {}): { counted: number; estimated: number; perf: PerfJson } {
+  const perf = JSON.parse(readFileSync(path.join(dir, 'perf.json'), 'utf8')) as PerfJson;
+  const tiling = JSON.parse(readFileSync(path.join(dir, 'tiling.json'), 'utf8'));
+  const rows = new Map<string, { cycles: number; dsp: number; bram18: number }>((tiling.estimate.layers as { id: string; cycles: number; dsp: number; bram18: number }[]).map((l) => [l.id, l]));
+  const c = loadCostTables().coefficients;
+  expect(perf.layers.length).toBeGreaterThan(0);
+  let counted = 0;
+  let estimated = 0;
+  for (const l of perf.layers) {
+    const row = rows.get(l.id);
+    expect(row, l.id).toBeDefined();
+    expect(l.estimateCycles, l.id).toBe(row!.cycles);
+    const err = Math.abs(l.countedCycles - l.estimateCycles) / l.estimateCycles;
+    expect(err, `${l.id}: counted ${l.countedCycles} vs estimated ${l.estimateCycles}`).toBeLessThanOrEqual(opts.known?.[l.id] ?? tol);
+    counted = Math.max(counted, l.countedCycles);
+    estimated = Math.max(estimated, l.estimateCycles);
+    const mine = (name: string) => name.startsWith(`${l.id}/`);
+    let bram18 = 0;
+    for (const b of perf.buffers.filter((x) => mine(x.name) && x.impl === 'bram')) bram18 += b.banks * bram18ForBank(c, b.widthBits, b.depth);
+    expect(bram18, `${l.id}: BRAM18 the code declares`).toBe(row!.bram18);
+    const dsp = Object.entries(perf.multipliers).filter(([k]) => mine(k)).reduce((s, [, n]) => s + n, 0);
+    expect(dsp, `${l.id}: DSPs the code declares`).toBe(row!.dsp);
+  }
+  expect(perf.frameEstimate).toBe(estimated);
+  expect(perf.frameCounted).toBe(counted);
+  return { counted, estimated, perf };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pathPlan, DEFAULT_CAPS } from '../../src/cost/evaluate.js';
 import { macPipelineDepth } from '../../src/cost/engine.js';
 import { pipelineStageCost } from '../../src/cost/pipeline.js';
+import { stageGeomOf } from '../../src/cost/pipeline-design.js';
 import { RESOURCE_KINDS } from '../../src/platform/schema.js';
 import { divisors, searchPipeline } from '../../src/search/pipeline-search.js';
 import { explore } from '../../src/search/explore.js';
@@ -25,7 +26,7 @@ function bruteForce(doc: object, w: number, h: number, pl: ReturnType<typeof boa
     const lw = x.lowered!;
     const out: { cycles: number; costs: number[] }[] = [];
     for (const pin of divisors(lw.N)) for (const pout of divisors(lw.M)) for (const pk of pin === lw.N ? divisors(lw.taps) : [1]) {
-      const c = pipelineStageCost(lw, { pin, pout, pk, weights: 'onchip', reuse: 1, spill: false, fifoDepth: 2 }, x.precision, pl.spec.dspFamily, tables, { weightsInUram: false, depth: macPipelineDepth(pin, x.precision) });
+      const c = pipelineStageCost(lw, { pin, pout, pk, weights: 'onchip', reuse: 1, spill: false, fifoDepth: 2 }, x.precision, pl.spec.dspFamily, tables, { weightsInUram: false, depth: macPipelineDepth(pin, x.precision), geom: stageGeomOf(x) });
       out.push({ cycles: c.cycles, costs: RESOURCE_KINDS.map((k) => c.resources[k]) });
     }
     return out;
