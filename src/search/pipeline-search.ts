@@ -96,8 +96,81 @@ function largestJoins(joins: JoinBuffer[], k: ResourceKind): string {
 export interface PipelineResult {
   spec: PipelineSpec;
   allocation: Allocation;
-  ladder: { spec: PipelineSpec; allocation: Allocation }[];
+  /** Why this design is no faster: the limit that binds (whyNoFaster). */
+  limit: string;
+  ladder: { spec: PipelineSpec; allocation: Allocation; limit: string }[];
   evaluated: number;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const cfgText = (c: PipelineLayer) => `pin${c.pin} pout${c.pout}${c.pk > 1 ? ` pk${c.pk}` : ''}${c.weights === 'stream' ? ' stream' : ''}${c.spill ? ' spill' : ''}`;
+
+/**
+ * Why an allocation is no faster, in the search's own terms: what sets the frame (the slowest parallel stages,
+ * the DRAM/CPU floor, the serial chain) and which cap the next faster step would break. One step faster means
+ * every parallel stage at the target takes its cheapest faster option (all of them, or the frame stays), and
+ * for the chain its cheapest single upgrade; the resources counted are the stages' plus the join buffers'.
+ */
+function whyNoFaster(
+  stages: Stage[], a: Allocation & { serial?: number }, serial: boolean[], limit: number[], limit0: number[], floor: { cycles: number; what: string },
+): string {
+  const K = COST_KINDS.length;
+  const joinsOf = (k: number) => limit0[k] - limit[k];
+  const over = (delta: number[]) => COST_KINDS.map((kind, k) => (a.costs[k] + delta[k] > limit[k]
+    ? `${kind} ${fmt(a.costs[k] + delta[k] + joinsOf(k))} > cap ${fmt(limit0[k])}${joinsOf(k) > 0 ? ` (join buffers ${fmt(joinsOf(k))} of it)` : ''}`
+    : '')).filter(Boolean);
+  const norm = (d: number[]) => d.reduce((s, v, k) => s + Math.max(0, v) / Math.max(1, limit[k]), 0);
+  const parts: string[] = [];
+  const par = stages.map((_, i) => i).filter((i) => !serial[i]);
+  const T = a.target;
+  if (par.length && floor.cycles >= T && floor.cycles > 0) {
+    parts.push(`the ${floor.what} (${fmt(floor.cycles)} cycles a frame) is slower than every parallel stage (${fmt(T)})`);
+  } else if (par.length) {
+    const tied = par.filter((i) => stages[i].options[a.choice[i]].cycles === T);
+    const delta = new Array<number>(K).fill(0);
+    const full: string[] = [];
+    let next = 0;
+    for (const i of tied) {
+      const cur = stages[i].options[a.choice[i]];
+      const faster = stages[i].options.map((o, j) => ({ o, j })).filter((x) => x.o.cycles < cur.cycles);
+      if (!faster.length) {
+        full.push(stages[i].unit.key);
+        continue;
+      }
+      const pick = faster.reduce((x, y) => (norm(y.o.costs.map((c, k) => c - cur.costs[k])) < norm(x.o.costs.map((c, k) => c - cur.costs[k])) ? y : x));
+      pick.o.costs.forEach((c, k) => (delta[k] += c - cur.costs[k]));
+      next = Math.max(next, pick.o.cycles);
+    }
+    const ex = tied[0];
+    const head = `${tied.length} parallel stage${tied.length > 1 ? 's' : ''} at ${fmt(T)} cycles a frame (${stages[ex].unit.key} ${cfgText(stages[ex].configs[a.choice[ex]])}${tied.length > 1 ? ', …' : ''})`;
+    if (full.length) parts.push(`${head}: ${full.join(', ')} already at full parallelism`);
+    else {
+      const o = over(delta);
+      parts.push(o.length ? `${head}: one step faster (≤ ${fmt(next)}) needs ${o.join(', ')}` : `${head}: one step faster fits the caps but the search did not take it (inexact allocation)`);
+    }
+  }
+  const chain = stages.map((_, i) => i).filter((i) => serial[i]);
+  if (chain.length) {
+    // The chain's cheapest faster step (least share of the caps): if even that breaks a cap, the chain is done.
+    let best: { i: number; gain: number; cost: number; o: string[] } | undefined;
+    let fits: string | undefined;
+    for (const i of chain) {
+      const cur = stages[i].options[a.choice[i]];
+      for (const o of stages[i].options) {
+        if (o.cycles >= cur.cycles) continue;
+        const d = o.costs.map((c, k) => c - cur.costs[k]);
+        const ov = over(d);
+        if (!ov.length) fits ??= stages[i].unit.key;
+        else if (!best || norm(d) < best.cost) best = { i, gain: cur.cycles - o.cycles, cost: norm(d), o: ov };
+      }
+    }
+    const sum = a.serial ?? chain.reduce((s, i) => s + stages[i].options[a.choice[i]].cycles, 0);
+    const head = `serial chain Σ ${fmt(sum)} cycles a frame over ${chain.length} stages`;
+    if (fits) parts.push(`${head} (${fits} could be faster within the caps at a cost to the parallel stages)`);
+    else if (best) parts.push(`${head}: its cheapest faster step (${stages[best.i].unit.key} ${cfgText(stages[best.i].configs[a.choice[best.i]])}, −${fmt(best.gain)}) needs ${best.o.join(', ')}`);
+    else parts.push(`${head}, every chain stage at full parallelism`);
+  }
+  return parts.join('; ') || 'nothing binds';
 }
 
 /**
@@ -226,9 +299,11 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
         weightsInUram: uram, buffersInUram: bufUram, deconv: 'subpixel',
         layers: Object.fromEntries(stages.map((st, i) => [st.unit.key, st.configs[a.choice[i]]])),
       });
+      const floorWhat = { cycles: floor, what: floor === cpuChainCycles && cpuChainCycles > 0 ? 'CPU entropy decoding of the chain' : 'DRAM traffic' };
+      const why = (a: Allocation) => whyNoFaster(stages, a, serialMask, limit, limit0, floorWhat);
       // The ladder (Pareto front) is built once, for the winning placement.
-      const ladder = () => (hasChain ? jointLadder(opts, serialMask, limit, floor) : allocationLadder(opts, limit)).map((a) => ({ spec: toSpec(a), allocation: a }));
-      best = { cycles, spec: toSpec(alloc), allocation: alloc, evaluated, ladder };
+      const ladder = () => (hasChain ? jointLadder(opts, serialMask, limit, floor) : allocationLadder(opts, limit)).map((a) => ({ spec: toSpec(a), allocation: a, limit: why(a) }));
+      best = { cycles, spec: toSpec(alloc), allocation: alloc, limit: why(alloc), evaluated, ladder };
     }
   }
   if (!best) throw new UserError(`no pipeline design fits ${platform.name}: ${lastFailure || 'even one MAC per layer needs more than the caps allow'}`, { field: 'budget' });
