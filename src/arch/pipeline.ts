@@ -12,10 +12,13 @@
  *   (K − 1 − P; a 1×1 conv by none). The columns it reaches to the right (K − 1 − P pixels) and the pixels in
  *   its pipeline are a fraction of a row; the one row a join adds on top covers them (joinRows).
  *
- * A window-attention stage (Swin / Zou 2022, masked shifted windows) needs the band of `window` rows its
- * windows span before the first row of that band can leave, whichever the granule: the cyclic shift with its
- * mask is a window grid offset by the shift with partial windows at the borders, so no band depends on a later
- * one, and a band's K (qk) or V (av) is held on chip for one band (cost/pipeline.ts), not the whole map.
+ * Window attention (Swin / Zou 2022, masked shifted windows) works on bands of `window` rows, whichever the
+ * granule: the cyclic shift with its mask is a window grid offset by the shift with partial windows at the
+ * borders, so no band depends on a later one. Tokens arrive in raster order but a window's scores need all its
+ * keys, so a band is turned into window order once its last row is in (qk: `window` rows), and its windows
+ * come out one after another, so a raster row of the band leaves only when the band's last window is done (av:
+ * up to `window` rows more, since a stage balanced to the frame takes up to a band's time for a band). The
+ * two reorders each hold one band (cost/pipeline.ts: a band of `dim` channels at qk and at av), not the map.
  *
  * A join of two branches (residual add, gating multiply) must hold the earlier operand for as long as the
  * later one lags: the lead of each tensor is the largest lead over its inputs plus its own stage's lead
@@ -69,8 +72,9 @@ export function stageLeadRows(n: StreamNode, granule: Granule = STAGE_GRANULE): 
   // A pixel shuffle's first output rows are its first input row, which must be complete (raster order).
   if (n.op === 'pixel_shuffle') return 1;
   if (!MAC_STAGE.has(n.op)) return 0;
-  // A window band leaves once its last row is in: `window` rows counting the row in production.
-  if (n.op === 'matmul' && n.form === 'qk' && n.window) return n.window;
+  // A window band enters window order once its last row is in (qk), and leaves raster order once its last
+  // window is done (av): `window` rows each, counting the row in production.
+  if (n.op === 'matmul' && n.window) return n.window;
   const producing = granule === 'row' ? 1 : 0;
   if (n.op === 'matmul') return producing;
   const [kh] = n.kernel ?? [1, 1];

@@ -20,8 +20,9 @@ describe('stream leads and join buffers (arch/pipeline.ts, hand-worked)', () => 
     expect(stageLeadRows(n({ kernel: [1, 1], stride: [1, 1], padding: [0, 0] }))).toBe(1);
     // Sub-pixel 5×5/2 deconv, pad 2: output row o needs input row ⌊(o + 2)/2⌋ → 1 + 1.
     expect(stageLeadRows(n({ op: 'deconv', kernel: [5, 5], stride: [2, 2], padding: [2, 2] }))).toBe(2);
-    // Window attention: the band of 8 rows.
+    // Window attention: the band of 8 rows into window order (qk), its windows back to raster order (av).
     expect(stageLeadRows(n({ op: 'matmul', form: 'qk', window: 8 }))).toBe(8);
+    expect(stageLeadRows(n({ op: 'matmul', form: 'av', window: 8 }))).toBe(8);
     expect(stageLeadRows(n({ op: 'relu' }))).toBe(0);
   });
 
@@ -34,7 +35,7 @@ describe('stream leads and join buffers (arch/pipeline.ts, hand-worked)', () => 
     expect(stageLeadRows(n({ op: 'deconv', kernel: [5, 5], stride: [2, 2], padding: [2, 2] }), 'pixel')).toBe(1);
     // Neither granule lets a band or a shuffled row leave before it is complete.
     expect(stageLeadRows(n({ op: 'matmul', form: 'qk', window: 8 }), 'pixel')).toBe(8);
-    expect(stageLeadRows(n({ op: 'matmul', form: 'av', window: 8 }), 'pixel')).toBe(0);
+    expect(stageLeadRows(n({ op: 'matmul', form: 'av', window: 8 }), 'pixel')).toBe(8);
     expect(stageLeadRows(n({ op: 'pixel_shuffle' }), 'pixel')).toBe(1);
   });
 
@@ -87,20 +88,21 @@ describe('join buffers of the zoo at 1280×720, by hand (arch/pipeline.ts; both 
 
   it('zou2022-wacnn g_s/5 (window block, window 8, N = 192) at 320×192: bands of window rows, not whole maps', () => {
     // Block: out = conv_a(x)·sigmoid(conv_b(x)) + x. conv_a: 3 residual units (1×1, 3×3, 1×1). conv_b: qkv, qk
-    // (band of 8 rows), av, proj, + x; 3 residual units; 1×1.
-    // 'row': a unit leads 1 + 2 + 1 = 4 rows; conv_a 12; attention 1 + 8 + 1 + 1 = 11; conv_b 11 + 12 + 1 = 24.
+    // (the band of 8 rows enters window order), av (its windows leave in raster order: up to 8 rows more), proj,
+    // + x; 3 residual units; 1×1.
+    // 'row': a unit leads 1 + 2 + 1 = 4 rows; conv_a 12; attention 1 + 8 + 8 + 1 = 18; conv_b 18 + 12 + 1 = 31.
     const row = at('zou2022-wacnn', 'row');
     expect(row.get('g_s/5.conv_a.0.add')).toMatchObject({ held: '4', rows: 5, width: 320, channels: 192 });
-    expect(row.get('g_s/5.conv_b.0.add')).toMatchObject({ held: '4', rows: 12 });
-    expect(row.get('g_s/5.mul')).toMatchObject({ held: '5.conv_a.2.relu', rows: 24 - 12 + 1 });
-    expect(row.get('g_s/5.add')).toMatchObject({ held: '4', rows: 25, bytes: 25 * 320 * 192 });
-    // 'pixel': a unit leads 0 + 1 + 0 = 1 row; conv_a 3; attention 8 (the band); conv_b 8 + 3 + 0 = 11.
+    expect(row.get('g_s/5.conv_b.0.add')).toMatchObject({ held: '4', rows: 19 });
+    expect(row.get('g_s/5.mul')).toMatchObject({ held: '5.conv_a.2.relu', rows: 31 - 12 + 1 });
+    expect(row.get('g_s/5.add')).toMatchObject({ held: '4', rows: 32, bytes: 32 * 320 * 192 });
+    // 'pixel': a unit leads 0 + 1 + 0 = 1 row; conv_a 3; attention 0 + 8 + 8 + 0 = 16; conv_b 16 + 3 + 0 = 19.
     const px = at('zou2022-wacnn', 'pixel');
     expect(px.get('g_s/5.conv_a.0.add')).toMatchObject({ held: '4', rows: 2 });
-    expect(px.get('g_s/5.conv_b.0.add')).toMatchObject({ held: '4', rows: 9 });
-    expect(px.get('g_s/5.mul')).toMatchObject({ held: '5.conv_a.2.relu', rows: 11 - 3 + 1 });
-    expect(px.get('g_s/5.add')).toMatchObject({ held: '4', rows: 12, bytes: 12 * 320 * 192 });
-    // The first block (g_s/0, window 4, M = 320 at 80×48): attention band 4 rows → 5 rows held at its first add.
-    expect(px.get('g_s/0.conv_b.0.add')).toMatchObject({ held: '@input', rows: 5, width: 80, channels: 320 });
+    expect(px.get('g_s/5.conv_b.0.add')).toMatchObject({ held: '4', rows: 17 });
+    expect(px.get('g_s/5.mul')).toMatchObject({ held: '5.conv_a.2.relu', rows: 19 - 3 + 1 });
+    expect(px.get('g_s/5.add')).toMatchObject({ held: '4', rows: 20, bytes: 20 * 320 * 192 });
+    // The first block (g_s/0, window 4, M = 320 at 80×48): attention 4 + 4 rows → 9 rows held at its first add.
+    expect(px.get('g_s/0.conv_b.0.add')).toMatchObject({ held: '@input', rows: 9, width: 80, channels: 320 });
   });
 });
