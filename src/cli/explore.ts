@@ -77,7 +77,7 @@ export function exploreCommand(y: Argv) {
     if (defaults.length) process.stdout.write(`(defaults: ${defaults.join(', ')}; the other ${defaults.length > 1 ? 'choices are' : 'choice is'} ${[argv.arch ? '' : '--arch pipeline', argv.path ? '' : '--path decode'].filter(Boolean).join(', ')})\n`);
     const maxWidth = argv.wide ? undefined : TERMINAL_WIDTH;
     process.stdout.write(estimateText(r.best, { layers: !argv.summary, maxWidth }));
-    if (r.limit) process.stdout.write(`\nno faster: ${r.limit}\n`);
+    if (r.limit) process.stdout.write(`\naccelerator no faster: ${r.limit}\n`);
     process.stdout.write(`\nPareto front (accelerator FPS vs DSP, BRAM18), ${r.evaluated.toLocaleString('en-US')} design points evaluated:\n`);
     process.stdout.write(`${textTable(['FPS', 'DSP', 'BRAM18', 'design'], r.pareto.slice(0, 12).map((p) => [Number(p.fps.toFixed(2)), p.dsp, p.bram18, p.design]), { maxWidth })}\n`);
     if (emitted) process.stdout.write(`wrote ${emitted.files.length} files of the ${emitted.arch} project ${emitted.name} to ${emitted.dir}\n`);

@@ -72,5 +72,11 @@ export function explore(w: Workload, platform: Platform, tables: CostTables, bas
   const pareto = paretoFront(feasible.map((c) => ({
     fps: c.est.acceleratorFps, costs: [c.est.resources.dsp.used, c.est.resources.bram18.used], design: c.label,
   }))).map((p) => ({ fps: p.fps, dsp: p.costs[0], bram18: p.costs[1], design: p.design }));
-  return { best: chosen.est, point: chosen.point, pareto, evaluated: r.evaluated, limit: chosen.limit };
+  // A faster accelerator that the end-to-end rate does not reward (entropy coder, slice or context chain) is
+  // not chosen; say so rather than which cap a faster accelerator would break.
+  const fastest = feasible.reduce((a, b) => (b.est.acceleratorFps > a.est.acceleratorFps ? b : a), chosen);
+  const limit = fastest !== chosen && fastest.est.acceleratorFps > chosen.est.acceleratorFps
+    ? `${chosen.est.bottleneck} sets the end-to-end rate (${chosen.est.fps.toPrecision(4)} FPS), which a faster accelerator (${fastest.est.acceleratorFps.toPrecision(4)} FPS, ${fastest.est.resources.dsp.used} DSP) would not raise: the fewest DSPs at that rate`
+    : chosen.limit;
+  return { best: chosen.est, point: chosen.point, pareto, evaluated: r.evaluated, limit };
 }
