@@ -63,6 +63,12 @@ function stageOptions(unit: StageUnit, mode: Pick<PipelineLayer, 'weights' | 're
   return { configs: keep.map((i) => configs[i]), options: keep.map((i) => options[i]) };
 }
 
+/** A stage's line buffer in elements per row band (0 without one): which to spill first. */
+function lineBufferWidth(u: StageUnit): number {
+  const lw = u.members[0].lowered!;
+  return lw.kh <= 1 ? 0 : Math.max(...u.members.map((m) => m.lowered!.inW * m.lowered!.N * m.lowered!.groups)) * lw.kh;
+}
+
 /** Partial sums a streamed-weight stage may hold: 4 BRAM18s' worth (each weight fetch serves `reuse` pixels). */
 const PSUM_BITS = 4 * 18 * 1024;
 export function streamReuse(unit: StageUnit): number {
@@ -273,37 +279,45 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
       for (let guard = 0; guard < plan.length; guard++) {
         const min = smallestCosts(stages);
         if (memK.every((m) => min[m] <= limit[m])) break;
-        const wide = plan.map((u, i) => {
-          const lw = u.members[0].lowered!;
-          return { i, w: modes[i].spill || lw.kh <= 1 ? 0 : Math.max(...u.members.map((m) => m.lowered!.inW * m.lowered!.N * m.lowered!.groups)) * lw.kh };
-        })
+        const wide = plan.map((u, i) => ({ i, w: modes[i].spill ? 0 : lineBufferWidth(u) }))
           .filter((c) => c.w > 0).sort((a, b) => b.w - a.w || a.i - b.i)[0];
         if (!wide) break;
         modes[wide.i] = { ...modes[wide.i], spill: true };
         stages = plan.map((_, i) => stageFor(i, modes[i]));
       }
-      // DRAM traffic of streamed weights and spilled maps (fixed by the placement) bounds the frame time too;
-      // at decode with a serial chain the entropy decoder's share of each position is a floor as well.
-      const bytes = fixedBytes + stages.reduce((sum, st, i) => sum + (modes[i].weights === 'stream' || modes[i].spill ? dramBytes(st, 0, platform, tables, uram) : 0), 0);
-      const floor = Math.max(bytes / bwBytesPerCycle, cpuChainCycles);
-      const opts = stages.map((s) => s.options);
-      const alloc = jointAllocate(opts, serialMask, limit, floor);
-      if (!alloc) {
-        const min = smallestCosts(stages);
-        fail(`even one MAC per layer needs ${COST_KINDS.map((kind, i) => (min[i] > limit[i] ? `${kind} ${min[i]} > ${limit[i]} (cap ${caps[kind]} of ${platform.available[kind]})` : '')).filter(Boolean).join(', ')}`, Math.max(...COST_KINDS.map((_, i) => (min[i] - limit[i]) / Math.max(1, limit0[i]))));
-        continue;
+      const consider = (modes: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>[], stages: Stage[]) => {
+        // DRAM traffic of streamed weights and spilled maps (fixed by the placement) bounds the frame time too;
+        // at decode with a serial chain the entropy decoder's share of each position is a floor as well.
+        const bytes = fixedBytes + stages.reduce((sum, st, i) => sum + (modes[i].weights === 'stream' || modes[i].spill ? dramBytes(st, 0, platform, tables, uram) : 0), 0);
+        const floor = Math.max(bytes / bwBytesPerCycle, cpuChainCycles);
+        const opts = stages.map((s) => s.options);
+        const alloc = jointAllocate(opts, serialMask, limit, floor);
+        if (!alloc) {
+          const min = smallestCosts(stages);
+          fail(`even one MAC per layer needs ${COST_KINDS.map((kind, i) => (min[i] > limit[i] ? `${kind} ${min[i]} > ${limit[i]} (cap ${caps[kind]} of ${platform.available[kind]})` : '')).filter(Boolean).join(', ')}`, Math.max(...COST_KINDS.map((_, i) => (min[i] - limit[i]) / Math.max(1, limit0[i]))));
+          return;
+        }
+        const cycles = alloc.objective;
+        if (best && cycles >= best.cycles) return;
+        const toSpec = (a: Allocation): PipelineSpec => ({
+          weightsInUram: uram, buffersInUram: bufUram, deconv: 'subpixel',
+          layers: Object.fromEntries(stages.map((st, i) => [st.unit.key, st.configs[a.choice[i]]])),
+        });
+        const floorWhat = { cycles: floor, what: floor === cpuChainCycles && cpuChainCycles > 0 ? 'CPU entropy decoding of the chain' : 'DRAM traffic' };
+        const why = (a: Allocation) => whyNoFaster(stages, a, serialMask, limit, limit0, floorWhat);
+        // The ladder (Pareto front) is built once, for the winning placement.
+        const ladder = () => (hasChain ? jointLadder(opts, serialMask, limit, floor) : allocationLadder(opts, limit)).map((a) => ({ spec: toSpec(a), allocation: a, limit: why(a) }));
+        best = { cycles, spec: toSpec(alloc), allocation: alloc, limit: why(alloc), evaluated, ladder };
+      };
+      // Line buffers spilled beyond what fitting needs trade DRAM traffic for on-chip memory that parallelism
+      // can use (a BRAM-bound design otherwise leaves DSPs idle): the widest first, 0, 1, 2, 4, … and all.
+      const spillable = plan.map((u, i) => ({ i, w: lineBufferWidth(u) })).filter((c) => c.w > 0 && !modes[c.i].spill)
+        .sort((a, b) => b.w - a.w || a.i - b.i).map((c) => c.i);
+      const extras = [...new Set([0, ...Array.from({ length: 32 }, (_, j) => 2 ** j).filter((e) => e < spillable.length), spillable.length])];
+      for (const extra of extras) {
+        const m = modes.map((x, i) => (spillable.slice(0, extra).includes(i) ? { ...x, spill: true } : x));
+        consider(m, extra ? plan.map((_, i) => stageFor(i, m[i])) : stages);
       }
-      const cycles = alloc.objective;
-      if (best && cycles >= best.cycles) continue;
-      const toSpec = (a: Allocation): PipelineSpec => ({
-        weightsInUram: uram, buffersInUram: bufUram, deconv: 'subpixel',
-        layers: Object.fromEntries(stages.map((st, i) => [st.unit.key, st.configs[a.choice[i]]])),
-      });
-      const floorWhat = { cycles: floor, what: floor === cpuChainCycles && cpuChainCycles > 0 ? 'CPU entropy decoding of the chain' : 'DRAM traffic' };
-      const why = (a: Allocation) => whyNoFaster(stages, a, serialMask, limit, limit0, floorWhat);
-      // The ladder (Pareto front) is built once, for the winning placement.
-      const ladder = () => (hasChain ? jointLadder(opts, serialMask, limit, floor) : allocationLadder(opts, limit)).map((a) => ({ spec: toSpec(a), allocation: a, limit: why(a) }));
-      best = { cycles, spec: toSpec(alloc), allocation: alloc, limit: why(alloc), evaluated, ladder };
     }
   }
   if (!best) throw new UserError(`no pipeline design fits ${platform.name}: ${lastFailure || 'even one MAC per layer needs more than the caps allow'}`, { field: 'budget' });
