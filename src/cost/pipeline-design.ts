@@ -9,7 +9,7 @@ import { baseRow, passive, stageKey, stageUnits, type PathLayer, type Timed } fr
 import { prepareUnit, unitOptionsValid, unitStageCost, type UnitMember } from './pipeline.js';
 import { addResources, memoryFor, zeroResources, type Resources } from './resources.js';
 import { roofline } from './roofline.js';
-import { joinRows, packedWord, PACKED_WORD_BITS, STAGE_GRANULE, streamLeads, type Granule, type StreamNode } from '../arch/pipeline.js';
+import { joinRows, packedWord, PACKED_WORD_BITS, streamLeads, type StreamNode } from '../arch/pipeline.js';
 import type { Bound, LayerEstimate } from './types.js';
 
 /** The pipeline template over a path: stage cycles, DRAM traffic, summed stage resources. */
@@ -119,10 +119,10 @@ export interface JoinBuffer {
 }
 
 /**
- * The join buffers of a path (arch/pipeline.ts: stage leads at the template's granule, window bands, parallel
- * branches take the larger lead): on-chip memory a pipeline needs whatever its parallelism; in URAM when `uram`.
+ * The join buffers of a path (arch/pipeline.ts: row-granular stages, window bands, parallel branches take the
+ * larger lead): on-chip memory a pipeline needs whatever its parallelism; in URAM when `uram`.
  */
-export function joinBuffers(plan: PathLayer[], tables: CostTables, uram = false, granule: Granule = STAGE_GRANULE): JoinBuffer[] {
+export function joinBuffers(plan: PathLayer[], tables: CostTables, uram = false): JoinBuffer[] {
   const scopes = new Map<string, Map<string, StreamNode>>();
   for (const pl of plan) {
     const l = pl.layer;
@@ -131,7 +131,7 @@ export function joinBuffers(plan: PathLayer[], tables: CostTables, uram = false,
     const L = l.layer;
     scopes.get(key)!.set(L.name, { op: l.op, inputs: L.inputs, inH: l.inH, outH: l.outH, kernel: L.kernel, stride: L.stride, padding: L.padding, window: L.window, form: L.form });
   }
-  const leads = new Map([...scopes].map(([k, nodes]) => [k, streamLeads(nodes, granule)]));
+  const leads = new Map([...scopes].map(([k, nodes]) => [k, streamLeads(nodes)]));
   const out: JoinBuffer[] = [];
   for (const pl of plan) {
     const l = pl.layer;

@@ -82,8 +82,7 @@ export function pipelineStageResources(
       banks.push({ count: 1, width: c.pout * p.accBits, depth: c.reuse * cdiv(lw.M * lw.groups, c.pout) });
     }
   } else {
-    // Attention (arch/pipeline.ts): one band of `dim` channels per stage, the raster → window reorder at qk
-    // (taken before the pointwise qkv, so dim and not 3·dim channels) and the window → raster one at av.
+    // Attention: K or V of one row of windows stays on chip while the queries of that row stream by.
     banks.push({ count: 1, ...packedWord((lw.rowBufferElems ?? lw.weightElems) * p.actBits, c.pin * p.actBits), uram: opts.buffersInUram });
   }
   const rows = lineRows(lw);
