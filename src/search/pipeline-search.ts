@@ -133,26 +133,27 @@ function whyNoFaster(
     parts.push(`the ${floor.what} (${fmt(floor.cycles)} cycles a frame) is slower than every parallel stage (${fmt(T)})`);
   } else if (par.length) {
     const tied = par.filter((i) => stages[i].options[a.choice[i]].cycles === T);
-    const delta = new Array<number>(K).fill(0);
-    const full: string[] = [];
-    let next = 0;
-    for (const i of tied) {
-      const cur = stages[i].options[a.choice[i]];
-      const faster = stages[i].options.map((o, j) => ({ o, j })).filter((x) => x.o.cycles < cur.cycles);
-      if (!faster.length) {
-        full.push(stages[i].unit.key);
-        continue;
-      }
-      const pick = faster.reduce((x, y) => (norm(y.o.costs.map((c, k) => c - cur.costs[k])) < norm(x.o.costs.map((c, k) => c - cur.costs[k])) ? y : x));
-      pick.o.costs.forEach((c, k) => (delta[k] += c - cur.costs[k]));
-      next = Math.max(next, pick.o.cycles);
-    }
+    // The next target down: the slowest of the tied stages' next faster options; every parallel stage slower
+    // than it takes its cheapest option within it.
+    const full = tied.filter((i) => !stages[i].options.some((o) => o.cycles < T)).map((i) => stages[i].unit.key);
     const ex = tied[0];
     const head = `${tied.length} parallel stage${tied.length > 1 ? 's' : ''} at ${fmt(T)} cycles a frame (${stages[ex].unit.key} ${cfgText(stages[ex].configs[a.choice[ex]])}${tied.length > 1 ? ', …' : ''})`;
     if (full.length) parts.push(`${head}: ${full.join(', ')} already at full parallelism`);
     else {
+      const next = Math.max(...tied.map((i) => Math.max(...stages[i].options.filter((o) => o.cycles < T).map((o) => o.cycles))));
+      const delta = new Array<number>(K).fill(0);
+      const stuck: string[] = [];
+      for (const i of par) {
+        const cur = stages[i].options[a.choice[i]];
+        if (cur.cycles <= next) continue;
+        const d = (o: StageOption) => o.costs.map((c, k) => c - cur.costs[k]);
+        const within = stages[i].options.filter((o) => o.cycles <= next);
+        if (!within.length) stuck.push(stages[i].unit.key);
+        else d(within.reduce((x, y) => (norm(d(y)) < norm(d(x)) ? y : x))).forEach((v, k) => (delta[k] += v));
+      }
       const o = over(delta);
-      parts.push(o.length ? `${head}: one step faster (≤ ${fmt(next)}) needs ${o.join(', ')}` : `${head}: one step faster fits the caps but the search did not take it (inexact allocation)`);
+      if (stuck.length) parts.push(`${head}: one step faster (≤ ${fmt(next)}) is beyond the full parallelism of ${stuck.join(', ')}`);
+      else parts.push(o.length ? `${head}: one step faster (≤ ${fmt(next)}) needs ${o.join(', ')}` : `${head}: one step faster (≤ ${fmt(next)}) fits the caps but the search did not find it (its per-stage choice is inexact where options trade one resource for another)`);
     }
   }
   const chain = stages.map((_, i) => i).filter((i) => serial[i]);
