@@ -46,7 +46,12 @@ export function stageLeadRows(n: StreamNode): number {
   // A pixel shuffle's first output rows are its first input row, which must be complete (raster order).
   if (n.op === 'pixel_shuffle') return 1;
   if (!MAC_STAGE.has(n.op)) return 0;
-  if (n.op === 'matmul') return n.form === 'qk' && n.window ? n.window : 1;
+  // Window attention's tokens arrive in raster order, but a window's scores need all its keys: a band enters
+  // window order once its last row is in (qk, `window` rows), and its windows come out one after another, so a
+  // raster row of the band leaves only once the band's last window is done (av: up to `window` rows more, as a
+  // stage balanced to the frame takes up to a band's time for a band). Each reorder holds one band of `dim`
+  // channels (cost/pipeline.ts), not the map.
+  if (n.op === 'matmul') return n.window ? n.window : 1;
   const [kh] = n.kernel ?? [1, 1];
   const [sh] = n.stride ?? [1, 1];
   if (n.op === 'deconv') {

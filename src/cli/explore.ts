@@ -72,11 +72,12 @@ export function exploreCommand(y: Argv) {
     checkOutputNumbers({ best: r.best, pareto: r.pareto }, 'explore arguments');
     if (argv.save !== undefined) writeAtomic(argv.save, pointJson(r.point));
     const emitted = argv.emit !== undefined ? emitWithProgress({ point: r.point, estimate: r.best, workload, platform, out: argv.emit, force: argv.force }) : undefined;
-    if (argv.json) return void process.stdout.write(jsonOut({ ...r.best, pareto: r.pareto, evaluated: r.evaluated, ...(emitted ? { emitted: emitSummary(emitted) } : {}) }));
+    if (argv.json) return void process.stdout.write(jsonOut({ ...r.best, pareto: r.pareto, evaluated: r.evaluated, ...(r.limit ? { limit: r.limit } : {}), ...(emitted ? { emitted: emitSummary(emitted) } : {}) }));
     const defaults = [argv.arch ? '' : `--arch ${arch}`, argv.path ? '' : `--path ${path}`].filter(Boolean);
     if (defaults.length) process.stdout.write(`(defaults: ${defaults.join(', ')}; the other ${defaults.length > 1 ? 'choices are' : 'choice is'} ${[argv.arch ? '' : '--arch pipeline', argv.path ? '' : '--path decode'].filter(Boolean).join(', ')})\n`);
     const maxWidth = argv.wide ? undefined : TERMINAL_WIDTH;
     process.stdout.write(estimateText(r.best, { layers: !argv.summary, maxWidth }));
+    if (r.limit) process.stdout.write(`\naccelerator no faster: ${r.limit}\n`);
     process.stdout.write(`\nPareto front (accelerator FPS vs DSP, BRAM18), ${r.evaluated.toLocaleString('en-US')} design points evaluated:\n`);
     process.stdout.write(`${textTable(['FPS', 'DSP', 'BRAM18', 'design'], r.pareto.slice(0, 12).map((p) => [Number(p.fps.toFixed(2)), p.dsp, p.bram18, p.design]), { maxWidth })}\n`);
     if (emitted) process.stdout.write(`wrote ${emitted.files.length} files of the ${emitted.arch} project ${emitted.name} to ${emitted.dir}\n`);

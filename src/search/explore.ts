@@ -26,6 +26,8 @@ export interface ExploreResult {
   pareto: ParetoPoint[];
   /** Design points (per-layer mappings) whose cost was evaluated. */
   evaluated: number;
+  /** Pipeline: why the chosen design is no faster (the slowest stages or chain, and the cap a faster step breaks). */
+  limit?: string;
 }
 
 /**
@@ -53,7 +55,7 @@ export function explore(w: Workload, platform: Platform, tables: CostTables, bas
   // The front and the choice come from the same estimates: every candidate is evaluated as a whole design
   // (serial chain, DRAM roof and CPU included), so no front point claims an FPS its estimate contradicts.
   const seen = new Set<string>();
-  const cands = [{ spec: r.spec, allocation: r.allocation }, ...r.ladder].filter((x) => {
+  const cands = [{ spec: r.spec, allocation: r.allocation, limit: r.limit }, ...r.ladder].filter((x) => {
     const key = JSON.stringify(x.spec);
     if (seen.has(key)) return false;
     seen.add(key);
@@ -61,7 +63,7 @@ export function explore(w: Workload, platform: Platform, tables: CostTables, bas
   }).map((x) => {
     const point: Point = { ...base, pipeline: x.spec, engine: undefined };
     const chain = (x.allocation as { serial?: number }).serial;
-    return { point, est: evaluate(w, platform, point, tables), label: `target ${x.allocation.target}${chain ? ` + chain ${chain}` : ''} cycles` };
+    return { point, est: evaluate(w, platform, point, tables), label: `target ${x.allocation.target}${chain ? ` + chain ${chain}` : ''} cycles`, limit: x.limit };
   });
   const feasible = cands.filter((c) => c.est.feasible);
   const chosen = feasible.length
@@ -70,5 +72,11 @@ export function explore(w: Workload, platform: Platform, tables: CostTables, bas
   const pareto = paretoFront(feasible.map((c) => ({
     fps: c.est.acceleratorFps, costs: [c.est.resources.dsp.used, c.est.resources.bram18.used], design: c.label,
   }))).map((p) => ({ fps: p.fps, dsp: p.costs[0], bram18: p.costs[1], design: p.design }));
-  return { best: chosen.est, point: chosen.point, pareto, evaluated: r.evaluated };
+  // A faster accelerator that the end-to-end rate does not reward (entropy coder, slice or context chain) is
+  // not chosen; say so rather than which cap a faster accelerator would break.
+  const fastest = feasible.reduce((a, b) => (b.est.acceleratorFps > a.est.acceleratorFps ? b : a), chosen);
+  const limit = fastest !== chosen && fastest.est.acceleratorFps > chosen.est.acceleratorFps
+    ? `${chosen.est.bottleneck} sets the end-to-end rate (${chosen.est.fps.toPrecision(4)} FPS), which a faster accelerator (${fastest.est.acceleratorFps.toPrecision(4)} FPS, ${fastest.est.resources.dsp.used} DSP) would not raise: the fewest DSPs at that rate`
+    : chosen.limit;
+  return { best: chosen.est, point: chosen.point, pareto, evaluated: r.evaluated, limit };
 }

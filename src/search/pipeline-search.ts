@@ -63,6 +63,12 @@ function stageOptions(unit: StageUnit, mode: Pick<PipelineLayer, 'weights' | 're
   return { configs: keep.map((i) => configs[i]), options: keep.map((i) => options[i]) };
 }
 
+/** A stage's line buffer in elements per row band (0 without one): which to spill first. */
+function lineBufferWidth(u: StageUnit): number {
+  const lw = u.members[0].lowered!;
+  return lw.kh <= 1 ? 0 : Math.max(...u.members.map((m) => m.lowered!.inW * m.lowered!.N * m.lowered!.groups)) * lw.kh;
+}
+
 /** Partial sums a streamed-weight stage may hold: 4 BRAM18s' worth (each weight fetch serves `reuse` pixels). */
 const PSUM_BITS = 4 * 18 * 1024;
 export function streamReuse(unit: StageUnit): number {
@@ -96,8 +102,82 @@ function largestJoins(joins: JoinBuffer[], k: ResourceKind): string {
 export interface PipelineResult {
   spec: PipelineSpec;
   allocation: Allocation;
-  ladder: { spec: PipelineSpec; allocation: Allocation }[];
+  /** Why this design is no faster: the limit that binds (whyNoFaster). */
+  limit: string;
+  ladder: { spec: PipelineSpec; allocation: Allocation; limit: string }[];
   evaluated: number;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const cfgText = (c: PipelineLayer) => `pin${c.pin} pout${c.pout}${c.pk > 1 ? ` pk${c.pk}` : ''}${c.weights === 'stream' ? ' stream' : ''}${c.spill ? ' spill' : ''}`;
+
+/**
+ * Why an allocation is no faster, in the search's own terms: what sets the frame (the slowest parallel stages,
+ * the DRAM/CPU floor, the serial chain) and which cap the next faster step would break. One step faster means
+ * every parallel stage at the target takes its cheapest faster option (all of them, or the frame stays), and
+ * for the chain its cheapest single upgrade; the resources counted are the stages' plus the join buffers'.
+ */
+function whyNoFaster(
+  stages: Stage[], a: Allocation & { serial?: number }, serial: boolean[], limit: number[], limit0: number[], floor: { cycles: number; what: string },
+): string {
+  const K = COST_KINDS.length;
+  const joinsOf = (k: number) => limit0[k] - limit[k];
+  const over = (delta: number[]) => COST_KINDS.map((kind, k) => (a.costs[k] + delta[k] > limit[k]
+    ? `${kind} ${fmt(a.costs[k] + delta[k] + joinsOf(k))} > cap ${fmt(limit0[k])}${joinsOf(k) > 0 ? ` (join buffers ${fmt(joinsOf(k))} of it)` : ''}`
+    : '')).filter(Boolean);
+  const norm = (d: number[]) => d.reduce((s, v, k) => s + Math.max(0, v) / Math.max(1, limit[k]), 0);
+  const parts: string[] = [];
+  const par = stages.map((_, i) => i).filter((i) => !serial[i]);
+  const T = a.target;
+  if (par.length && floor.cycles >= T && floor.cycles > 0) {
+    parts.push(`the ${floor.what} (${fmt(floor.cycles)} cycles a frame) is slower than every parallel stage (${fmt(T)})`);
+  } else if (par.length) {
+    const tied = par.filter((i) => stages[i].options[a.choice[i]].cycles === T);
+    // The next target down: the slowest of the tied stages' next faster options; every parallel stage slower
+    // than it takes its cheapest option within it.
+    const full = tied.filter((i) => !stages[i].options.some((o) => o.cycles < T)).map((i) => stages[i].unit.key);
+    const ex = tied[0];
+    const head = `${tied.length} parallel stage${tied.length > 1 ? 's' : ''} at ${fmt(T)} cycles a frame (${stages[ex].unit.key} ${cfgText(stages[ex].configs[a.choice[ex]])}${tied.length > 1 ? ', …' : ''})`;
+    if (full.length) parts.push(`${head}: ${full.join(', ')} already at full parallelism`);
+    else {
+      const next = Math.max(...tied.map((i) => Math.max(...stages[i].options.filter((o) => o.cycles < T).map((o) => o.cycles))));
+      const delta = new Array<number>(K).fill(0);
+      const stuck: string[] = [];
+      for (const i of par) {
+        const cur = stages[i].options[a.choice[i]];
+        if (cur.cycles <= next) continue;
+        const d = (o: StageOption) => o.costs.map((c, k) => c - cur.costs[k]);
+        const within = stages[i].options.filter((o) => o.cycles <= next);
+        if (!within.length) stuck.push(stages[i].unit.key);
+        else d(within.reduce((x, y) => (norm(d(y)) < norm(d(x)) ? y : x))).forEach((v, k) => (delta[k] += v));
+      }
+      const o = over(delta);
+      if (stuck.length) parts.push(`${head}: one step faster (≤ ${fmt(next)}) is beyond the full parallelism of ${stuck.join(', ')}`);
+      else parts.push(o.length ? `${head}: one step faster (≤ ${fmt(next)}) needs ${o.join(', ')}` : `${head}: one step faster (≤ ${fmt(next)}) fits the caps but the search did not find it (its per-stage choice is inexact where options trade one resource for another)`);
+    }
+  }
+  const chain = stages.map((_, i) => i).filter((i) => serial[i]);
+  if (chain.length) {
+    // The chain's cheapest faster step (least share of the caps): if even that breaks a cap, the chain is done.
+    let best: { i: number; gain: number; cost: number; o: string[] } | undefined;
+    let fits: string | undefined;
+    for (const i of chain) {
+      const cur = stages[i].options[a.choice[i]];
+      for (const o of stages[i].options) {
+        if (o.cycles >= cur.cycles) continue;
+        const d = o.costs.map((c, k) => c - cur.costs[k]);
+        const ov = over(d);
+        if (!ov.length) fits ??= stages[i].unit.key;
+        else if (!best || norm(d) < best.cost) best = { i, gain: cur.cycles - o.cycles, cost: norm(d), o: ov };
+      }
+    }
+    const sum = a.serial ?? chain.reduce((s, i) => s + stages[i].options[a.choice[i]].cycles, 0);
+    const head = `serial chain Σ ${fmt(sum)} cycles a frame over ${chain.length} stages`;
+    if (fits) parts.push(`${head} (${fits} could be faster within the caps at a cost to the parallel stages)`);
+    else if (best) parts.push(`${head}: its cheapest faster step (${stages[best.i].unit.key} ${cfgText(stages[best.i].configs[a.choice[best.i]])}, −${fmt(best.gain)}) needs ${best.o.join(', ')}`);
+    else parts.push(`${head}, every chain stage at full parallelism`);
+  }
+  return parts.join('; ') || 'nothing binds';
 }
 
 /**
@@ -200,35 +280,45 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
       for (let guard = 0; guard < plan.length; guard++) {
         const min = smallestCosts(stages);
         if (memK.every((m) => min[m] <= limit[m])) break;
-        const wide = plan.map((u, i) => {
-          const lw = u.members[0].lowered!;
-          return { i, w: modes[i].spill || lw.kh <= 1 ? 0 : Math.max(...u.members.map((m) => m.lowered!.inW * m.lowered!.N * m.lowered!.groups)) * lw.kh };
-        })
+        const wide = plan.map((u, i) => ({ i, w: modes[i].spill ? 0 : lineBufferWidth(u) }))
           .filter((c) => c.w > 0).sort((a, b) => b.w - a.w || a.i - b.i)[0];
         if (!wide) break;
         modes[wide.i] = { ...modes[wide.i], spill: true };
         stages = plan.map((_, i) => stageFor(i, modes[i]));
       }
-      // DRAM traffic of streamed weights and spilled maps (fixed by the placement) bounds the frame time too;
-      // at decode with a serial chain the entropy decoder's share of each position is a floor as well.
-      const bytes = fixedBytes + stages.reduce((sum, st, i) => sum + (modes[i].weights === 'stream' || modes[i].spill ? dramBytes(st, 0, platform, tables, uram) : 0), 0);
-      const floor = Math.max(bytes / bwBytesPerCycle, cpuChainCycles);
-      const opts = stages.map((s) => s.options);
-      const alloc = jointAllocate(opts, serialMask, limit, floor);
-      if (!alloc) {
-        const min = smallestCosts(stages);
-        fail(`even one MAC per layer needs ${COST_KINDS.map((kind, i) => (min[i] > limit[i] ? `${kind} ${min[i]} > ${limit[i]} (cap ${caps[kind]} of ${platform.available[kind]})` : '')).filter(Boolean).join(', ')}`, Math.max(...COST_KINDS.map((_, i) => (min[i] - limit[i]) / Math.max(1, limit0[i]))));
-        continue;
+      const consider = (modes: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>[], stages: Stage[]) => {
+        // DRAM traffic of streamed weights and spilled maps (fixed by the placement) bounds the frame time too;
+        // at decode with a serial chain the entropy decoder's share of each position is a floor as well.
+        const bytes = fixedBytes + stages.reduce((sum, st, i) => sum + (modes[i].weights === 'stream' || modes[i].spill ? dramBytes(st, 0, platform, tables, uram) : 0), 0);
+        const floor = Math.max(bytes / bwBytesPerCycle, cpuChainCycles);
+        const opts = stages.map((s) => s.options);
+        const alloc = jointAllocate(opts, serialMask, limit, floor);
+        if (!alloc) {
+          const min = smallestCosts(stages);
+          fail(`even one MAC per layer needs ${COST_KINDS.map((kind, i) => (min[i] > limit[i] ? `${kind} ${min[i]} > ${limit[i]} (cap ${caps[kind]} of ${platform.available[kind]})` : '')).filter(Boolean).join(', ')}`, Math.max(...COST_KINDS.map((_, i) => (min[i] - limit[i]) / Math.max(1, limit0[i]))));
+          return;
+        }
+        const cycles = alloc.objective;
+        if (best && cycles >= best.cycles) return;
+        const toSpec = (a: Allocation): PipelineSpec => ({
+          weightsInUram: uram, buffersInUram: bufUram, deconv: 'subpixel',
+          layers: Object.fromEntries(stages.map((st, i) => [st.unit.key, st.configs[a.choice[i]]])),
+        });
+        const floorWhat = { cycles: floor, what: floor === cpuChainCycles && cpuChainCycles > 0 ? 'CPU entropy decoding of the chain' : 'DRAM traffic' };
+        const why = (a: Allocation) => whyNoFaster(stages, a, serialMask, limit, limit0, floorWhat);
+        // The ladder (Pareto front) is built once, for the winning placement.
+        const ladder = () => (hasChain ? jointLadder(opts, serialMask, limit, floor) : allocationLadder(opts, limit)).map((a) => ({ spec: toSpec(a), allocation: a, limit: why(a) }));
+        best = { cycles, spec: toSpec(alloc), allocation: alloc, limit: why(alloc), evaluated, ladder };
+      };
+      // Line buffers spilled beyond what fitting needs trade DRAM traffic for on-chip memory that parallelism
+      // can use (a BRAM-bound design otherwise leaves DSPs idle): the widest first, 0, 1, 2, 4, … and all.
+      const spillable = plan.map((u, i) => ({ i, w: lineBufferWidth(u) })).filter((c) => c.w > 0 && !modes[c.i].spill)
+        .sort((a, b) => b.w - a.w || a.i - b.i).map((c) => c.i);
+      const extras = [...new Set([0, ...Array.from({ length: 32 }, (_, j) => 2 ** j).filter((e) => e < spillable.length), spillable.length])];
+      for (const extra of extras) {
+        const m = modes.map((x, i) => (spillable.slice(0, extra).includes(i) ? { ...x, spill: true } : x));
+        consider(m, extra ? plan.map((_, i) => stageFor(i, m[i])) : stages);
       }
-      const cycles = alloc.objective;
-      if (best && cycles >= best.cycles) continue;
-      const toSpec = (a: Allocation): PipelineSpec => ({
-        weightsInUram: uram, buffersInUram: bufUram, deconv: 'subpixel',
-        layers: Object.fromEntries(stages.map((st, i) => [st.unit.key, st.configs[a.choice[i]]])),
-      });
-      // The ladder (Pareto front) is built once, for the winning placement.
-      const ladder = () => (hasChain ? jointLadder(opts, serialMask, limit, floor) : allocationLadder(opts, limit)).map((a) => ({ spec: toSpec(a), allocation: a }));
-      best = { cycles, spec: toSpec(alloc), allocation: alloc, evaluated, ladder };
     }
   }
   if (!best) throw new UserError(`no pipeline design fits ${platform.name}: ${lastFailure || 'even one MAC per layer needs more than the caps allow'}`, { field: 'budget' });

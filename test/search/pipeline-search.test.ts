@@ -57,6 +57,20 @@ describe('pipeline search', () => {
     });
   }
 
+  it('says why the design is no faster: the cap one step faster breaks, or full parallelism', () => {
+    const [, doc, w, h] = cases[2];
+    // 30 DSP, cap 24: the optimum (brute force) leaves no faster allocation within the caps, and the search
+    // names the DSP cap that the slowest stages' next faster options break.
+    const r = bruteForce(doc, w, h, board({ dsp: 30 }));
+    expect(r.search.allocation.target).toBe(r.best);
+    expect(r.search.limit).toMatch(new RegExp(`^\\d+ parallel stages? at ${r.best.toLocaleString('en-US')} cycles a frame \\(g_a/\\w pin\\d+ pout\\d+.*\\): one step faster \\(≤ [\\d,]+\\) needs dsp (\\d+) > cap 24$`));
+    expect(Number(/needs dsp (\d+)/.exec(r.search.limit)![1])).toBeGreaterThan(24);
+    // With DSPs to spare, every stage runs at full parallelism (one output pixel a cycle).
+    const big = searchPipeline(workloadFromDoc(doc, w, h), board({ dsp: 20000, lut: 2_000_000, ff: 4_000_000 }), tables, point({ arch: 'pipeline', pipeline: { layers: {} } }));
+    expect(big.allocation.target).toBe(w * h);
+    expect(big.limit).toMatch(/already at full parallelism$/);
+  });
+
   it('never returns a design that exceeds a cap (random workloads and boards, both templates)', () => {
     const r = rng(7);
     const models = ['bmshj2018-factorized', 'bmshj2018-hyperprior', 'mbt2018-mean', 'balle2017', 'cheng2020-anchor'];
