@@ -17,6 +17,8 @@ export const POF = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256];
 export const SPATIAL: [number, number][] = [[1, 1], [1, 2], [2, 2], [2, 4], [4, 4]];
 export const DEPTHS = [512, 1024, 2048, 4096, 8192, 16384];
 export const TOF_FACTORS = [1, 2, 4];
+/** Slower arrays costed for the Pareto front beyond the bound (each costs a full search of its tiles). */
+const FILLERS = 16;
 
 export interface EngineCandidate {
   spec: EngineSpec;
@@ -218,7 +220,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   const memo = new Map<string, TileMemo[]>();
   // The cycles of a tile depend on the array (unroll, port width, hence the context) and the tile, not on the
   // buffer depths or the TOF factor that only decide which tiles fit: engines that differ only there share them.
-  const costs = new Map<string, number>();
+  const tileCosts = new Map<string, Map<number, number>>();
   const tileFor = (si: number, spec: EngineSpec, ctx: EngineContext, cap: number): TileResult => {
     const g = shapes[si].geo;
     const key = `${si}|${spec.pif},${spec.pof},${spec.poy},${spec.pox},${spec.ports.widthBits},${Math.min(g.N, spec.tif)},${Math.min(g.M, spec.tof)}`;
@@ -231,13 +233,16 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
       // A tile is the answer whatever the cap; without one, the entry only proves "no tile below its cycles".
       if (e.r.tile || e.r.cycles >= cap) return e.r;
     }
-    const arr = `${si}|${spec.pif},${spec.pof},${spec.poy},${spec.pox},${spec.ports.widthBits}|`;
+    let costs = tileCosts.get(key);
+    if (!costs) tileCosts.set(key, (costs = new Map()));
+    const known = costs;
+    const gs = grid(g);
     const r = bestTile(g, spec, ctx, cap, (t) => {
-      const k = `${arr}${t.tn},${t.tm},${t.tr},${t.tc}`;
-      let c = costs.get(k);
+      const k = t.tr * (gs.gc + 1) + t.tc;
+      let c = known.get(k);
       if (c === undefined) {
-        c = engineLayerCost(g, grid(g), t, ctx, 0).cycles;
-        costs.set(k, c);
+        c = engineLayerCost(g, gs, t, ctx, 0).cycles;
+        known.set(k, c);
       }
       return c;
     });
@@ -246,15 +251,15 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
     return r;
   };
 
-  const evaluateSpec = (pif: number, pof: number, poy: number, pox: number, tf: number, depth: number, uram = false): EngineCandidate | undefined => {
+  const evaluateSpec = (pif: number, pof: number, poy: number, pox: number, tf: number, depth: number, uram: boolean, ceiling: number): EngineCandidate | undefined => {
     const spec = specFor({ pif, pof, poy, pox, tf, depth, uram, widthBits: bwWidthOf(pif), actBits: p.actBits, maxK });
     const r = engineResources(spec, p, platform.spec.dspFamily, tables);
     if (!smallest || r.dsp + r.bram18 < smallest.dsp + smallest.bram18) smallest = r;
     if (RESOURCE_KINDS.some((k) => r[k] > limit[k])) return undefined;
     // A design found earlier with no more DSP and BRAM18 and no more cycles makes this one useless: it can be
-    // neither the best (ties go to the earlier) nor on the front (dominated or a later duplicate). So the
-    // layers are costed only while their total may still come under `useful`.
-    let useful = Infinity;
+    // neither the best (ties go to the earlier) nor on the front (dominated or a later duplicate); nor is one
+    // slower than `ceiling`. So the layers are costed only while their total may still come under `useful`.
+    let useful = ceiling + 1;
     for (const q of all) if (q.resources.dsp <= r.dsp && q.resources.bram18 <= r.bram18 && q.cycles < useful) useful = q.cycles;
     const ctx = engineContext(spec, p, platform, tables, base.clockMHz);
     const floors = shapes.map(({ geo, count }) => {
@@ -301,7 +306,9 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
       for (const depth of DEPTHS) {
         for (const uram of urams) {
           visited.add(`${u.join(',')},${tf},${depth}`);
-          const c = evaluateSpec(u[0], u[1], u[2], u[3], tf, depth, uram);
+          // Within the bound, only designs as fast as the best so far are kept (the front's fast end is the
+          // chain of improvements): the slower ones are what makes an exhaustive front cost seconds.
+          const c = evaluateSpec(u[0], u[1], u[2], u[3], tf, depth, uram, bestCycles);
           if (!c) continue;
           all.push(c);
           bestCycles = Math.min(bestCycles, c.cycles);
@@ -310,12 +317,12 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
     }
   }
   // The Pareto front also wants the cheaper, slower arrays the bound skipped: one buffer setting each,
-  // at most ~64 of them spread evenly over the unroll list.
-  const step = Math.max(1, Math.floor(ordered.length / 64));
+  // at most ~FILLERS of them spread evenly over the unroll list.
+  const step = Math.max(1, Math.floor(ordered.length / FILLERS));
   for (let i = 0; i < ordered.length; i += step) {
     const u = ordered[i].u;
     if (visited.has(`${u.join(',')},1,2048`)) continue;
-    const c = evaluateSpec(u[0], u[1], u[2], u[3], 1, 2048);
+    const c = evaluateSpec(u[0], u[1], u[2], u[3], 1, 2048, false, Infinity);
     if (c) all.push(c);
   }
   if (!all.length) {
