@@ -151,7 +151,13 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
     }
     // Layers of one shape, precision and placement (repeated blocks, slice instances) share their options.
     const cache = new Map<string, Omit<Stage, 'unit'>>();
-    const unitKeys = plan.map((u) => `${u.members.map(shapeKey).join(';')}|${u.members[0].serial}`);
+    // Units of one shape get one small id: hashing the long shape strings on every lookup cost more than the lookups.
+    const unitIds = new Map<string, number>();
+    const unitKeys = plan.map((u) => {
+      const k = `${u.members.map(shapeKey).join(';')}|${u.members[0].serial}`;
+      if (!unitIds.has(k)) unitIds.set(k, unitIds.size);
+      return unitIds.get(k)!;
+    });
     const stageFor = (i: number, m: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>): Stage => {
       const key = `${unitKeys[i]}|${m.weights}|${m.reuse}|${m.spill}`;
       let st = cache.get(key);
