@@ -251,6 +251,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
     return r;
   };
 
+  let lastCycles: number[] | undefined;
   const evaluateSpec = (pif: number, pof: number, poy: number, pox: number, tf: number, depth: number, uram: boolean, ceiling: number): EngineCandidate | undefined => {
     const spec = specFor({ pif, pof, poy, pox, tf, depth, uram, widthBits: bwWidthOf(pif), actBits: p.actBits, maxK });
     const r = engineResources(spec, p, platform.spec.dspFamily, tables);
@@ -270,8 +271,11 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
     let acc = floors.reduce((x, y) => x + y, 0);
     if (acc >= useful) return undefined;
     const found: TileResult[] = [];
-    // The costliest layers first: they raise `acc` soonest.
-    const order = shapes.map((_, i) => i).sort((x, y) => floors[y] - floors[x] || x - y);
+    // The layers that overshoot their floor most (as they did in the last design completed) for their search
+    // effort first: they raise `acc` soonest, so a design that cannot be kept is dropped early. Order only.
+    // Per row-tile candidate, as those are what a layer costs to search.
+    const gap = shapes.map((x, i) => (lastCycles ? x.count * lastCycles[i] - floors[i] : floors[i]) / ceilSet(grid(x.geo).gr).length);
+    const order = shapes.map((_, i) => i).sort((x, y) => gap[y] - gap[x] || x - y);
     for (const i of order) {
       acc -= floors[i];
       const t = tileFor(i, spec, ctx, (useful - acc) / shapes[i].count);
@@ -279,6 +283,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
       found[i] = t;
       acc += shapes[i].count * t.cycles;
     }
+    lastCycles = found.map((t) => t.cycles);
     let cycles = 0;
     const layers: Record<string, EngineLayer> = {};
     plan.forEach((x, k) => {
