@@ -3,7 +3,8 @@ import type { EngineLayer, EngineSpec, Point } from '../mapping/schema.js';
 import type { Platform, ResourceKind } from '../platform/schema.js';
 import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
-import { engineMultipliers, grid, tapCount, weightTaps, type EngineArch, type EngineGeom } from '../arch/engine.js';
+import type { AxiParams } from '../arch/axi.js';
+import { channelClasses, engineMultipliers, grid, outRange, storeWork, tapCount, weightTaps, type EngineArch, type EngineGeom } from '../arch/engine.js';
 import { engineGeom } from '../arch/geometry.js';
 import { engineLayerCost, tileFits, type EngineContext } from '../cost/engine.js';
 import { engineContext, engineFusion } from '../cost/engine-design.js';
@@ -75,6 +76,29 @@ export function tileFloor(g: EngineGeom, gs: { gr: number; gc: number }, arch: E
 }
 
 /**
+ * A second floor, for layers whose stores bind: every output tile is stored once, in a step that lasts at least
+ * the store loop's trips and fill (the first output tile's store is left out: the schedule may pay it in the
+ * epilogue with another tile's shape). The trips are storeWork's own, over the whole map (they count per
+ * output position, so the tiles' sum is the map's): `storeAll` is computed once per layer and channel tile.
+ */
+export function storeAll(g: EngineGeom, arch: EngineArch, axi: AxiParams, tm: number): number {
+  let trips = 0;
+  for (const m of channelClasses(g.M, Math.min(tm, g.M))) trips += m.count * storeWork(arch, g, axi, m.n, { len: g.oh }, { len: g.ow }).trips;
+  return g.groups * trips;
+}
+
+export function storeFloor(g: EngineGeom, gs: { gr: number; gc: number }, arch: EngineArch, axi: AxiParams, all: number, t: EngineLayer): number {
+  const tn = Math.min(t.tn, g.N);
+  const tm = Math.min(t.tm, g.M);
+  const tr = Math.min(t.tr, gs.gr);
+  const tc = Math.min(t.tc, gs.gc);
+  const outTiles = g.groups * Math.ceil(g.M / tm) * Math.ceil(gs.gr / tr) * Math.ceil(gs.gc / tc);
+  const steps = outTiles * Math.ceil(g.N / tn);
+  const first = storeWork(arch, g, axi, tm, outRange(g, 'y', 0, tr), outRange(g, 'x', 0, tc)).trips;
+  return arch.perLayerCycles + steps * arch.perStepCycles + all - first + (outTiles - 1) * arch.moveDepth;
+}
+
+/**
  * The best tile of a layer, or (`cycles` ≥ cap, no tile) the proof that none costs less than `cap`.
  * `limited`: some buffer-fit question was answered no, i.e. larger buffers might give another answer.
  */
@@ -98,6 +122,7 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap = Inf
   let best = cap;
   if (!tileFits(g, gs, ctx.arch, spec, { tn, tm, tr: 1, tc: 1 })) return { cycles: Infinity, limited: true };
   let limited = false;
+  const stores = storeAll(g, ctx.arch, ctx.axi, tm);
   for (const tr of ceilSet(gs.gr)) {
     // The widest column tile gives this row tile's floor (fewest steps, no column waste).
     if (tileFloor(g, gs, ctx.arch, { tn, tm, tr, tc: gs.gc }) >= best) continue;
@@ -116,7 +141,7 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap = Inf
     const ncMin = Math.ceil(gs.gc / lo);
     for (let nc = ncMin; nc <= Math.min(gs.gc, ncMin + 1); nc++) {
       const t = { tn, tm, tr, tc: Math.ceil(gs.gc / nc) };
-      if (tileFloor(g, gs, ctx.arch, t) >= best) continue;
+      if (tileFloor(g, gs, ctx.arch, t) >= best || storeFloor(g, gs, ctx.arch, ctx.axi, stores, t) >= best) continue;
       const c = cost(t);
       if (c < best) {
         best = c;

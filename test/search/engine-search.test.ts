@@ -6,7 +6,7 @@ import { engineLayerCost, tileFits } from '../../src/cost/engine.js';
 import { DEFAULT_CAPS, pathPlan, widest } from '../../src/cost/evaluate.js';
 import { engineResources } from '../../src/cost/resources.js';
 import { RESOURCE_KINDS } from '../../src/platform/schema.js';
-import { DEPTHS, PIF, POF, SPATIAL, TOF_FACTORS, ceilSet, searchEngine, specFor, tileFloor, widthFor } from '../../src/search/engine-search.js';
+import { DEPTHS, PIF, POF, SPATIAL, TOF_FACTORS, ceilSet, searchEngine, specFor, storeAll, storeFloor, tileFloor, widthFor } from '../../src/search/engine-search.js';
 import { basePoint } from '../../src/mapping/base-point.js';
 import { contextFor } from '../../src/mapping/load.js';
 import type { EngineSpec } from '../../src/mapping/schema.js';
@@ -129,7 +129,7 @@ describe('engine search shortcuts', () => {
     }, 300_000);
   }
 
-  it('its floor never exceeds the step model (zoo layers, boards, arrays, random tiles)', () => {
+  it('its floors never exceed the step model (zoo layers, boards, arrays, random tiles)', () => {
     const next = mulberry32(7);
     let checked = 0;
     for (const [model, board0] of [['bmshj2018-hyperprior', 'zcu102'], ['zou2022-stf', 'u50'], ['cheng2020-anchor', 'kv260'], ['ms2020', 'zcu102']] as const) {
@@ -148,6 +148,7 @@ describe('engine search shortcuts', () => {
             const t = { tn: Math.min(g.N, spec.tif), tm: Math.min(g.M, spec.tof), tr: 1 + (next() % gs.gr), tc: i === 0 ? gs.gc : 1 + (next() % gs.gc) };
             const cycles = engineLayerCost(g, gs, t, ctx, 0).cycles;
             expect(tileFloor(g, gs, ctx.arch, t)).toBeLessThanOrEqual(cycles);
+            expect(storeFloor(g, gs, ctx.arch, ctx.axi, storeAll(g, ctx.arch, ctx.axi, t.tm), t)).toBeLessThanOrEqual(cycles);
             checked++;
           }
         }
