@@ -397,6 +397,7 @@ export function layerSchedule(arch: EngineArch, g: EngineGeom, axi: AxiParams, d
   let steps = 0;
   const seq: { n: number }[] = [];
   for (const n of ns) for (let k = 0; k < n.count; k++) seq.push(n);
+  const lastCls = [ms.length - 1, rs.length - 1, cs.length - 1].join();
   let firstLoad = 0;
   let lastStore = 0;
   ms.forEach((m, mi) => rs.forEach((r, ri) => cs.forEach((c, ci) => {
@@ -418,7 +419,7 @@ export function layerSchedule(arch: EngineArch, g: EngineGeom, axi: AxiParams, d
       }
       return x;
     };
-    const memo = [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1];
+    const memo = new Float64Array(12).fill(-1);
     const stepOf = (cur: number, nx: number | null, withStore: boolean) => {
       const key = (cur === t.tn ? 0 : 6) + (nx === null ? 4 : nx === t.tn ? 0 : 2) + (withStore ? 1 : 0);
       let v = memo[key];
@@ -440,7 +441,7 @@ export function layerSchedule(arch: EngineArch, g: EngineGeom, axi: AxiParams, d
       return c0;
     };
     const isFirst = mi === 0 && ri === 0 && ci === 0;
-    const isLast = mi === ms.length - 1 && ri === rs.length - 1 && ci === cs.length - 1;
+    const isLast = [mi, ri, ci].join() === lastCls;
     const normal = tile(false, false);
     let special = 0;
     let specials = 0;
@@ -456,7 +457,7 @@ export function layerSchedule(arch: EngineArch, g: EngineGeom, axi: AxiParams, d
     cycles += (mult - specials) * normal + special;
     for (let i = 0; i < seq.length; i++) compute += mult * worksOf(seq[i].n).comp.trips;
     const ld = seq.reduce((s0, n) => s0 + worksOf(n.n).li.ports.rd!.dramBytes + worksOf(n.n).lw.ports.w!.dramBytes, 0);
-    bytes += mult * (ld + (st.ports.wr ? st.ports.wr.dramBytes : 0) + (st.ports.aux ? st.ports.aux.dramBytes : 0));
+    bytes += mult * (ld + Object.values(st.ports).reduce((s2, t) => s2 + (t ? t.dramBytes : 0), 0));
     steps += mult * seq.length;
     if (isFirst) firstLoad = stepCycles([worksOf(seq[0].n).li, worksOf(seq[0].n).lw], arch, axi, dramBytesPerCycle, fill);
     if (isLast) lastStore = stepCycles([st], arch, axi, dramBytesPerCycle, fill);
