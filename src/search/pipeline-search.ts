@@ -78,10 +78,16 @@ function dramBytes(st: Stage, choice: number, platform: Platform, tables: CostTa
 }
 
 /** Resources of the smallest design: every stage at its fewest-DSP option (one MAC lane). */
+const fewestDsp = new WeakMap<StageOption[], StageOption>();
 function smallestCosts(stages: Stage[]): number[] {
   const sum = COST_KINDS.map(() => 0);
   for (const st of stages) {
-    const o = st.options.reduce((a, b) => (b.costs[0] < a.costs[0] || (b.costs[0] === a.costs[0] && b.costs[1] < a.costs[1]) ? b : a));
+    // Stages of one shape and mode share their (cached) option list: its smallest option is found once.
+    let o = fewestDsp.get(st.options);
+    if (!o) {
+      o = st.options.reduce((a, b) => (b.costs[0] < a.costs[0] || (b.costs[0] === a.costs[0] && b.costs[1] < a.costs[1]) ? b : a));
+      fewestDsp.set(st.options, o);
+    }
     o.costs.forEach((c, k) => (sum[k] += c));
   }
   return sum;
