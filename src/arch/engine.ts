@@ -262,7 +262,8 @@ export interface Work {
 export type PortName = 'rd' | 'w' | 'wr' | 'aux';
 
 // A loop that runs no trip fills no pipeline (a zero-size tile's process only hands shake, inside the step's control cycles).
-const work = (trips: number, fills: number, ports: Work['ports'] = {}): Work => ({ trips, fills: trips > 0 ? fills : 0, ports });
+// Every Work has the same four port keys (absent = undefined): stepCycles then reads one object shape.
+const work = (trips: number, fills: number, ports: Work['ports'] = {}): Work => ({ trips, fills: trips > 0 ? fills : 0, ports: { rd: ports.rd, w: ports.w, wr: ports.wr, aux: ports.aux } });
 
 /** Rows of a zero-inserted window that hold real input rows (multiples of s). */
 const realCount = (lo: number, len: number, s: number) => (len <= 0 ? 0 : Math.floor((lo + len - 1) / s) - Math.ceil(lo / s) + 1);
@@ -333,6 +334,9 @@ export function storeWork(arch: EngineArch, g: EngineGeom, axi: AxiParams, tm: n
   return work(trips, 1, { wr: t, ...(g.storeReads ? { aux: t } : {}) });
 }
 
+/** One port's cycles in a step: a beat per `per` cycles or the round trips its transactions need, plus one exposed round trip. */
+const portTime = (b: number, t: number, per: number, axi: AxiParams) => (b <= 0 ? 0 : Math.max(b * per, Math.ceil((t * axi.latencyCycles) / axi.outstanding)) + axi.latencyCycles);
+
 /** A step of the schedule: its processes run together; the DRAM serves all their traffic. */
 export function stepCycles(ws: Work[], arch: EngineArch, axi: AxiParams, dramBytesPerCycle: number, fillOf: (w: Work) => number): number {
   let worst = 0;
@@ -347,8 +351,7 @@ export function stepCycles(ws: Work[], arch: EngineArch, axi: AxiParams, dramByt
     if (p.aux) { b3 += p.aux.beats; t3 += p.aux.transactions; dram += p.aux.dramBytes; }
   }
   const per = beatCycles(arch.beatBytes * 8, axi);
-  const port = (b: number, t: number) => (b <= 0 ? 0 : Math.max(b * per, Math.ceil((t * axi.latencyCycles) / axi.outstanding)) + axi.latencyCycles);
-  worst = Math.max(worst, port(b0, t0), port(b1, t1), port(b2, t2), port(b3, t3));
+  worst = Math.max(worst, portTime(b0, t0, per, axi), portTime(b1, t1, per, axi), portTime(b2, t2, per, axi), portTime(b3, t3, per, axi));
   void arch;
   return Math.max(worst, dram / dramBytesPerCycle);
 }

@@ -3,7 +3,8 @@ import type { EngineLayer, EngineSpec, Point } from '../mapping/schema.js';
 import type { Platform, ResourceKind } from '../platform/schema.js';
 import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
-import { engineMultipliers, grid, tapCount, weightTaps, type EngineGeom } from '../arch/engine.js';
+import type { AxiParams } from '../arch/axi.js';
+import { channelClasses, engineMultipliers, grid, outRange, storeWork, tapCount, weightTaps, type EngineArch, type EngineGeom } from '../arch/engine.js';
 import { engineGeom } from '../arch/geometry.js';
 import { engineLayerCost, tileFits, type EngineContext } from '../cost/engine.js';
 import { engineContext, engineFusion } from '../cost/engine-design.js';
@@ -17,6 +18,8 @@ export const POF = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256];
 export const SPATIAL: [number, number][] = [[1, 1], [1, 2], [2, 2], [2, 4], [4, 4]];
 export const DEPTHS = [512, 1024, 2048, 4096, 8192, 16384];
 export const TOF_FACTORS = [1, 2, 4];
+/** Slower arrays costed for the Pareto front beyond the bound (each costs a full search of its tiles). */
+const FILLERS = 16;
 
 export interface EngineCandidate {
   spec: EngineSpec;
@@ -52,35 +55,114 @@ interface SearchLayer {
   key: string;
 }
 
-/** The row tile candidates of a layer and, for each, the widest column tile that fits the buffers. */
-function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext): { tile: EngineLayer; cycles: number } | undefined {
+/** Σ over tiles of t along ext of ⌈tile/p⌉: the unrolled trips of a tiled dimension. */
+const sumTiles = (ext: number, t: number, p: number) => Math.floor(ext / t) * Math.ceil(t / p) + Math.ceil((ext % t) / p);
+
+/**
+ * A floor under engineLayerCost for a tile (tiles clamped to the layer), from the schedule's structure
+ * (src/arch/engine.ts layerSchedule): the per-layer set-up, and every step lasting at least its compute loop,
+ * i.e. its MAC trips, the compute pipeline fill and the step's control cycles. It needs no buffer and no
+ * traffic, so the search can discard a tile, a layer or a whole engine before running the step model;
+ * test/search/engine-search.test.ts holds it under the model's cycles.
+ */
+export function tileFloor(g: EngineGeom, gs: { gr: number; gc: number }, arch: EngineArch, t: EngineLayer): number {
+  const tn = Math.min(t.tn, g.N);
+  const tm = Math.min(t.tm, g.M);
+  const tr = Math.min(t.tr, gs.gr);
+  const tc = Math.min(t.tc, gs.gc);
+  const trips = g.groups * g.passes * tapCount(g) * sumTiles(g.M, tm, arch.pof) * sumTiles(g.N, tn, arch.pif) * sumTiles(gs.gr, tr, arch.poy) * sumTiles(gs.gc, tc, arch.pox);
+  const steps = g.groups * Math.ceil(g.M / tm) * Math.ceil(g.N / tn) * Math.ceil(gs.gr / tr) * Math.ceil(gs.gc / tc);
+  return arch.perLayerCycles + trips + steps * (arch.computeDepth + arch.perStepCycles);
+}
+
+/**
+ * A second floor, for layers whose stores bind: every output tile is stored once, in a step that lasts at least
+ * the store loop's trips and fill (the first output tile's store is left out: the schedule may pay it in the
+ * epilogue with another tile's shape). The trips are storeWork's own, over the whole map (they count per
+ * output position, so the tiles' sum is the map's): `storeAll` is computed once per layer and channel tile.
+ */
+export function storeAll(g: EngineGeom, arch: EngineArch, axi: AxiParams, tm: number): number {
+  let trips = 0;
+  for (const m of channelClasses(g.M, Math.min(tm, g.M))) trips += m.count * storeWork(arch, g, axi, m.n, { len: g.oh }, { len: g.ow }).trips;
+  return g.groups * trips;
+}
+
+export function storeFloor(g: EngineGeom, gs: { gr: number; gc: number }, arch: EngineArch, axi: AxiParams, all: number, t: EngineLayer): number {
+  const tn = Math.min(t.tn, g.N);
+  const tm = Math.min(t.tm, g.M);
+  const tr = Math.min(t.tr, gs.gr);
+  const tc = Math.min(t.tc, gs.gc);
+  const outTiles = g.groups * Math.ceil(g.M / tm) * Math.ceil(gs.gr / tr) * Math.ceil(gs.gc / tc);
+  const steps = outTiles * Math.ceil(g.N / tn);
+  const first = storeWork(arch, g, axi, tm, outRange(g, 'y', 0, tr), outRange(g, 'x', 0, tc)).trips;
+  return arch.perLayerCycles + steps * arch.perStepCycles + all - first + (outTiles - 1) * arch.moveDepth;
+}
+
+/**
+ * The best tile of a layer, or (`cycles` ≥ cap, no tile) the proof that none costs less than `cap`.
+ * `limited`: some buffer-fit question was answered no, i.e. larger buffers might give another answer.
+ */
+interface TileResult {
+  tile?: EngineLayer;
+  cycles: number;
+  limited: boolean;
+}
+
+/**
+ * The row tile candidates of a layer (every distinct tile count) and, for each, the widest column tile that
+ * fits the buffers and one narrower split; the first of least cycles. Candidates whose floor (tileFloor)
+ * already reaches the best so far, or `cap`, are not costed: they could not be chosen, so the answer is the
+ * one the full enumeration gives whenever it is below `cap`.
+ */
+function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap = Infinity, cost = (t: EngineLayer) => engineLayerCost(g, grid(g), t, ctx, 0).cycles): TileResult {
   const gs = grid(g);
   const tn = Math.min(g.N, spec.tif);
   const tm = Math.min(g.M, spec.tof);
-  let best: { tile: EngineLayer; cycles: number } | undefined;
-  if (!tileFits(g, gs, ctx.arch, spec, { tn, tm, tr: 1, tc: 1 })) return undefined;
-  // A lower bound of any tiling with row tile tr: its MAC trips with no column-tiling waste.
-  const sumTiles = (ext: number, t: number, p: number) => Math.floor(ext / t) * Math.ceil(t / p) + Math.ceil((ext % t) / p);
-  const fixed = g.groups * g.passes * tapCount(g) * sumTiles(g.M, tm, spec.pof) * sumTiles(g.N, tn, spec.pif) * Math.ceil(gs.gc / spec.pox);
+  let tile: EngineLayer | undefined;
+  let best = cap;
+  if (!tileFits(g, gs, ctx.arch, spec, { tn, tm, tr: 1, tc: 1 })) return { cycles: Infinity, limited: true };
+  let limited = false;
+  const stores = storeAll(g, ctx.arch, ctx.axi, tm);
   for (const tr of ceilSet(gs.gr)) {
-    if (best && fixed * sumTiles(gs.gr, tr, spec.poy) >= best.cycles) continue;
+    // The widest column tile gives this row tile's floor (fewest steps, no column waste).
+    if (tileFloor(g, gs, ctx.arch, { tn, tm, tr, tc: gs.gc }) >= best) continue;
     // Widest column tile within the bank depths (depths grow with tc: bisection), then one narrower split.
     let lo = 0;
     let hi = gs.gc;
     while (lo < hi) {
-      const mid = Math.ceil((lo + hi + 1) / 2) > hi ? hi : Math.floor((lo + hi + 1) / 2);
+      const mid = Math.floor((lo + hi + 1) / 2);
       if (tileFits(g, gs, ctx.arch, spec, { tn, tm, tr, tc: mid })) lo = mid;
-      else hi = mid - 1;
+      else {
+        hi = mid - 1;
+        limited = true;
+      }
     }
     if (lo < 1) continue;
     const ncMin = Math.ceil(gs.gc / lo);
     for (let nc = ncMin; nc <= Math.min(gs.gc, ncMin + 1); nc++) {
-      const tile = { tn, tm, tr, tc: Math.ceil(gs.gc / nc) };
-      const c = engineLayerCost(g, gs, tile, ctx, 0).cycles;
-      if (!best || c < best.cycles) best = { tile, cycles: c };
+      const t = { tn, tm, tr, tc: Math.ceil(gs.gc / nc) };
+      if (tileFloor(g, gs, ctx.arch, t) >= best || storeFloor(g, gs, ctx.arch, ctx.axi, stores, t) >= best) continue;
+      const c = cost(t);
+      if (c < best) {
+        best = c;
+        tile = t;
+      }
     }
   }
-  return best;
+  return { tile, cycles: best, limited };
+}
+
+/**
+ * Best tiles already found for a layer under one array (unroll, port width, channel tiles), with the buffer
+ * depths they were found at. A search whose fit questions were all answered yes gives the same answer with
+ * deeper buffers (a tile that fits still fits, and the candidates it skipped were skipped on their floors,
+ * which do not depend on buffers); so the deeper TOF factors and input depths reuse it.
+ */
+interface TileMemo {
+  inDepth: number;
+  wDepth: number;
+  outDepth: number;
+  r: TileResult;
 }
 
 const pow2Ceil = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
@@ -146,27 +228,94 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   }
   if (!unrolls.length) unrolls.push([1, 1, 1, 1]);
 
-  const evaluateSpec = (pif: number, pof: number, poy: number, pox: number, tf: number, depth: number, uram = false): EngineCandidate | undefined => {
+  // Layers of the same shape and precision (repeated blocks, slice instances) share their best tile.
+  const shapes: { geo: EngineGeom; count: number }[] = [];
+  const shapeOf = plan.map((x) => {
+    const i = plan.findIndex((y) => y.key === x.key);
+    return i;
+  });
+  const shapeIndex = new Map<number, number>();
+  for (const i of shapeOf) {
+    if (!shapeIndex.has(i)) {
+      shapeIndex.set(i, shapes.length);
+      shapes.push({ geo: plan[i].geo, count: 0 });
+    }
+    shapes[shapeIndex.get(i)!].count++;
+  }
+  const memo = new Map<string, TileMemo[]>();
+  // The cycles of a tile depend on the array (unroll, port width, hence the context) and the tile, not on the
+  // buffer depths or the TOF factor that only decide which tiles fit: engines that differ only there share them.
+  const tileCosts = new Map<string, Map<number, number>>();
+  const tileFor = (si: number, spec: EngineSpec, ctx: EngineContext, cap: number): TileResult => {
+    const g = shapes[si].geo;
+    const key = `${si}|${spec.pif},${spec.pof},${spec.poy},${spec.pox},${spec.ports.widthBits},${Math.min(g.N, spec.tif)},${Math.min(g.M, spec.tof)}`;
+    let list = memo.get(key);
+    if (!list) memo.set(key, (list = []));
+    for (const e of list) {
+      const same = e.inDepth === spec.inBufDepth && e.wDepth === spec.wBufDepth && e.outDepth === spec.outBufDepth;
+      const deeper = e.inDepth <= spec.inBufDepth && e.wDepth <= spec.wBufDepth && e.outDepth <= spec.outBufDepth;
+      if (!same && (e.r.limited || !deeper)) continue;
+      // A tile is the answer whatever the cap; without one, the entry only proves "no tile below its cycles".
+      if (e.r.tile || e.r.cycles >= cap) return e.r;
+    }
+    let costs = tileCosts.get(key);
+    if (!costs) tileCosts.set(key, (costs = new Map()));
+    const known = costs;
+    const gs = grid(g);
+    const r = bestTile(g, spec, ctx, cap, (t) => {
+      const k = t.tr * (gs.gc + 1) + t.tc;
+      let c = known.get(k);
+      if (c === undefined) {
+        c = engineLayerCost(g, gs, t, ctx, 0).cycles;
+        known.set(k, c);
+      }
+      return c;
+    });
+    evaluated++;
+    list.push({ inDepth: spec.inBufDepth, wDepth: spec.wBufDepth, outDepth: spec.outBufDepth, r });
+    return r;
+  };
+
+  let lastCycles: number[] | undefined;
+  const evaluateSpec = (pif: number, pof: number, poy: number, pox: number, tf: number, depth: number, uram: boolean, ceiling: number): EngineCandidate | undefined => {
     const spec = specFor({ pif, pof, poy, pox, tf, depth, uram, widthBits: bwWidthOf(pif), actBits: p.actBits, maxK });
     const r = engineResources(spec, p, platform.spec.dspFamily, tables);
     if (!smallest || r.dsp + r.bram18 < smallest.dsp + smallest.bram18) smallest = r;
     if (RESOURCE_KINDS.some((k) => r[k] > limit[k])) return undefined;
+    // A design found earlier with no more DSP and BRAM18 and no more cycles makes this one useless: it can be
+    // neither the best (ties go to the earlier) nor on the front (dominated or a later duplicate); nor is one
+    // slower than `ceiling`. So the layers are costed only while their total may still come under `useful`.
+    let useful = ceiling + 1;
+    for (const q of all) if (q.resources.dsp <= r.dsp && q.resources.bram18 <= r.bram18 && q.cycles < useful) useful = q.cycles;
     const ctx = engineContext(spec, p, platform, tables, base.clockMHz);
+    const floors = shapes.map(({ geo, count }) => {
+      const gs = grid(geo);
+      return count * tileFloor(geo, gs, ctx.arch, { tn: spec.tif, tm: spec.tof, tr: gs.gr, tc: gs.gc });
+    });
+    // `acc`: the cycles costed so far plus the floors of the layers not costed yet.
+    let acc = floors.reduce((x, y) => x + y, 0);
+    if (acc >= useful) return undefined;
+    const found: TileResult[] = [];
+    // The layers that overshoot their floor most (as they did in the last design completed) for their search
+    // effort first: they raise `acc` soonest, so a design that cannot be kept is dropped early. Order only.
+    // Per row-tile candidate, as those are what a layer costs to search.
+    const gap = shapes.map((x, i) => (lastCycles ? x.count * lastCycles[i] - floors[i] : floors[i]) / ceilSet(grid(x.geo).gr).length);
+    const order = shapes.map((_, i) => i).sort((x, y) => gap[y] - gap[x] || x - y);
+    for (const i of order) {
+      acc -= floors[i];
+      const t = tileFor(i, spec, ctx, (useful - acc) / shapes[i].count);
+      if (!t.tile) return undefined;
+      found[i] = t;
+      acc += shapes[i].count * t.cycles;
+    }
+    lastCycles = found.map((t) => t.cycles);
     let cycles = 0;
     const layers: Record<string, EngineLayer> = {};
-    // Layers of the same shape and precision (repeated blocks, slice instances) share their best tile.
-    const memo = new Map<string, ReturnType<typeof bestTile>>();
-    for (const x of plan) {
-      let t = memo.get(x.key);
-      if (!memo.has(x.key)) {
-        t = bestTile(x.geo, spec, ctx);
-        memo.set(x.key, t);
-        evaluated++;
-      }
-      if (!t) return undefined;
-      layers[x.pl.id] = t.tile;
+    plan.forEach((x, k) => {
+      const t = found[shapeIndex.get(shapeOf[k])!];
+      layers[x.pl.id] = t.tile!;
       cycles += t.cycles;
-    }
+    });
     return { spec: { ...spec, layers }, cycles, resources: { dsp: r.dsp, bram18: r.bram18, uram: r.uram, lut: r.lut, ff: r.ff } };
   };
 
@@ -187,7 +336,9 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
       for (const depth of DEPTHS) {
         for (const uram of urams) {
           visited.add(`${u.join(',')},${tf},${depth}`);
-          const c = evaluateSpec(u[0], u[1], u[2], u[3], tf, depth, uram);
+          // Within the bound, only designs as fast as the best so far are kept (the front's fast end is the
+          // chain of improvements): the slower ones are what makes an exhaustive front cost seconds.
+          const c = evaluateSpec(u[0], u[1], u[2], u[3], tf, depth, uram, bestCycles);
           if (!c) continue;
           all.push(c);
           bestCycles = Math.min(bestCycles, c.cycles);
@@ -196,12 +347,12 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
     }
   }
   // The Pareto front also wants the cheaper, slower arrays the bound skipped: one buffer setting each,
-  // at most ~64 of them spread evenly over the unroll list.
-  const step = Math.max(1, Math.floor(ordered.length / 64));
+  // at most ~FILLERS of them spread evenly over the unroll list.
+  const step = Math.max(1, Math.floor(ordered.length / FILLERS));
   for (let i = 0; i < ordered.length; i += step) {
     const u = ordered[i].u;
     if (visited.has(`${u.join(',')},1,2048`)) continue;
-    const c = evaluateSpec(u[0], u[1], u[2], u[3], 1, 2048);
+    const c = evaluateSpec(u[0], u[1], u[2], u[3], 1, 2048, false, Infinity);
     if (c) all.push(c);
   }
   if (!all.length) {

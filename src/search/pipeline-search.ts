@@ -84,10 +84,16 @@ function dramBytes(st: Stage, choice: number, platform: Platform, tables: CostTa
 }
 
 /** Resources of the smallest design: every stage at its fewest-DSP option (one MAC lane). */
+const fewestDsp = new WeakMap<StageOption[], StageOption>();
 function smallestCosts(stages: Stage[]): number[] {
   const sum = COST_KINDS.map(() => 0);
   for (const st of stages) {
-    const o = st.options.reduce((a, b) => (b.costs[0] < a.costs[0] || (b.costs[0] === a.costs[0] && b.costs[1] < a.costs[1]) ? b : a));
+    // Stages of one shape and mode share their (cached) option list: its smallest option is found once.
+    let o = fewestDsp.get(st.options);
+    if (!o) {
+      o = st.options.reduce((a, b) => (b.costs[0] < a.costs[0] || (b.costs[0] === a.costs[0] && b.costs[1] < a.costs[1]) ? b : a));
+      fewestDsp.set(st.options, o);
+    }
     o.costs.forEach((c, k) => (sum[k] += c));
   }
   return sum;
@@ -231,7 +237,13 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
     }
     // Layers of one shape, precision and placement (repeated blocks, slice instances) share their options.
     const cache = new Map<string, Omit<Stage, 'unit'>>();
-    const unitKeys = plan.map((u) => `${u.members.map(shapeKey).join(';')}|${u.members[0].serial}`);
+    // Units of one shape get one small id: hashing the long shape strings on every lookup cost more than the lookups.
+    const unitIds = new Map<string, number>();
+    const unitKeys = plan.map((u) => {
+      const k = `${u.members.map(shapeKey).join(';')}|${u.members[0].serial}`;
+      if (!unitIds.has(k)) unitIds.set(k, unitIds.size);
+      return unitIds.get(k)!;
+    });
     const stageFor = (i: number, m: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>): Stage => {
       const key = `${unitKeys[i]}|${m.weights}|${m.reuse}|${m.spill}`;
       let st = cache.get(key);
