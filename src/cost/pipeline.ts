@@ -45,8 +45,9 @@ export function pipelineStageTime(lw: Lowered, c: PipelineLayer, p: Precision, o
   const perPos = cdiv(lw.N, c.pin) * cdiv(lw.M, c.pout) * cdiv(lw.taps, c.pk);
   const positions = lw.R * lw.C;
   // An emittable stage (dense conv, deconv, GDN) is timed by its loops (arch/pipeline.ts): per-phase taps, the
-  // sliding-window unit's reads, streamed weights fetched per block and per REUSE pixels of a row.
-  const arch = opts.geom && !c.spill ? described(opts.geom, c, p) : undefined;
+  // sliding-window unit's reads, streamed weights fetched per block and per REUSE pixels of a row. A spilled
+  // stage runs the same loops (only its line buffer lives elsewhere), so spilling never makes a stage faster.
+  const arch = opts.geom ? described(opts.geom, c, p) : undefined;
   const cycles = arch ? arch.cycles : lw.groups * perPos * positions;
   const rows = lineRows(lw);
   let dramBytes = 0;
