@@ -1,6 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { isUserError, UserError } from '../errors.js';
-import { RANGES } from '../util/range.js';
+import { RANGES } from '../util/ranges.js';
 import { didYouMean } from '../util/suggest.js';
 import { COMMANDS, loadCommand, type CommandName } from './commands.js';
 
