@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  *   with both cores hogged and the machine shared by other sessions). Tests set none of their own.
  * - Subprocesses are started asynchronously (test/spawn.ts) so that a test worker's event loop keeps
  *   answering vitest's RPC (whose 60 s timeout is not configurable) while a child runs; test/setup.ts
- *   turns the event loop between tests for the same reason.
+ *   waits for every pending RPC answer before each test, so a long synchronous test cannot make one late.
  * - Forked workers (the default pool), at most 2: the machine this must pass on has 2 cores, and more
  *   workers only add start-up cost and contention.
  */

@@ -20,5 +20,4 @@ export const padOpt = { choices: ['stride', 'same'] as const, default: 'stride' 
 export const clockOpt = { type: 'number', describe: 'design clock in MHz (default: the board\'s typical HLS kernel clock)' } as const;
 export const capsOpt = { type: 'string', describe: 'fraction of each resource the design may use, e.g. dsp=0.8,bram18=0.8,lut=0.7 (default: FINN\'s 0.8 DSP/BRAM/URAM, 0.7 LUT, 0.5 FF)' } as const;
 export const entropyOpt = { type: 'number', describe: 'entropy coder throughput in symbols/s (default: the board\'s CPU figure)' } as const;
-export const jsonOpt = { type: 'boolean', default: false, describe: 'print JSON on stdout instead of text' } as const;
-export const wideOpt = { type: 'boolean', default: false, describe: 'do not shorten wide columns to fit 120 characters' } as const;
+export { jsonOpt, wideOpt } from './flags.js';

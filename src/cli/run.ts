@@ -1,6 +1,7 @@
+import { format } from 'node:util';
 import yargs, { type Argv } from 'yargs';
 import { isUserError, UserError } from '../errors.js';
-import { RANGES } from '../util/range.js';
+import { RANGES } from '../util/ranges.js';
 import { didYouMean } from '../util/suggest.js';
 import { COMMANDS, loadCommand, type CommandName } from './commands.js';
 
@@ -102,7 +103,7 @@ class Failed extends Error {
 /**
  * The CLI as a function: parse `argv` (without "node main.js"), run the command, return the exit code.
  * User mistakes print one line on stderr and return 2; anything else is a bug and is thrown with its stack.
- * With `io`, process.stdout/stderr writes are captured for the duration of the run (runs must not overlap).
+ * With `io`, process.stdout/stderr writes (and console.log/error) are captured for the duration of the run (runs must not overlap).
  */
 export async function run(argv: string[], io?: CliIo): Promise<number> {
   const restore: (() => void)[] = [];
@@ -116,6 +117,12 @@ export async function run(argv: string[], io?: CliIo): Promise<number> {
         return true;
       }) as typeof stream.write;
       restore.push(() => { stream.write = orig; });
+    }
+    // yargs prints --help and its messages with console.log / console.error.
+    for (const [name, sink] of [['log', io.stdout], ['error', io.stderr]] as const) {
+      const orig = console[name];
+      console[name] = (...a: unknown[]) => sink(`${format(...a)}\n`);
+      restore.push(() => { console[name] = orig; });
     }
   }
   const err = (msg: string) => process.stderr.write(`lic-dse: ${oneLine(msg)}\n`);

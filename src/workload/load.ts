@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { builtinNames, checkDepth, locate, parseWith, readJson } from '../util/files.js';
+import { checkDepth, locate, parseWith, readJson } from '../util/files.js';
 import { LIMITS } from './limits.js';
 import { ModelFileSchema, OP_KINDS, type ModelFile } from './schema.js';
 import { importOnnx } from './onnx/index.js';
@@ -52,6 +52,4 @@ export function loadModel(nameOrFile: string): LoadedModel {
   return { file: path.relative(process.cwd(), file) || file, spec };
 }
 
-export function zooNames(): string[] {
-  return builtinNames('models');
-}
+export { zooNames } from './zoo-index.js';

@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadModel, zooNames } from '../../src/workload/load.js';
+import { zooEntry } from '../../src/workload/zoo-index.js';
 import { runCli } from '../spawn.js';
 
 const CLI = path.resolve('dist/cli/main.js');
@@ -14,6 +16,15 @@ describe('CLI', () => {
     expect(r.status).toBe(0);
     for (const m of ['balle2017', 'bmshj2018-factorized', 'bmshj2018-hyperprior', 'mbt2018-mean', 'mbt2018', 'cheng2020-anchor']) {
       expect(r.stdout).toContain(m);
+    }
+  });
+  it('models reads each zoo file\'s header without the schema, and takes it exactly as the schema does', () => {
+    for (const n of zooNames()) {
+      const { spec } = loadModel(n);
+      expect(zooEntry(n), n).toEqual({
+        name: spec.name, title: spec.title, variants: Object.keys(spec.variants), defaultVariant: spec.defaultVariant ?? null,
+        params: spec.params, reference: `${spec.reference.repo}/${spec.reference.path}`,
+      });
     }
   });
   it('describe --json has the documented shape', async () => {

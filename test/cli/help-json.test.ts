@@ -5,10 +5,22 @@ import { describe, expect, it } from 'vitest';
 import { closest, editDistance } from '../../src/util/suggest.js';
 import { fmtNum, textTable } from '../../src/report/table.js';
 import { runCli } from '../spawn.js';
+import { runCli as inProcess } from '../inproc.js';
 import { COMMANDS as COMMAND_LIST } from '../../src/cli/commands.js';
 
 const CLI = path.resolve('dist/cli/main.js');
-const run = (...args: string[]) => runCli(CLI, args);
+/**
+ * Commands that search (explore, sweep, fit) run as the built CLI in a child process: a search is long and
+ * synchronous, and in this worker it would hold the event loop. The rest (help texts, listings, reading and
+ * writing files) run in this process (test/inproc.ts), without a node start-up each; the binary itself is
+ * tested by test/cli/cli.test.ts.
+ */
+const SEARCHES = new Set(['explore', 'sweep', 'fit']);
+const run = async (...args: string[]) => {
+  if (SEARCHES.has(args[0]) && !args.includes('--help')) return runCli(CLI, args);
+  const r = await inProcess(...args);
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
+};
 
 // Every command the CLI has, from its one list: a new command is held to the same standard.
 const COMMANDS = Object.keys(COMMAND_LIST);

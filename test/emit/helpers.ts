@@ -24,13 +24,23 @@ export interface Case {
   mutate?: (p: Point) => void;
 }
 
-/** The point explore finds for a case, then the case's changes. */
+/** Explored points of this test file, by what was explored: a file asks for the same point many times. */
+const explored = new Map<string, Point>();
+
+/** The point explore finds for a case (a fresh copy), then the case's changes. */
 export function pointFor(c: Case): Point {
   const base = basePoint({
     model: c.model, params: c.params, platform: 'zcu102', precision: 'int8', res: c.res ?? '64x64', arch: c.arch, path: c.path,
   });
-  const { workload, platform, tables } = contextFor(base);
-  const p = structuredClone(explore(workload, platform, tables, base).point);
+  // A model file may be rewritten between calls: its text is part of the key.
+  const key = JSON.stringify([base, c.model.endsWith('.json') ? readFileSync(c.model, 'utf8') : '']);
+  let found = explored.get(key);
+  if (!found) {
+    const { workload, platform, tables } = contextFor(base);
+    found = explore(workload, platform, tables, base).point;
+    explored.set(key, found);
+  }
+  const p = structuredClone(found);
   c.mutate?.(p);
   return p;
 }
