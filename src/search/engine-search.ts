@@ -194,7 +194,7 @@ export function widthFor(pif: number, actBits: number, bandwidthBytesPerSec: num
  * Cross-layer engine search (Zhang et al. FPGA'15 §5: one unroll shared by all layers): every unroll within
  * the DSP cap × buffer depths × output-channel tile factors; per layer the tile that minimises its cycles.
  */
-export function searchEngine(w: Workload, platform: Platform, tables: CostTables, base: Point): { best: EngineCandidate; all: EngineCandidate[]; evaluated: number } {
+export function searchEngine(w: Workload, platform: Platform, tables: CostTables, base: Point): { best: EngineCandidate; all: EngineCandidate[]; evaluated: number; limit: string } {
   const probe: Point = { ...base, arch: 'engine', engine: undefined };
   const full = pathPlan(w, { ...probe, arch: 'engine' }, 'subpixel');
   const fusion = engineFusion(full);
@@ -210,6 +210,10 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   let evaluated = 0;
   let smallest: Record<ResourceKind, number> | undefined;
   const unrolls: [number, number, number, number][] = [];
+  // Arrays a cap refused (by the DSP count alone, or every buffer setting by some resource): what a faster
+  // design would need, for `limit`.
+  const tooBig: { u: number[]; kind: ResourceKind; need: number }[] = [];
+  const refused = new Map<string, { kind: ResourceKind; need: number; over: number }>();
   // AXI port width: the narrowest whose three ports together can carry the board's sustained bandwidth and
   // whose beat holds PIF channels.
   const f = base.clockMHz * 1e6;
@@ -225,6 +229,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
     const L = Math.max(bwWidthOf(pif), 128) / p.actBits;
     const m = engineMultipliers({ pif, pof, poy, pox } as EngineSpec, L, dpm.dspPerMac, dpm.dspPerMac < 1 && dpm.sharedOperand, p.kind === 'int');
     if (lanes > 0 && m.mac + m.post <= limit.dsp) unrolls.push([pif, pof, poy, pox]);
+    else if (lanes > 0) tooBig.push({ u: [pif, pof, poy, pox], kind: 'dsp', need: m.mac + m.post });
   }
   if (!unrolls.length) unrolls.push([1, 1, 1, 1]);
 
@@ -281,7 +286,14 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
     const spec = specFor({ pif, pof, poy, pox, tf, depth, uram, widthBits: bwWidthOf(pif), actBits: p.actBits, maxK });
     const r = engineResources(spec, p, platform.spec.dspFamily, tables);
     if (!smallest || r.dsp + r.bram18 < smallest.dsp + smallest.bram18) smallest = r;
-    if (RESOURCE_KINDS.some((k) => r[k] > limit[k])) return undefined;
+    const worst = RESOURCE_KINDS.reduce((a, k) => (r[k] / Math.max(1, limit[k]) > r[a] / Math.max(1, limit[a]) ? k : a), RESOURCE_KINDS[0]);
+    if (r[worst] > limit[worst]) {
+      const key = `${pif},${pof},${poy},${pox}`;
+      const over = r[worst] / Math.max(1, limit[worst]);
+      if (!(refused.get(key)?.over! <= over)) refused.set(key, { kind: worst, need: r[worst], over });
+      return undefined;
+    }
+    refused.set(`${pif},${pof},${poy},${pox}`, { kind: worst, need: 0, over: 0 });
     // A design found earlier with no more DSP and BRAM18 and no more cycles makes this one useless: it can be
     // neither the best (ties go to the earlier) nor on the front (dominated or a later duplicate); nor is one
     // slower than `ceiling`. So the layers are costed only while their total may still come under `useful`.
@@ -361,5 +373,25 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
     throw new UserError(`no engine design fits ${platform.name}: even the smallest needs ${over.join(', ') || 'more buffer than allowed'}`, { field: 'budget' });
   }
   const best = all.reduce((a, b) => (b.cycles < a.cycles || (b.cycles === a.cycles && b.resources.dsp < a.resources.dsp) ? b : a));
-  return { best, all, evaluated };
+  return { best, all, evaluated, limit: whyNoFaster(best.cycles) };
+
+  /**
+   * Why no faster engine: among the arrays whose compute floor is under the best design's cycles, the one a
+   * cap misses by least (the cap that binds); or, when all of those fit, that they are slower once tiled.
+   */
+  function whyNoFaster(cycles: number): string {
+    const faster = [
+      ...tooBig.map((t) => ({ u: t.u, kind: t.kind, need: t.need })),
+      ...[...refused].filter(([, v]) => v.need > 0).map(([k, v]) => ({ u: k.split(',').map(Number), kind: v.kind, need: v.need })),
+    ].map((t) => ({ ...t, lb: bound(t.u as [number, number, number, number]) })).filter((t) => t.lb < cycles);
+    const fmt = (n: number) => n.toLocaleString('en-US');
+    // Arrays within the caps whose compute floor beats the best but whose tiled cost does not.
+    const slower = ordered.filter((o) => o.lb < cycles && !(o.u[0] === best.spec.pif && o.u[1] === best.spec.pof && o.u[2] === best.spec.poy && o.u[3] === best.spec.pox)).length;
+    const t = faster.length ? faster.reduce((a, b) => (b.need / limit[b.kind] < a.need / limit[a.kind] ? b : a)) : undefined;
+    const capText = t && `an array whose compute alone takes ${fmt(t.lb)} < ${fmt(cycles)} cycles (pif${t.u[0]} pof${t.u[1]} poy${t.u[2]} pox${t.u[3]}) needs ${t.kind} ${fmt(t.need)} > cap ${fmt(limit[t.kind])}`;
+    // A cap missed by a quarter or more does not bind while arrays that fit are already slower once tiled.
+    if (t && (slower === 0 || t.need <= 1.25 * limit[t.kind])) return capText!;
+    if (slower > 0) return `the ${slower} larger arrays within the caps are slower once tiled (DRAM transfers, latency and per-step overheads outweigh their compute)${t ? `; beyond them, ${capText}` : ''}`;
+    return 'already the largest array of the search space';
+  }
 }

@@ -26,7 +26,7 @@ export interface ExploreResult {
   pareto: ParetoPoint[];
   /** Design points (per-layer mappings) whose cost was evaluated. */
   evaluated: number;
-  /** Pipeline: why the chosen design is no faster (the slowest stages or chain, and the cap a faster step breaks). */
+  /** Why the chosen design is no faster: the cap a faster array or stage step breaks, or the chain / CPU that sets the rate. */
   limit?: string;
 }
 
@@ -49,7 +49,7 @@ export function explore(w: Workload, platform: Platform, tables: CostTables, bas
       fps: f / c.cycles, costs: [c.resources.dsp, c.resources.bram18],
       design: `pif${c.spec.pif} pof${c.spec.pof} poy${c.spec.poy} pox${c.spec.pox} tof${c.spec.tof} depth${c.spec.inBufDepth}`,
     }))).map((p) => ({ fps: p.fps, dsp: p.costs[0], bram18: p.costs[1], design: p.design }));
-    return { best, point, pareto, evaluated: r.evaluated };
+    return { best, point, pareto, evaluated: r.evaluated, limit: r.limit };
   }
   const r = searchPipeline(w, platform, tables, base);
   // The front and the choice come from the same estimates: every candidate is evaluated as a whole design

@@ -66,6 +66,22 @@ describe('engine search', () => {
   }
 });
 
+describe('engine search: why no faster', () => {
+  it('names the cap a faster array breaks, with a compute floor under the chosen cycles', () => {
+    const doc = modelDoc([{ name: 'a', op: 'conv', cout: 32, kernel: 3 }, { name: 'r', op: 'relu' }, { name: 'b', op: 'conv', cout: 32, kernel: 3 }]);
+    const wl = workloadFromDoc(doc, 32, 32);
+    // 40 DSP (cap 32): compute-bound convs of 32×3×3 channels want far more lanes than that.
+    const r = searchEngine(wl, board({ dsp: 40 }), tables, point({ arch: 'engine', engine: { pif: 1, pof: 1, tif: 1, tof: 1, inBufDepth: 1, outBufDepth: 1, wBufDepth: 1 } }));
+    const m = /^an array whose compute alone takes ([\d,]+) < ([\d,]+) cycles \(pif\d+ pof\d+ poy\d pox\d\) needs dsp ([\d,]+) > cap 32$/.exec(r.limit);
+    expect(m, r.limit).not.toBeNull();
+    const n = (x: string) => Number(x.replace(/,/g, ''));
+    expect(n(m![2])).toBe(r.best.cycles);
+    expect(n(m![1])).toBeLessThan(r.best.cycles);
+    expect(n(m![3])).toBeGreaterThan(32);
+    expect(r.best.resources.dsp).toBeLessThanOrEqual(32);
+  });
+});
+
 /**
  * The search's space without its shortcuts: every unroll within the DSP cap × TOF factor × depth × URAM, and per
  * layer every row tile count with the widest column tile that fits (found by a linear scan) and one narrower
