@@ -42,11 +42,14 @@ function stageOptions(unit: StageUnit, mode: Pick<PipelineLayer, 'weights' | 're
   const N = members.map((m) => m.lowered.N).reduce(gcd);
   const M = members.map((m) => m.lowered.M).reduce(gcd);
   const sameN = members.every((m) => m.lowered.N === N);
-  for (const pin of divisors(N)) {
+  // A streamed stage re-fetches its weights every `reuse` pixels of a row: the small partial-sum budget, or a
+  // whole row (fewer fetches for larger window and output buffers); the options' pruning keeps what pays.
+  const reuses = mode.weights === 'stream' ? [...new Set([mode.reuse, Math.max(mode.reuse, rep.layer.outW)])] : [mode.reuse];
+  for (const pin of divisors(N)) for (const reuse of reuses) {
     for (const pout of divisors(M)) {
       const pks = sameN && pin === N ? divisors(rep.lowered!.taps) : [1];
       for (const pk of pks) {
-        const cfg: PipelineLayer = { pin, pout, pk, ...mode, fifoDepth: 2 };
+        const cfg: PipelineLayer = { pin, pout, pk, ...mode, reuse, fifoDepth: 2 };
         const c = unitStageCost(prepared, cfg, platform.spec.dspFamily, tables, { weightsInUram: uram, buffersInUram: bufUram, depth: macPipelineDepth(pin, rep.precision) });
         configs.push(cfg);
         options.push({ cycles: rep.serial ? c.cyclesPerPosition * positions : c.cycles, costs: COST_KINDS.map((k) => c.resources[k]) });

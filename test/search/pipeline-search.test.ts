@@ -76,6 +76,9 @@ describe('pipeline search', () => {
     expect(Math.min(...full)).toBeGreaterThanOrEqual(w * h);
     expect(big.allocation.target).toBe(Math.max(...full));
     expect(big.limit).toMatch(/already at full parallelism$/);
+    // A CPU entropy coder slower than any design: the fewest DSPs at its rate, and the limit says so.
+    const slowCpu = explore(workloadFromDoc(doc, w, h), board({ dsp: 30, sps: 1000 }), tables, point({ arch: 'pipeline', pipeline: { layers: {} } }));
+    expect(slowCpu.limit).toMatch(/^entropy coder on CPU \(.*\) sets the end-to-end rate \([\d.e+]+ FPS\), which a faster accelerator \([\d.e+]+ FPS, \d+ DSP\) would not raise: the fewest DSPs at that rate$/);
   });
 
   it('never returns a design that exceeds a cap (random workloads and boards, both templates)', () => {
