@@ -45,15 +45,16 @@ export function pipelineStageTime(lw: Lowered, c: PipelineLayer, p: Precision, o
   const perPos = cdiv(lw.N, c.pin) * cdiv(lw.M, c.pout) * cdiv(lw.taps, c.pk);
   const positions = lw.R * lw.C;
   // An emittable stage (dense conv, deconv, GDN) is timed by its loops (arch/pipeline.ts): per-phase taps, the
-  // sliding-window unit's reads, streamed weights fetched per block and per REUSE pixels of a row. A spilled
-  // stage runs the same loops (only its line buffer lives elsewhere), so spilling never makes a stage faster.
+  // sliding-window unit's reads, streamed weights fetched per block and per REUSE pixels of a row. The template
+  // keeps such a stage's line buffer on chip whatever `spill` says, so the estimate does too (no spill traffic,
+  // no saved memory): only stages the template does not emit can spill.
   const arch = opts.geom ? described(opts.geom, c, p) : undefined;
   const cycles = arch ? arch.cycles : lw.groups * perPos * positions;
   const rows = lineRows(lw);
   let dramBytes = 0;
   if (arch) dramBytes += arch.fetchBytes;
   else if (!lw.secondIsActivation && c.weights === 'stream') dramBytes += lw.groups * lw.weightElems * (p.weightBits / 8) * cdiv(positions, c.reuse);
-  if (c.spill) {
+  if (c.spill && !arch) {
     const inElems = lw.inH * lw.inW * lw.N * lw.groups;
     const halo = lw.kw > 1 ? (SPILL_STRIP + lw.kw - 1) / SPILL_STRIP : 1;
     dramBytes += inElems * (p.actBits / 8) * (1 + halo);
@@ -92,7 +93,7 @@ export function pipelineStageResources(
   const lanes = c.pin * c.pout * c.pk;
   const banks: Bank[] = [];
   const wTotal = opts.storedWeights ?? lw.groups * lw.weightElems;
-  if (opts.geom && !c.spill) {
+  if (opts.geom) {
     // The memories the template declares (arch/pipeline.ts); a stage shared by several layers stores them all.
     for (const b of described(opts.geom, c, p).buffers) {
       const depth = b.name === 'weights' && opts.storedWeights !== undefined ? cdiv(opts.storedWeights, lanes) : b.depth;

@@ -5,6 +5,7 @@ import { RESOURCE_KINDS } from '../platform/schema.js';
 import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
 import { macPipelineDepth } from '../cost/engine.js';
+import { stageGeomOf } from '../cost/pipeline-design.js';
 import { DEFAULT_CAPS, pathPlan, stageUnits, type StageUnit } from '../cost/evaluate.js';
 import { imageAndLatentBytes, joinBuffers, unitMember, type JoinBuffer } from '../cost/pipeline-design.js';
 import { shapeKey } from './engine-search.js';
@@ -69,6 +70,8 @@ function stageOptions(unit: StageUnit, mode: Pick<PipelineLayer, 'weights' | 're
 /** A stage's line buffer in elements per row band (0 without one): which to spill first. */
 function lineBufferWidth(u: StageUnit): number {
   const lw = u.members[0].lowered!;
+  // A stage the template emits keeps its line buffer on chip (nothing to spill): only the others can.
+  if (u.members.some((m) => stageGeomOf(m))) return 0;
   return lw.kh <= 1 ? 0 : Math.max(...u.members.map((m) => m.lowered!.inW * m.lowered!.N * m.lowered!.groups)) * lw.kh;
 }
 
@@ -261,7 +264,7 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
     {
       const modesOf = (u: StageUnit) => (['onchip', 'stream'] as const)
         .filter((wm) => wm === 'onchip' || !u.members[0].lowered!.secondIsActivation)
-        .flatMap((wm) => [false, true].filter((sp) => !sp || u.members[0].lowered!.kh > 1).map((sp) => ({ weights: wm, reuse: wm === 'stream' ? streamReuse(u) : 1, spill: sp })));
+        .flatMap((wm) => [false, true].filter((sp) => !sp || lineBufferWidth(u) > 0).map((sp) => ({ weights: wm, reuse: wm === 'stream' ? streamReuse(u) : 1, spill: sp })));
       const memK = [COST_KINDS.indexOf('bram18'), COST_KINDS.indexOf('uram')];
       const least = memK.map((k) => plan.map((u, i) => Math.min(...modesOf(u).map((m) => smallestCosts([stageFor(i, m)])[k]))));
       const lower = least.map((xs) => xs.reduce((a, b) => a + b, 0));

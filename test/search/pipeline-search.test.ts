@@ -131,12 +131,16 @@ describe('pipeline search', () => {
     }
   });
 
-  it('Zou 2022 (WACNN) at 1280×720 decode: fits the U50 with join and band buffers in URAM; on the ZCU102 the refusal names the block buffer and the overflow', () => {
-    const base = basePoint({ model: 'zou2022-wacnn', platform: 'u50', precision: 'int8', res: '1280x720', arch: 'pipeline', path: 'decode' });
-    const ctx = contextFor(base);
-    const x = explore(ctx.workload, ctx.platform, ctx.tables, base);
+  it('Zou 2022 at 1280×720 decode on the U50: STF fits with join and band buffers in URAM; WACNN and the ZCU102 are refused naming the stages or the block buffer and the overflow', () => {
+    const stf = basePoint({ model: 'zou2022-stf', platform: 'u50', precision: 'int8', res: '1280x720', arch: 'pipeline', path: 'decode' });
+    const cs = contextFor(stf);
+    const x = explore(cs.workload, cs.platform, cs.tables, stf);
     expect(x.best.feasible).toBe(true);
     expect(x.point.pipeline!.buffersInUram).toBe(true);
+    // The emitted stages keep K + S full-width rows on chip: WACNN's stages alone overflow the U50's BRAM18.
+    const base = basePoint({ model: 'zou2022-wacnn', platform: 'u50', precision: 'int8', res: '1280x720', arch: 'pipeline', path: 'decode' });
+    const ctx = contextFor(base);
+    expect(() => explore(ctx.workload, ctx.platform, ctx.tables, base)).toThrow(/no pipeline design fits u50: even one MAC per layer needs bram18 \d+ > 1804 \(cap 0\.8 of 2256\), over by \d+: stages at their least \d+ \(join and band buffers in URAM\), largest g_s\/8 \d+/);
     const z = basePoint({ model: 'zou2022-wacnn', platform: 'zcu102', precision: 'int8', res: '1280x720', arch: 'pipeline', path: 'decode' });
     const c2 = contextFor(z);
     expect(() => explore(c2.workload, c2.platform, c2.tables, z)).toThrow(/no pipeline design fits zcu102: the join buffers alone need bram18 \d+ > 1459 \(cap 0\.8 of 1824\), over by \d+; largest: g_s\/5\.add holds 4 for \d+ rows × 320 × 192/);
