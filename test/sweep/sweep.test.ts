@@ -12,7 +12,7 @@ describe('lic-dse sweep', () => {
   beforeAll(async () => {
     const r = await cli('sweep', ...SMALL, '--out', out, '--jobs', '2');
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^wrote .*small: 16 design points, 15 explored, 1 without a design \(see the error column of points\.csv\); \d+ layer rows, \d+ Pareto rows, \d+ charts; [\d.]+ s\n$/);
+    expect(r.stdout).toMatch(/^wrote .*small: 16 design points, 14 explored, 2 without a design \(see the error column of points\.csv\); \d+ layer rows, \d+ Pareto rows, \d+ charts; [\d.]+ s\n$/);
     expect(r.stderr).toBe(''); // no progress bar when piped / under CI
   });
 
@@ -23,7 +23,7 @@ describe('lic-dse sweep', () => {
     }
     // Per-point PNGs only on request (--point-charts, test/report/png.test.ts); each explored point's detail for index.html.
     expect(files.filter((f) => f.startsWith('charts/points/'))).toEqual([]);
-    expect(files.filter((f) => /^detail\/\d+\.js$/.test(f))).toHaveLength(15);
+    expect(files.filter((f) => /^detail\/\d+\.js$/.test(f))).toHaveLength(14);
     expect(files.filter((f) => /(^|\/)\./.test(f))).toEqual([]);
     expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
   });
@@ -35,10 +35,12 @@ describe('lic-dse sweep', () => {
     expect(rows.map((r) => Number(r[0]))).toEqual(Array.from({ length: SMALL_JOBS }, (_, i) => i));
     const col = (r: string[], name: string) => r[header.indexOf(name)];
     const failed = rows.filter((r) => col(r, 'status') === 'error');
-    expect(failed).toHaveLength(1);
-    expect(col(failed[0], 'label')).toBe('mbt2018 q3 · kv260 · int8 · 256x256 · pipeline · encode');
-    expect(col(failed[0], 'error')).toMatch(/^budget: no pipeline design fits kv260/);
-    expect(col(failed[0], 'fps')).toBe('');
+    // mbt2018's pipeline stages keep their line buffers on chip (as the template emits them): over the KV260's BRAM.
+    expect(failed.map((r) => col(r, 'label'))).toEqual(['mbt2018 q3 · kv260 · int8 · 256x256 · pipeline · encode', 'mbt2018 q3 · kv260 · int8 · 256x256 · pipeline · decode']);
+    for (const f of failed) {
+      expect(col(f, 'error')).toMatch(/^budget: no pipeline design fits kv260/);
+      expect(col(f, 'fps')).toBe('');
+    }
     for (const r of rows.filter((x) => col(x, 'status') === 'ok')) {
       expect(Number(col(r, 'fps'))).toBeGreaterThan(0);
       expect(Number(col(r, 'dspUsed'))).toBeLessThanOrEqual(Number(col(r, 'dspAvailable')));
@@ -88,7 +90,7 @@ describe('lic-dse sweep', () => {
     const merged = path.join(dir, 'merged');
     const m = await cli('merge', shards[2], shards[0], shards[1], '--out', merged);
     expect(m.status, m.stderr).toBe(0);
-    expect(m.stdout).toMatch(/3 shards joined, 16 design points, 15 explored, 1 without a design/);
+    expect(m.stdout).toMatch(/3 shards joined, 16 design points, 14 explored, 2 without a design/);
     expect(treeDiff(out, merged)).toEqual([]);
 
     // Mistakes: a missing shard, a shard twice, shards of different sweeps, a directory that is no shard.
