@@ -106,7 +106,7 @@ async function main() {
   }
 
   process.stdout.write(`## summary (load average ${load()} at the end; goals judged on CPU time, see src/bench/run.ts)\n`);
-  process.stdout.write(`${textTable(['what', 'CPU', 'wall', 'goal', '', 'previous version (0e5f324)'], summary)}\n`);
+  process.stdout.write(`${textTable(['what', 'CPU', 'wall', 'goal', '', prevDir ? `previous version (${prevDir})` : `previous version (${base.commit}, recorded)`], summary)}\n`);
   if (!prevDir) process.stdout.write(`previous version recorded: ${base.how}\n`);
   if (missed) {
     process.stdout.write(`${missed} goal(s) missed\n`);
