@@ -24,7 +24,7 @@ export function runAsync(cmd: string, args: string[], opts: Omit<SpawnOptions, '
   });
 }
 
-/** The built CLI (dist/cli/main.js) with CI=true (no progress bar). */
+/** The built CLI (dist/bin/main.js, the bundle users run) with CI=true (no progress bar). */
 export function runCli(cli: string, args: string[], opts: Omit<SpawnOptions, 'stdio'> = {}): Promise<Ran> {
   return runAsync(process.execPath, [cli, ...args], { ...opts, env: { ...process.env, CI: 'true', ...opts.env } });
 }

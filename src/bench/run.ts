@@ -22,7 +22,7 @@ import { textTable } from '../report/table.js';
 import { runEnginePerfBench } from './engine-perf-bench.js';
 import { PACKAGE_ROOT } from '../util/files.js';
 import { exploreBench, exploreBenchText, loadImpl } from './explore-bench.js';
-import { median, startupBench } from './startup-bench.js';
+import { cliOf, median, startupBench } from './startup-bench.js';
 import { demoBenches, sweepBench } from './sweep-bench.js';
 
 const GOALS = { startupMs: 300, exploreMedianMs: 50, exploreWorstMs: 300, demoSeconds: 10 };
@@ -59,8 +59,8 @@ async function main() {
   }
 
   if (!skip.has('startup')) {
-    const clis = [{ label: '', main: path.join(PACKAGE_ROOT, 'dist', 'cli', 'main.js') }];
-    if (prevDir) clis.push({ label: 'previous: ', main: path.join(prevDir, 'dist', 'cli', 'main.js') });
+    const clis = [{ label: '', main: cliOf(PACKAGE_ROOT) }];
+    if (prevDir) clis.push({ label: 'previous: ', main: cliOf(prevDir) });
     const rows = await startupBench(clis);
     process.stdout.write(`## CLI start-up (fresh process each run; median of 9)\n${textTable(['command', 'CPU ms', 'wall ms'], rows.map((r) => [r.what, Math.round(r.cpuMs), Math.round(r.wallMs)]))}\n\n`);
     const before = (i: number, recorded: number) => (prevDir ? `${(rows[i].cpuMs / rows[i - 2].cpuMs).toFixed(1)}× less CPU than ${Math.round(rows[i].cpuMs)} ms` : `recorded ${recorded} ms wall`);
@@ -85,7 +85,7 @@ async function main() {
   if (!skip.has('demo')) {
     process.stdout.write(`## demo sweep: lic-dse sweep --config examples/demo-sweep.json --out <tmp> --jobs ${cores} (load average ${load()})\n`);
     const runs = await demoBenches();
-    const prev = prevDir ? await sweepBench(path.join(PACKAGE_ROOT, 'examples', 'demo-sweep.json'), 'previous: demo', path.join(prevDir, 'dist', 'cli', 'main.js')) : undefined;
+    const prev = prevDir ? await sweepBench(path.join(PACKAGE_ROOT, 'examples', 'demo-sweep.json'), 'previous: demo', cliOf(prevDir)) : undefined;
     const all = prev ? [...runs, prev] : runs;
     process.stdout.write(`${textTable(['sweep', 'jobs', 'wall s', 'CPU s', 'peak RSS MB', 'files', 'MB written', 'index.html MB', 'summary'],
       all.map((r) => [r.label, r.jobs, Number(r.seconds.toFixed(1)), Number(r.cpuSeconds.toFixed(1)), Math.round(r.peakRssMB), r.files, Number(r.megabytes.toFixed(1)), Number(r.indexHtmlMB.toFixed(2)), r.summary.replace(/^wrote \S+: /, '')]))}\n\n`);

@@ -1,4 +1,12 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { runNode } from './child.js';
+
+/** The CLI a checkout installs as `lic-dse` (its package.json bin: the bundle now, dist/cli/main.js in older versions). */
+export function cliOf(root: string): string {
+  const bin = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['lic-dse'];
+  return path.join(root, bin);
+}
 
 export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

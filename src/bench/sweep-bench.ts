@@ -9,6 +9,7 @@ import path from 'node:path';
 import { DEFAULT_LISTS } from '../sweep/config.js';
 import { PACKAGE_ROOT } from '../util/files.js';
 import { runNode } from './child.js';
+import { cliOf } from './startup-bench.js';
 
 /** N × 2 resolutions: the demo's two, then widths and heights stepped by 64 pixels (all 16:9-ish). */
 export function scaledResolutions(scale: number): string[] {
@@ -51,7 +52,7 @@ function du(dir: string): { files: number; bytes: number } {
 }
 
 /** Run `lic-dse sweep --config <file> --out <tmp> --jobs <cores>` and measure it. */
-export async function sweepBench(config: string, label: string, cli = path.join(PACKAGE_ROOT, 'dist', 'cli', 'main.js')): Promise<SweepBenchResult> {
+export async function sweepBench(config: string, label: string, cli = cliOf(PACKAGE_ROOT)): Promise<SweepBenchResult> {
   const jobs = availableParallelism();
   const dir = mkdtempSync(path.join(tmpdir(), 'lic-sweep-bench-'));
   const out = path.join(dir, 'demo');

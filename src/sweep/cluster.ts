@@ -48,7 +48,7 @@ export interface SlurmScriptOptions {
   shards: number;
   /** Worker threads per task (and the CPUs each task asks Slurm for). */
   jobs: number;
-  /** The command that runs lic-dse on the cluster's nodes, e.g. `node /opt/lic-dse/dist/cli/main.js`. */
+  /** The command that runs lic-dse on the cluster's nodes, e.g. `node /opt/lic-dse/dist/bin/main.js`. */
   command: string;
   /** Working directory of the jobs. Absolute. */
   cwd: string;

@@ -18,7 +18,7 @@ import { explore } from '../../src/search/explore.js';
 
 const FIX = 'test/fixtures/calibrate';
 const SLOW = 300_000;
-const CLI = path.resolve('dist/cli/main.js');
+const CLI = path.resolve('dist/bin/main.js');
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
 
 describe('synthesis reports', () => {

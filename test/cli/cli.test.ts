@@ -6,7 +6,7 @@ import { loadModel, zooNames } from '../../src/workload/load.js';
 import { zooEntry } from '../../src/workload/zoo-index.js';
 import { runCli } from '../spawn.js';
 
-const CLI = path.resolve('dist/cli/main.js');
+const CLI = path.resolve('dist/bin/main.js');
 /** The built CLI, started asynchronously (test/spawn.ts: a blocked test worker misses vitest's RPC on a busy machine). */
 export const run = (...args: string[]) => runCli(CLI, args);
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../spawn.js';
 
 // Its own runner: importing it from cli.test.ts would register (and run) that file's tests here again.
-const run = (...args: string[]) => runCli(path.resolve('dist/cli/main.js'), args);
+const run = (...args: string[]) => runCli(path.resolve('dist/bin/main.js'), args);
 
 describe('explore and evaluate', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lic-explore-'));

@@ -8,7 +8,7 @@ import { runCli } from '../spawn.js';
 import { runCli as inProcess } from '../inproc.js';
 import { COMMANDS as COMMAND_LIST } from '../../src/cli/commands.js';
 
-const CLI = path.resolve('dist/cli/main.js');
+const CLI = path.resolve('dist/bin/main.js');
 /**
  * Commands that search (explore, sweep, fit) run as the built CLI in a child process: a search is long and
  * synchronous, and in this worker it would hold the event loop. The rest (help texts, listings, reading and

@@ -6,7 +6,7 @@ import { runCli } from '../spawn.js';
 
 // The built CLI, started asynchronously: a fit searches for many seconds, which spawnSync (or a run in this
 // process) would spend with the test worker's event loop blocked, past vitest's 60 s RPC limit on a busy machine.
-const CLI = path.resolve('dist/cli/main.js');
+const CLI = path.resolve('dist/bin/main.js');
 const run = (...args: string[]) => runCli(CLI, args);
 
 describe('CLI student and fit', () => {

@@ -9,7 +9,7 @@ import { analyseCluster } from '../../src/cluster/analyse.js';
 import { loadCluster } from '../../src/cluster/load.js';
 import { isUserError } from '../../src/errors.js';
 
-const CLI = path.resolve('dist/cli/main.js');
+const CLI = path.resolve('dist/bin/main.js');
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
 const FIX = 'test/fixtures/cluster';
 const SLOW = { timeout: 600_000 };

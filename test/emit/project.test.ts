@@ -14,7 +14,7 @@ import { compileAndRun, emitPoint, haveTool, listFiles, pointFor, read, tmp } fr
 
 const root = tmp();
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const CLI = path.resolve('dist/cli/main.js');
+const CLI = path.resolve('dist/bin/main.js');
 const cli = (...args: string[]) => runCli(CLI, args, { cwd: root });
 
 const hyper = () => pointFor({ name: '', model: 'bmshj2018-hyperprior', params: { N: 8, M: 12 }, arch: 'pipeline', path: 'decode' });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -38,5 +38,25 @@ console.log(JSON.stringify({ fps, models: zooNames().length, res: DEFAULT_RES, b
     const bad = await runAsync(process.execPath, [tsc, '-p', dir]);
     expect(bad.status).not.toBe(0);
     expect(bad.stdout).toMatch(/'"both"' is not assignable/);
+  });
+
+  // `lic-dse` is the esbuild bundle of dist/cli/main.js (start-up: one module graph of a few files, not ~60).
+  it('the installed command is the bundle, and it prints what the unbundled CLI prints', async () => {
+    const bin = (JSON.parse(readFileSync('package.json', 'utf8')) as { bin: Record<string, string> }).bin['lic-dse'];
+    expect(bin).toBe('dist/bin/main.js');
+    for (const args of [['models'], ['--help'], ['explore', '--model', 'balle2017', '--platform', 'kv260', '--res', '256x256', '--json']]) {
+      const [a, b] = await Promise.all([runAsync(process.execPath, [bin, ...args]), runAsync(process.execPath, ['dist/cli/main.js', ...args])]);
+      expect(a.status, a.stderr).toBe(0);
+      expect(a.stdout).toBe(b.stdout);
+    }
+  });
+
+  it('the bundle runs a sweep on worker threads (its worker is bundled beside it)', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'lic-pkg-sweep-'));
+    const cfg = path.join(out, 'sweep.json');
+    writeFileSync(cfg, JSON.stringify({ schema: 'lic-dse/sweep@1', models: ['balle2017'], platforms: ['kv260', 'zcu102'], res: ['256x256'], arch: ['engine'], precisions: ['int8'], path: ['encode'] }));
+    const r = await runAsync(process.execPath, ['dist/bin/main.js', 'sweep', '--config', cfg, '--out', path.join(out, 'r'), '--jobs', '2', '--no-charts'], { env: { ...process.env, CI: 'true' } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(path.join(out, 'r', 'points.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../spawn.js';
 
-export const CLI = path.resolve('dist/cli/main.js');
+export const CLI = path.resolve('dist/bin/main.js');
 
 /** Run the built CLI (CI=true: no progress bar), without blocking the test worker. */
 export function cli(...args: string[]) {

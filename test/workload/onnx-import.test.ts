@@ -12,7 +12,7 @@ import { totalsOf } from '../helpers.js';
 const FIX = path.resolve('test/fixtures/onnx');
 /** The exporter's own counts (make_fixtures.py: MACs from module shapes via forward hooks, parameters from torch). */
 const counts = JSON.parse(readFileSync(path.join(FIX, 'counts.json'), 'utf8'));
-const CLI = path.resolve('dist/cli/main.js');
+const CLI = path.resolve('dist/bin/main.js');
 /** Spawning the CLI can take long on a shared machine; not a speed test. */
 const SLOW = 300_000;
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
