@@ -41,14 +41,14 @@ export type StageTime = Omit<StageCost, 'resources' | 'banks'>;
  * cycles per output position and group; streamed weights are fetched once per `reuse` output positions; a
  * spilled stage reads its input back from DRAM in column strips (with their halo).
  */
-export function pipelineStageTime(lw: Lowered, c: PipelineLayer, p: Precision, opts: { serialTaps?: number; depth: number; geom?: StageGeom }): StageTime {
+export function pipelineStageTime(lw: Lowered, c: PipelineLayer, p: Precision, opts: { serialTaps?: number; depth: number; geom?: StageGeom; describe?: Describe }): StageTime {
   const perPos = cdiv(lw.N, c.pin) * cdiv(lw.M, c.pout) * cdiv(lw.taps, c.pk);
   const positions = lw.R * lw.C;
   // An emittable stage (dense conv, deconv, GDN) is timed by its loops (arch/pipeline.ts): per-phase taps, the
   // sliding-window unit's reads, streamed weights fetched per block and per REUSE pixels of a row. The template
   // keeps such a stage's line buffer on chip whatever `spill` says, so the estimate does too (no spill traffic,
   // no saved memory): only stages the template does not emit can spill.
-  const arch = opts.geom ? described(opts.geom, c, p) : undefined;
+  const arch = opts.geom ? (opts.describe ?? describeStage)(opts.geom, c, p) : undefined;
   const cycles = arch ? arch.cycles : lw.groups * perPos * positions;
   const rows = lineRows(lw);
   let dramBytes = 0;
@@ -68,17 +68,33 @@ export function pipelineStageTime(lw: Lowered, c: PipelineLayer, p: Precision, o
   };
 }
 
-/** The stage as the template builds it (remembered: the search asks for the same stage and parallelism often). */
-const describedCache = new Map<string, StageArch>();
-function described(g: StageGeom, c: PipelineLayer, p: Precision): StageArch {
-  const key = `${g.kind},${g.cin},${g.cout},${g.ih},${g.iw},${g.oh},${g.ow},${g.kh},${g.kw},${g.sh},${g.sw},${g.pt},${g.pl}|${c.pin},${c.pout},${c.pk},${c.weights},${c.reuse}|${p.weightBits},${p.actBits}`;
-  let a = describedCache.get(key);
-  if (!a) {
-    a = stageArch(g, { pin: c.pin, pout: c.pout, pk: c.pk, stream: c.weights === 'stream', reuse: c.reuse }, { weight: p.weightBits, act: p.actBits });
-    if (describedCache.size >= 1 << 16) describedCache.clear();
-    describedCache.set(key, a);
-  }
-  return a;
+/** The stage as the template builds it (arch/pipeline.ts), for a layer's parallelism and precision. */
+export type Describe = (g: StageGeom, c: PipelineLayer, p: Precision) => StageArch;
+
+export const describeStage: Describe = (g, c, p) =>
+  stageArch(g, { pin: c.pin, pout: c.pout, pk: c.pk, stream: c.weights === 'stream', reuse: c.reuse }, { weight: p.weightBits, act: p.actBits });
+
+/**
+ * describeStage remembered for the lifetime of the returned function: a search owns one and asks for the same
+ * stage and parallelism often (every placement, every streaming ladder step). Keyed by the geometry object,
+ * so callers keep one geometry per layer for the search.
+ */
+export function stageMemo(): Describe {
+  const byGeom = new Map<StageGeom, Map<string, StageArch>>();
+  return (g, c, p) => {
+    let m = byGeom.get(g);
+    if (!m) byGeom.set(g, (m = new Map()));
+    const key = `${c.pin},${c.pout},${c.pk},${c.weights},${c.reuse},${p.weightBits},${p.actBits}`;
+    let a = m.get(key);
+    if (!a) m.set(key, (a = describeStage(g, c, p)));
+    return a;
+  };
+}
+
+/** Which placement flags (weights in URAM, buffers in URAM) a stage's memories followed; set by pipelineStageResources. */
+export interface PlacementUse {
+  weights: boolean;
+  buffers: boolean;
 }
 
 /**
@@ -88,20 +104,22 @@ function described(g: StageGeom, c: PipelineLayer, p: Precision): StageArch {
  */
 export function pipelineStageResources(
   lw: Lowered, c: PipelineLayer, p: Precision, family: string, tables: CostTables,
-  opts: { weightsInUram: boolean; buffersInUram?: boolean; storedWeights?: number; geom?: StageGeom },
+  opts: { weightsInUram: boolean; buffersInUram?: boolean; storedWeights?: number; geom?: StageGeom; describe?: Describe; uses?: PlacementUse },
 ): { resources: Resources; banks: Bank[] } {
   const lanes = c.pin * c.pout * c.pk;
   const banks: Bank[] = [];
   const wTotal = opts.storedWeights ?? lw.groups * lw.weightElems;
   if (opts.geom) {
     // The memories the template declares (arch/pipeline.ts); a stage shared by several layers stores them all.
-    for (const b of described(opts.geom, c, p).buffers) {
+    for (const b of (opts.describe ?? describeStage)(opts.geom, c, p).buffers) {
+      if (b.name === 'weights' && opts.uses) opts.uses.weights = true;
       const depth = b.name === 'weights' && opts.storedWeights !== undefined ? cdiv(opts.storedWeights, lanes) : b.depth;
       banks.push({ count: b.count, width: b.width, depth, uram: b.name === 'weights' ? opts.weightsInUram : undefined });
     }
   } else {
     if (!lw.secondIsActivation) {
       if (c.weights === 'onchip') {
+        if (opts.uses) opts.uses.weights = true;
         banks.push({ count: c.pout * c.pk, width: c.pin * p.weightBits, depth: cdiv(wTotal, lanes), uram: opts.weightsInUram });
       } else {
         banks.push({ count: c.pout * c.pk, width: c.pin * p.weightBits, depth: 2 * cdiv(lw.taps, c.pk) * cdiv(lw.N, c.pin) });
@@ -109,6 +127,7 @@ export function pipelineStageResources(
       }
     } else {
       // Attention: K or V of one row of windows stays on chip while the queries of that row stream by.
+      if (opts.uses) opts.uses.buffers = true;
       banks.push({ count: 1, ...packedWord((lw.rowBufferElems ?? lw.weightElems) * p.actBits, c.pin * p.actBits), uram: opts.buffersInUram });
     }
     const rows = lineRows(lw);
@@ -172,10 +191,10 @@ export function prepareUnit(members: UnitMember[]): PreparedUnit {
   return { members, widest, stored: members.reduce((s, m) => s + m.lowered.groups * m.lowered.weightElems, 0) };
 }
 
-export function unitStageCost(u: PreparedUnit, c: PipelineLayer, family: string, tables: CostTables, opts: { weightsInUram: boolean; buffersInUram?: boolean; depth: number }): StageCost & { perMember: StageTime[] } {
-  const perMember = u.members.map((m) => pipelineStageTime(m.lowered, c, m.precision, { depth: opts.depth, serialTaps: m.serialTaps, geom: m.geom }));
-  const hw = pipelineStageResources(u.widest.lowered, c, u.widest.precision, family, tables, { ...opts, storedWeights: u.members.length > 1 ? u.stored : undefined, geom: u.widest.geom });
-  if (perMember.length === 1) return { ...perMember[0], ...hw, perMember };
+/** A shared stage's time: its members one after another (cycles and DRAM traffic add up). */
+export function unitStageTime(u: PreparedUnit, c: PipelineLayer, opts: { depth: number; describe?: Describe }): StageTime & { perMember: StageTime[] } {
+  const perMember = u.members.map((m) => pipelineStageTime(m.lowered, c, m.precision, { depth: opts.depth, serialTaps: m.serialTaps, geom: m.geom, describe: opts.describe }));
+  if (perMember.length === 1) return { ...perMember[0], perMember };
   let cycles = 0;
   let cyclesPerPosition = 0;
   let fillCycles = 0;
@@ -188,5 +207,19 @@ export function unitStageCost(u: PreparedUnit, c: PipelineLayer, family: string,
     dramBytes += x.dramBytes;
     executedMacs += x.executedMacs;
   }
-  return { cycles, cyclesPerPosition, fillCycles, dramBytes, executedMacs, ...hw, perMember };
+  return { cycles, cyclesPerPosition, fillCycles, dramBytes, executedMacs, perMember };
+}
+
+/** A shared stage's hardware: sized for the widest member, storing every member's weights. */
+export function unitStageResources(
+  u: PreparedUnit, c: PipelineLayer, family: string, tables: CostTables,
+  opts: { weightsInUram: boolean; buffersInUram?: boolean; describe?: Describe; uses?: PlacementUse },
+): { resources: Resources; banks: Bank[] } {
+  return pipelineStageResources(u.widest.lowered, c, u.widest.precision, family, tables, { ...opts, storedWeights: u.members.length > 1 ? u.stored : undefined, geom: u.widest.geom });
+}
+
+export function unitStageCost(u: PreparedUnit, c: PipelineLayer, family: string, tables: CostTables, opts: { weightsInUram: boolean; buffersInUram?: boolean; depth: number; describe?: Describe }): StageCost & { perMember: StageTime[] } {
+  const { perMember, ...time } = unitStageTime(u, c, opts);
+  const hw = unitStageResources(u, c, family, tables, { weightsInUram: opts.weightsInUram, buffersInUram: opts.buffersInUram, describe: opts.describe });
+  return { ...time, ...hw, perMember };
 }

@@ -9,7 +9,7 @@ import { stageGeomOf } from '../cost/pipeline-design.js';
 import { DEFAULT_CAPS, pathPlan, stageUnits, type StageUnit } from '../cost/evaluate.js';
 import { imageAndLatentBytes, joinBuffers, unitMember, type JoinBuffer } from '../cost/pipeline-design.js';
 import { shapeKey } from './engine-search.js';
-import { prepareUnit, unitStageCost } from '../cost/pipeline.js';
+import { prepareUnit, stageMemo, unitStageResources, unitStageTime, type Describe, type PlacementUse, type PreparedUnit } from '../cost/pipeline.js';
 import { allocationLadder, jointAllocate, jointLadder, type Allocation, type StageOption } from './minmax.js';
 
 export function divisors(n: number): number[] {
@@ -33,12 +33,24 @@ const COST_KINDS: ResourceKind[] = RESOURCE_KINDS;
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
-function stageOptions(unit: StageUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>, platform: Platform, tables: CostTables, uram: boolean, bufUram = false): Omit<Stage, 'unit'> {
-  const members = unit.members.map(unitMember);
-  const prepared = prepareUnit(members);
+/**
+ * A stage's parallelism options in one mode, before costing their hardware: the configurations in the order
+ * they are enumerated and each one's cycles. Neither depends on where memories are placed, so one search
+ * times them once for every placement.
+ */
+interface TimedOptions {
+  prepared: PreparedUnit;
+  configs: PipelineLayer[];
+  cycles: number[];
+  /** Which placement flags the stage's memories follow (known once costed under one placement). */
+  uses?: PlacementUse;
+}
+
+function timedOptions(unit: StageUnit, prepared: PreparedUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>, describe: Describe): TimedOptions {
+  const members = prepared.members;
   const rep = unit.members[0];
   const configs: PipelineLayer[] = [];
-  const options: StageOption[] = [];
+  const cycles: number[] = [];
   const positions = rep.layer.outH * rep.layer.outW;
   const N = members.map((m) => m.lowered.N).reduce(gcd);
   const M = members.map((m) => m.lowered.M).reduce(gcd);
@@ -51,20 +63,44 @@ function stageOptions(unit: StageUnit, mode: Pick<PipelineLayer, 'weights' | 're
       const pks = sameN && pin === N ? divisors(rep.lowered!.taps) : [1];
       for (const pk of pks) {
         const cfg: PipelineLayer = { pin, pout, pk, ...mode, reuse, fifoDepth: 2 };
-        const c = unitStageCost(prepared, cfg, platform.spec.dspFamily, tables, { weightsInUram: uram, buffersInUram: bufUram, depth: macPipelineDepth(pin, rep.precision) });
+        const t = unitStageTime(prepared, cfg, { depth: macPipelineDepth(pin, rep.precision), describe });
         configs.push(cfg);
-        options.push({ cycles: rep.serial ? c.cyclesPerPosition * positions : c.cycles, costs: COST_KINDS.map((k) => c.resources[k]) });
+        cycles.push(rep.serial ? t.cyclesPerPosition * positions : t.cycles);
       }
     }
   }
-  // Keep the options no other option beats in cycles and every resource (the solver's input shrinks 5–20×).
+  return { prepared, configs, cycles };
+}
+
+/** The timed options costed under one placement, keeping those no other option beats in cycles and every resource. */
+function costedOptions(t: TimedOptions, platform: Platform, tables: CostTables, uram: boolean, bufUram: boolean, describe: Describe): Omit<Stage, 'unit'> {
+  const uses: PlacementUse = { weights: false, buffers: false };
+  const K = COST_KINDS.length;
+  const n = t.configs.length;
+  const options: StageOption[] = new Array(n);
+  for (let j = 0; j < n; j++) {
+    const r = unitStageResources(t.prepared, t.configs[j], platform.spec.dspFamily, tables, { weightsInUram: uram, buffersInUram: bufUram, describe, uses }).resources;
+    const costs = new Array<number>(K);
+    for (let k = 0; k < K; k++) costs[k] = r[COST_KINDS[k]];
+    options[j] = { cycles: t.cycles[j], costs };
+  }
+  t.uses ??= uses;
+  // The solver's input shrinks 5–20×.
   const order = options.map((o, i) => i).sort((a, b) => options[a].cycles - options[b].cycles || options[a].costs[0] - options[b].costs[0]);
   const keep: number[] = [];
   for (const i of order) {
     const o = options[i];
-    if (!keep.some((j) => options[j].cycles <= o.cycles && options[j].costs.every((c, k) => c <= o.costs[k]))) keep.push(i);
+    let dominated = false;
+    for (let q = 0; q < keep.length && !dominated; q++) {
+      const p = options[keep[q]];
+      if (p.cycles > o.cycles) continue;
+      let le = true;
+      for (let k = 0; k < K && le; k++) le = p.costs[k] <= o.costs[k];
+      dominated = le;
+    }
+    if (!dominated) keep.push(i);
   }
-  return { configs: keep.map((i) => configs[i]), options: keep.map((i) => options[i]) };
+  return { configs: keep.map((i) => t.configs[i]), options: keep.map((i) => options[i]) };
 }
 
 /** A stage's line buffer in elements per row band (0 without one): which to spill first. */
@@ -83,10 +119,6 @@ export function streamReuse(unit: StageUnit): number {
   let r = 1;
   while (r * 2 <= lw.R * lw.C && r * 2 * lw.M * lw.groups * pl.precision.accBits <= PSUM_BITS) r *= 2;
   return r;
-}
-
-function dramBytes(st: Stage, choice: number, platform: Platform, tables: CostTables, uram: boolean): number {
-  return unitStageCost(prepareUnit(st.unit.members.map(unitMember)), st.configs[choice], platform.spec.dspFamily, tables, { weightsInUram: uram, depth: 0 }).dramBytes;
 }
 
 /** Resources of the smallest design: every stage at its fewest-DSP option (one MAC lane). */
@@ -229,6 +261,30 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
   const placements = platform.available.uram > 0
     ? [{ uram: false, bufUram: false }, { uram: true, bufUram: true }, { uram: false, bufUram: true }]
     : [{ uram: false, bufUram: false }];
+  // What one search remembers (never beyond it): each stage described once per parallelism, each unit's
+  // members prepared once (the description memo is keyed by their geometry), each mode's options timed once,
+  // and costed once for every placement whose flags their memories follow.
+  const describe = stageMemo();
+  const prepared = plan.map((u) => prepareUnit(u.members.map(unitMember)));
+  const timed = new Map<string, TimedOptions>();
+  const costed = new Map<string, Omit<Stage, 'unit'>>();
+  // Units of one shape get one small id: hashing the long shape strings on every lookup cost more than the lookups.
+  const unitIds = new Map<string, number>();
+  const unitKeys = plan.map((u) => {
+    const k = `${u.members.map(shapeKey).join(';')}|${u.members[0].serial}`;
+    if (!unitIds.has(k)) unitIds.set(k, unitIds.size);
+    return unitIds.get(k)!;
+  });
+  // Streamed and spilled DRAM bytes per frame of a stage's first option (what the allocation's floor counts).
+  const firstBytes = new Map<PipelineLayer, Map<number, number>>();
+  const dramBytes = (i: number, st: Stage): number => {
+    const c = st.configs[0];
+    let m = firstBytes.get(c);
+    if (!m) firstBytes.set(c, (m = new Map()));
+    let b = m.get(i);
+    if (b === undefined) m.set(i, (b = unitStageTime(prepared[i], c, { depth: 0, describe }).dramBytes));
+    return b;
+  };
   for (const { uram, bufUram } of placements) {
     // The join buffers (residual skips, gates), whose size does not depend on the parallelism.
     const joins = joinBuffers(full, tables, bufUram);
@@ -243,18 +299,18 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
     }
     // Layers of one shape, precision and placement (repeated blocks, slice instances) share their options.
     const cache = new Map<string, Omit<Stage, 'unit'>>();
-    // Units of one shape get one small id: hashing the long shape strings on every lookup cost more than the lookups.
-    const unitIds = new Map<string, number>();
-    const unitKeys = plan.map((u) => {
-      const k = `${u.members.map(shapeKey).join(';')}|${u.members[0].serial}`;
-      if (!unitIds.has(k)) unitIds.set(k, unitIds.size);
-      return unitIds.get(k)!;
-    });
     const stageFor = (i: number, m: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>): Stage => {
       const key = `${unitKeys[i]}|${m.weights}|${m.reuse}|${m.spill}`;
       let st = cache.get(key);
       if (!st) {
-        st = stageOptions(plan[i], m, platform, tables, uram, bufUram);
+        let t = timed.get(key);
+        if (!t) timed.set(key, (t = timedOptions(plan[i], prepared[i], m, describe)));
+        const placed = (u: PlacementUse) => `${key}|${u.weights ? uram : '-'}|${u.buffers ? bufUram : '-'}`;
+        st = t.uses && costed.get(placed(t.uses));
+        if (!st) {
+          st = costedOptions(t, platform, tables, uram, bufUram, describe);
+          costed.set(placed(t.uses!), st);
+        }
         cache.set(key, st);
         evaluated += st.options.length;
       }
@@ -307,7 +363,7 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
       const consider = (modes: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>[], stages: Stage[]) => {
         // DRAM traffic of streamed weights and spilled maps (fixed by the placement) bounds the frame time too;
         // at decode with a serial chain the entropy decoder's share of each position is a floor as well.
-        const bytes = fixedBytes + stages.reduce((sum, st, i) => sum + (modes[i].weights === 'stream' || modes[i].spill ? dramBytes(st, 0, platform, tables, uram) : 0), 0);
+        const bytes = fixedBytes + stages.reduce((sum, st, i) => sum + (modes[i].weights === 'stream' || modes[i].spill ? dramBytes(i, st) : 0), 0);
         const floor = Math.max(bytes / bwBytesPerCycle, cpuChainCycles);
         const opts = stages.map((s) => s.options);
         const alloc = jointAllocate(opts, serialMask, limit, floor);
