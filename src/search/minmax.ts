@@ -24,6 +24,12 @@ export interface Allocation {
 function cheapestUnder(opts: StageOption[], T: number, caps: number[], weights: number[]): { index: number; exact: boolean } | undefined {
   let best = -1;
   let exact = true;
+  const K = caps.length;
+  const norm = (x: StageOption) => {
+    let s = 0;
+    for (let k = 0; k < K; k++) s += (weights[k] * x.costs[k]) / (caps[k] || 1);
+    return s;
+  };
   for (let i = 0; i < opts.length; i++) {
     const o = opts[i];
     if (o.cycles > T) continue;
@@ -32,12 +38,17 @@ function cheapestUnder(opts: StageOption[], T: number, caps: number[], weights: 
       continue;
     }
     const b = opts[best];
-    const le = o.costs.every((c, k) => c <= b.costs[k]);
-    const ge = o.costs.every((c, k) => c >= b.costs[k]);
+    let le = true;
+    let ge = true;
+    for (let k = 0; k < K; k++) {
+      const oc = o.costs[k];
+      const bc = b.costs[k];
+      le &&= oc <= bc;
+      ge &&= oc >= bc;
+    }
     if (le && !ge) best = i;
     else if (!le && !ge) {
       exact = false;
-      const norm = (x: StageOption) => x.costs.reduce((s, c, k) => s + (weights[k] * c) / (caps[k] || 1), 0);
       if (norm(o) < norm(b)) best = i;
     } else if (le && ge && o.cycles < b.cycles) best = i;
   }
@@ -143,13 +154,17 @@ export function chainGreedy(stages: StageOption[][], budget: number[], exchange 
   };
   // Warm start (Lagrangian relaxation): each stage minimises cycles + λ·price; the smallest λ that fits.
   {
-    const pick = (lambda: number) => stages.map((opts) => {
+    const prices = stages.map((opts) => opts.map((o) => {
+      let price = 0;
+      for (let k = 0; k < K; k++) price += o.costs[k] * inv[k];
+      return price;
+    }));
+    const pick = (lambda: number) => stages.map((opts, i) => {
+      const ps = prices[i];
       let bj = 0;
       let bv = Infinity;
       for (let j = 0; j < opts.length; j++) {
-        let price = 0;
-        for (let k = 0; k < K; k++) price += opts[j].costs[k] * inv[k];
-        const v = opts[j].cycles + lambda * price;
+        const v = opts[j].cycles + lambda * ps[j];
         if (v < bv) {
           bv = v;
           bj = j;
@@ -215,6 +230,13 @@ export function chainGreedy(stages: StageOption[][], budget: number[], exchange 
     apply(bi, bj);
   }
   // Pairwise exchange: give one stage's resources to another when the sum drops.
+  // With integer cycles and costs (exact arithmetic), a stage b none of whose options could pass (its fastest
+  // gains too little, or its least of some resource already breaks the budget) is skipped without scanning.
+  const integral = exchange && budget.every(Number.isSafeInteger)
+    && stages.every((opts) => opts.every((o) => Number.isSafeInteger(o.cycles) && o.costs.every(Number.isSafeInteger)));
+  const minCycles = stages.map((opts) => Math.min(...opts.map((o) => o.cycles)));
+  const minCosts = stages.map((opts) => budget.map((_, k) => Math.min(...opts.map((o) => o.costs[k]))));
+  const room = new Array<number>(K);
   for (let improved = exchange, rounds = 0; improved && rounds < 50; rounds++) {
     improved = false;
     for (let a = 0; a < stages.length && !improved; a++) {
@@ -223,9 +245,16 @@ export function chainGreedy(stages: StageOption[][], budget: number[], exchange 
         if (ja === cur[a]) continue;
         const oa = stages[a][ja];
         const ga = ca.cycles - oa.cycles;
+        if (integral) for (let k = 0; k < K; k++) room[k] = budget[k] - (used[k] + oa.costs[k] - ca.costs[k]);
         for (let b = 0; b < stages.length && !improved; b++) {
           if (b === a) continue;
           const cb = stages[b][cur[b]];
+          if (integral) {
+            if (ga + cb.cycles - minCycles[b] <= 0) continue;
+            let possible = true;
+            for (let k = 0; k < K && possible; k++) possible = minCosts[b][k] - cb.costs[k] <= room[k];
+            if (!possible) continue;
+          }
           for (let jb = 0; jb < stages[b].length; jb++) {
             const ob = stages[b][jb];
             if (ga + cb.cycles - ob.cycles <= 0) continue;

@@ -366,6 +366,19 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
         const bytes = fixedBytes + stages.reduce((sum, st, i) => sum + (modes[i].weights === 'stream' || modes[i].spill ? dramBytes(i, st) : 0), 0);
         const floor = Math.max(bytes / bwBytesPerCycle, cpuChainCycles);
         const opts = stages.map((s) => s.options);
+        // No allocation frames faster than every parallel stage at its fastest, plus every chain stage at its
+        // fastest (summed in the solver's order): when even that is no better than the best so far, skip it.
+        if (best) {
+          let low = 0;
+          let chain = 0;
+          for (let i = 0; i < opts.length; i++) {
+            let m = Infinity;
+            for (const o of opts[i]) if (o.cycles < m) m = o.cycles;
+            if (serialMask[i]) chain += m;
+            else low = Math.max(low, m);
+          }
+          if (Math.max(low, floor) + chain >= best.cycles) return;
+        }
         const alloc = jointAllocate(opts, serialMask, limit, floor);
         if (!alloc) {
           const min = smallestCosts(stages);
