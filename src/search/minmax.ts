@@ -55,12 +55,47 @@ function cheapestUnder(opts: StageOption[], T: number, caps: number[], weights: 
   return best < 0 ? undefined : { index: best, exact };
 }
 
-function allocateWeighted(stages: StageOption[][], T: number, caps: number[], weights: number[]): { alloc?: Allocation; costs: number[] } {
+type Cheap = { index: number; exact: boolean } | undefined;
+
+/**
+ * cheapestUnder for one caps vector, remembered per stage and threshold: a stage's options under T change only
+ * at its own cycle counts, so a sweep over every stage's targets asks each stage far fewer distinct questions.
+ */
+export class CheapestMemo {
+  private readonly sorted = new Map<StageOption[], number[]>();
+  private readonly answers = new Map<string, Map<StageOption[], Map<number, Cheap>>>();
+  constructor(readonly caps: number[]) {}
+
+  get(opts: StageOption[], T: number, weights: number[]): Cheap {
+    let cyc = this.sorted.get(opts);
+    if (!cyc) this.sorted.set(opts, (cyc = [...new Set(opts.map((o) => o.cycles))].sort((a, b) => a - b)));
+    // The largest of the stage's cycle counts within T: the same options qualify under it as under T.
+    let lo = 0;
+    let hi = cyc.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cyc[mid] <= T) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === 0) return undefined;
+    const wk = weights.join(',');
+    let byOpts = this.answers.get(wk);
+    if (!byOpts) this.answers.set(wk, (byOpts = new Map()));
+    let byT = byOpts.get(opts);
+    if (!byT) byOpts.set(opts, (byT = new Map()));
+    if (byT.has(lo)) return byT.get(lo);
+    const r = cheapestUnder(opts, cyc[lo - 1], this.caps, weights);
+    byT.set(lo, r);
+    return r;
+  }
+}
+
+function allocateWeighted(stages: StageOption[][], T: number, caps: number[], weights: number[], memo?: CheapestMemo): { alloc?: Allocation; costs: number[] } {
   const choice: number[] = [];
   const costs = caps.map(() => 0);
   let exact = true;
   for (const opts of stages) {
-    const c = cheapestUnder(opts, T, caps, weights);
+    const c = memo ? memo.get(opts, T, weights) : cheapestUnder(opts, T, caps, weights);
     if (!c) return { costs: caps.map(() => Infinity) };
     exact &&= c.exact;
     choice.push(c.index);
@@ -74,10 +109,10 @@ function allocateWeighted(stages: StageOption[][], T: number, caps: number[], we
  * The allocation for target T. Where options are incomparable (one saves BRAM, another DSP), a weighted sum
  * decides; a resource that overflows has its weight raised and the choice repeated (a few Lagrangian rounds).
  */
-export function allocateAt(stages: StageOption[][], T: number, caps: number[]): Allocation | undefined {
+export function allocateAt(stages: StageOption[][], T: number, caps: number[], memo?: CheapestMemo): Allocation | undefined {
   const weights = caps.map(() => 1);
   for (let round = 0; round < 8; round++) {
-    const r = allocateWeighted(stages, T, caps, weights);
+    const r = allocateWeighted(stages, T, caps, weights, memo && memo.caps === caps ? memo : undefined);
     if (r.alloc) return r.alloc;
     if (!r.costs.some(Number.isFinite)) return undefined;
     let changed = false;
@@ -100,13 +135,14 @@ export function minMaxAllocate(stages: StageOption[][], caps: number[]): Allocat
   const floor = Math.max(...stages.map((s) => Math.min(...s.map((o) => o.cycles))));
   let lo = targets.findIndex((t) => t >= floor);
   let hi = targets.length - 1;
-  if (!allocateAt(stages, targets[hi], caps)) return undefined;
+  const memo = new CheapestMemo(caps);
+  if (!allocateAt(stages, targets[hi], caps, memo)) return undefined;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (allocateAt(stages, targets[mid], caps)) hi = mid;
+    if (allocateAt(stages, targets[mid], caps, memo)) hi = mid;
     else lo = mid + 1;
   }
-  return allocateAt(stages, targets[lo], caps);
+  return allocateAt(stages, targets[lo], caps, memo);
 }
 
 /** Every allocation on the target ladder (for the Pareto front): one per distinct feasible target. */
@@ -114,8 +150,9 @@ export function allocationLadder(stages: StageOption[][], caps: number[], maxPoi
   const targets = [...new Set(stages.flatMap((s) => s.map((o) => o.cycles)))].sort((a, b) => a - b);
   const step = Math.max(1, Math.floor(targets.length / maxPoints));
   const out: Allocation[] = [];
+  const memo = new CheapestMemo(caps);
   for (let i = 0; i < targets.length; i += step) {
-    const a = allocateAt(stages, targets[i], caps);
+    const a = allocateAt(stages, targets[i], caps, memo);
     if (a) out.push(a);
   }
   return out;
@@ -298,8 +335,9 @@ export function jointAllocate(stages: StageOption[][], serial: boolean[], caps: 
     cands = [...below.slice(-1), ...all.filter((t) => t > floor)];
   }
   let best: ChainAllocation | undefined;
+  const memo = new CheapestMemo(caps);
   const tryAt = (T: number) => {
-    const a = P.length ? allocateAt(pStages, T, caps) : { choice: [], target: 0, costs: caps.map(() => 0), exact: true };
+    const a = P.length ? allocateAt(pStages, T, caps, memo) : { choice: [], target: 0, costs: caps.map(() => 0), exact: true };
     if (!a) return;
     const budget = caps.map((c, k) => c - a.costs[k]);
     let s = chainGreedy(qStages, budget, false);
