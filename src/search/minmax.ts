@@ -57,18 +57,31 @@ function cheapestUnder(opts: StageOption[], T: number, caps: number[], weights: 
 
 type Cheap = { index: number; exact: boolean } | undefined;
 
+/** One stage's distinct cycle counts, ascending, and its cheapest option under each (per weight vector). */
+interface StageMemo {
+  cycles: number[];
+  answers: Map<string, Cheap[]>;
+}
+
 /**
  * cheapestUnder for one caps vector, remembered per stage and threshold: a stage's options under T change only
  * at its own cycle counts, so a sweep over every stage's targets asks each stage far fewer distinct questions.
  */
 export class CheapestMemo {
-  private readonly sorted = new Map<StageOption[], number[]>();
-  private readonly answers = new Map<string, Map<StageOption[], Map<number, Cheap>>>();
+  private readonly byStages = new Map<StageOption[][], StageMemo[]>();
   constructor(readonly caps: number[]) {}
 
-  get(opts: StageOption[], T: number, weights: number[]): Cheap {
-    let cyc = this.sorted.get(opts);
-    if (!cyc) this.sorted.set(opts, (cyc = [...new Set(opts.map((o) => o.cycles))].sort((a, b) => a - b)));
+  stages(stages: StageOption[][]): StageMemo[] {
+    let m = this.byStages.get(stages);
+    if (!m) {
+      m = stages.map((opts) => ({ cycles: [...new Set(opts.map((o) => o.cycles))].sort((a, b) => a - b), answers: new Map() }));
+      this.byStages.set(stages, m);
+    }
+    return m;
+  }
+
+  get(opts: StageOption[], m: StageMemo, T: number, weights: number[], wk: string): Cheap {
+    const cyc = m.cycles;
     // The largest of the stage's cycle counts within T: the same options qualify under it as under T.
     let lo = 0;
     let hi = cyc.length;
@@ -78,14 +91,10 @@ export class CheapestMemo {
       else hi = mid;
     }
     if (lo === 0) return undefined;
-    const wk = weights.join(',');
-    let byOpts = this.answers.get(wk);
-    if (!byOpts) this.answers.set(wk, (byOpts = new Map()));
-    let byT = byOpts.get(opts);
-    if (!byT) byOpts.set(opts, (byT = new Map()));
-    if (byT.has(lo)) return byT.get(lo);
-    const r = cheapestUnder(opts, cyc[lo - 1], this.caps, weights);
-    byT.set(lo, r);
+    let byT = m.answers.get(wk);
+    if (!byT) m.answers.set(wk, (byT = new Array<Cheap>(cyc.length + 1)));
+    let r = byT[lo];
+    if (r === undefined) byT[lo] = r = cheapestUnder(opts, cyc[lo - 1], this.caps, weights);
     return r;
   }
 }
@@ -94,12 +103,16 @@ function allocateWeighted(stages: StageOption[][], T: number, caps: number[], we
   const choice: number[] = [];
   const costs = caps.map(() => 0);
   let exact = true;
-  for (const opts of stages) {
-    const c = memo ? memo.get(opts, T, weights) : cheapestUnder(opts, T, caps, weights);
+  const ms = memo?.stages(stages);
+  const wk = ms ? weights.join(',') : '';
+  for (let i = 0; i < stages.length; i++) {
+    const opts = stages[i];
+    const c = ms ? memo!.get(opts, ms[i], T, weights, wk) : cheapestUnder(opts, T, caps, weights);
     if (!c) return { costs: caps.map(() => Infinity) };
     exact &&= c.exact;
     choice.push(c.index);
-    opts[c.index].costs.forEach((v, k) => (costs[k] += v));
+    const oc = opts[c.index].costs;
+    for (let k = 0; k < oc.length; k++) costs[k] += oc[k];
   }
   if (costs.some((v, k) => v > caps[k])) return { costs };
   return { alloc: { choice, target: Math.max(0, ...choice.map((c, i) => stages[i][c].cycles)), costs, exact }, costs };
@@ -336,9 +349,12 @@ export function jointAllocate(stages: StageOption[][], serial: boolean[], caps: 
   }
   let best: ChainAllocation | undefined;
   const memo = new CheapestMemo(caps);
+  // The chain at its fastest: no chain allocation sums to less.
+  const chainLeast = qStages.reduce((sum, s) => sum + Math.min(...s.map((o) => o.cycles)), 0);
   const tryAt = (T: number) => {
     const a = P.length ? allocateAt(pStages, T, caps, memo) : { choice: [], target: 0, costs: caps.map(() => 0), exact: true };
     if (!a) return;
+    if (best && Math.max(a.target, floor) + chainLeast >= best.objective) return;
     const budget = caps.map((c, k) => c - a.costs[k]);
     let s = chainGreedy(qStages, budget, false);
     if (!s) return;
