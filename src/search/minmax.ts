@@ -61,6 +61,8 @@ type Cheap = { index: number; exact: boolean } | undefined;
 interface StageMemo {
   cycles: number[];
   answers: Map<string, Cheap[]>;
+  /** Per threshold (as for answers), each resource's least over the options within it. */
+  least: number[][];
 }
 
 /**
@@ -74,15 +76,25 @@ export class CheapestMemo {
   stages(stages: StageOption[][]): StageMemo[] {
     let m = this.byStages.get(stages);
     if (!m) {
-      m = stages.map((opts) => ({ cycles: [...new Set(opts.map((o) => o.cycles))].sort((a, b) => a - b), answers: new Map() }));
+      m = stages.map((opts) => {
+        const cycles = [...new Set(opts.map((o) => o.cycles))].sort((a, b) => a - b);
+        const least: number[][] = [this.caps.map(() => Infinity)];
+        const byCycles = opts.map((_, j) => j).sort((a, b) => opts[a].cycles - opts[b].cycles);
+        let j = 0;
+        for (const t of cycles) {
+          const l = least[least.length - 1].slice();
+          for (; j < byCycles.length && opts[byCycles[j]].cycles <= t; j++) opts[byCycles[j]].costs.forEach((c, k) => (l[k] = Math.min(l[k], c)));
+          least.push(l);
+        }
+        return { cycles, answers: new Map(), least };
+      });
       this.byStages.set(stages, m);
     }
     return m;
   }
 
-  get(opts: StageOption[], m: StageMemo, T: number, weights: number[], wk: string): Cheap {
-    const cyc = m.cycles;
-    // The largest of the stage's cycle counts within T: the same options qualify under it as under T.
+  /** The largest of the stage's cycle counts within T, as a 1-based index (0: none): the same options qualify under it as under T. */
+  private static threshold(cyc: number[], T: number): number {
     let lo = 0;
     let hi = cyc.length;
     while (lo < hi) {
@@ -90,6 +102,24 @@ export class CheapestMemo {
       if (cyc[mid] <= T) lo = mid + 1;
       else hi = mid;
     }
+    return lo;
+  }
+
+  /** Whether no choice of options within T can fit: some resource's least per stage already sums beyond its cap. */
+  surelyOver(stages: StageOption[][], T: number): boolean {
+    const ms = this.stages(stages);
+    const K = this.caps.length;
+    const sum = new Array<number>(K).fill(0);
+    for (const m of ms) {
+      const l = m.least[CheapestMemo.threshold(m.cycles, T)];
+      for (let k = 0; k < K; k++) sum[k] += l[k];
+    }
+    return sum.some((v, k) => v > this.caps[k]);
+  }
+
+  get(opts: StageOption[], m: StageMemo, T: number, weights: number[], wk: string): Cheap {
+    const cyc = m.cycles;
+    const lo = CheapestMemo.threshold(cyc, T);
     if (lo === 0) return undefined;
     let byT = m.answers.get(wk);
     if (!byT) m.answers.set(wk, (byT = new Array<Cheap>(cyc.length + 1)));
@@ -123,6 +153,7 @@ function allocateWeighted(stages: StageOption[][], T: number, caps: number[], we
  * decides; a resource that overflows has its weight raised and the choice repeated (a few Lagrangian rounds).
  */
 export function allocateAt(stages: StageOption[][], T: number, caps: number[], memo?: CheapestMemo): Allocation | undefined {
+  if (memo && memo.caps === caps && memo.surelyOver(stages, T)) return undefined;
   const weights = caps.map(() => 1);
   for (let round = 0; round < 8; round++) {
     const r = allocateWeighted(stages, T, caps, weights, memo && memo.caps === caps ? memo : undefined);
