@@ -311,12 +311,19 @@ export function chainGreedy(stages: StageOption[][], budget: number[], exchange 
     apply(bi, bj);
   }
   // Pairwise exchange: give one stage's resources to another when the sum drops.
-  // With integer cycles and costs (exact arithmetic), a stage b none of whose options could pass (its fastest
-  // gains too little, or its least of some resource already breaks the budget) is skipped without scanning.
+  // A stage's options in ascending cycles (as the search prunes them): those fast enough for a pair are a prefix.
+  // With integer cycles and costs (exact arithmetic), a stage b none of whose fast-enough options could fit (the
+  // least of some resource over them already breaks the budget) is skipped without scanning.
   const integral = exchange && budget.every(Number.isSafeInteger)
     && stages.every((opts) => opts.every((o) => Number.isSafeInteger(o.cycles) && o.costs.every(Number.isSafeInteger)));
+  const ascending = stages.map((opts) => opts.every((o, j) => j === 0 || opts[j - 1].cycles <= o.cycles));
   const minCycles = stages.map((opts) => Math.min(...opts.map((o) => o.cycles)));
-  const minCosts = stages.map((opts) => budget.map((_, k) => Math.min(...opts.map((o) => o.costs[k]))));
+  // prefixLeast[b][j·K + k]: the least cost k over stage b's options before j.
+  const prefixLeast = !integral ? [] : stages.map((opts) => {
+    const least = new Float64Array((opts.length + 1) * K).fill(Infinity);
+    for (let j = 0; j < opts.length; j++) for (let k = 0; k < K; k++) least[(j + 1) * K + k] = Math.min(least[j * K + k], opts[j].costs[k]);
+    return least;
+  });
   const room = new Array<number>(K);
   for (let improved = exchange, rounds = 0; improved && rounds < 50; rounds++) {
     improved = false;
@@ -329,15 +336,27 @@ export function chainGreedy(stages: StageOption[][], budget: number[], exchange 
         if (integral) for (let k = 0; k < K; k++) room[k] = budget[k] - (used[k] + oa.costs[k] - ca.costs[k]);
         for (let b = 0; b < stages.length && !improved; b++) {
           if (b === a) continue;
-          const cb = stages[b][cur[b]];
+          const opts = stages[b];
+          const cb = opts[cur[b]];
+          let end = opts.length;
+          if (ascending[b]) {
+            // The first option too slow for the pair; every later one is too.
+            let lo = 0;
+            while (lo < end) {
+              const mid = (lo + end) >> 1;
+              if (ga + cb.cycles - opts[mid].cycles <= 0) end = mid;
+              else lo = mid + 1;
+            }
+          } else if (ga + cb.cycles - minCycles[b] <= 0) continue;
+          if (end === 0) continue;
           if (integral) {
-            if (ga + cb.cycles - minCycles[b] <= 0) continue;
+            const least = prefixLeast[b];
             let possible = true;
-            for (let k = 0; k < K && possible; k++) possible = minCosts[b][k] - cb.costs[k] <= room[k];
+            for (let k = 0; k < K && possible; k++) possible = least[end * K + k] - cb.costs[k] <= room[k];
             if (!possible) continue;
           }
-          for (let jb = 0; jb < stages[b].length; jb++) {
-            const ob = stages[b][jb];
+          for (let jb = 0; jb < end; jb++) {
+            const ob = opts[jb];
             if (ga + cb.cycles - ob.cycles <= 0) continue;
             let ok = true;
             for (let k = 0; k < K && ok; k++) ok = used[k] + oa.costs[k] - ca.costs[k] + ob.costs[k] - cb.costs[k] <= budget[k];
