@@ -158,6 +158,22 @@ export function stagePhases(g: StageGeom, pk: number): StagePhase[] {
   return out;
 }
 
+/**
+ * Tap groups of each phase, [py][px] (sub-pixel: S×S phases; otherwise one): the `groups` of stagePhases without
+ * listing the taps (test/arch/pipeline-phases.test.ts checks they agree on every zoo stage).
+ */
+export function phaseGroups(g: StageGeom, pk: number): number[][] {
+  if (g.kind === 'gdn') return [[1]];
+  const sp = g.kind === 'subpixel';
+  const out: number[][] = [];
+  for (let py = 0; py < (sp ? g.sh : 1); py++) {
+    const row: number[] = [];
+    for (let px = 0; px < (sp ? g.sw : 1); px++) row.push(cdivA(phaseTaps1(g, g.kh, g.sh, py) * phaseTaps1(g, g.kw, g.sw, px), pk));
+    out.push(row);
+  }
+  return out;
+}
+
 /** Output pixels of phase p along a dimension of `n` outputs (sub-pixel: those with (o + P) mod S = p). */
 function phaseCount(g: StageGeom, n: number, s: number, pad: number, p: number): number {
   if (g.kind !== 'subpixel') return n;
@@ -227,15 +243,19 @@ export function stageArch(g: StageGeom, par: StagePar, bits: { weight: number; a
   const nb = cdivA(g.cin, par.pin);
   const mb = cdivA(g.cout, par.pout);
   const pk = g.kind === 'gdn' ? 1 : par.pk;
-  const phases = stagePhases(g, pk);
-  const tgt = phases.reduce((s, p) => s + p.groups, 0);
-  const tgMax = Math.max(...phases.map((p) => p.groups));
+  const grid = phaseGroups(g, pk);
+  let tgt = 0;
+  let tgMax = -Infinity;
+  for (const row of grid) for (const n of row) {
+    tgt += n;
+    tgMax = Math.max(tgMax, n);
+  }
   const stream = par.stream && g.kind !== 'gdn';
   const group = stream ? Math.max(1, Math.min(par.reuse, g.ow)) : 1;
   const blkBytes = tgt * nb * pk * par.pout * par.pin * (bits.weight / 8);
   const beats = stream ? cdivA(blkBytes, WEIGHT_BEAT_BYTES) : 0;
   const sp = g.kind === 'subpixel';
-  const byPhase = (py: number, px: number) => phases.find((p) => p.py === py && p.px === px)!.groups;
+  const byPhase = (py: number, px: number) => grid[py][px];
   // Compute-unit iterations: rows of each vertical phase × (per row) its blocks.
   let mvau = 0;
   for (let py = 0; py < (sp ? g.sh : 1); py++) {
@@ -262,11 +282,12 @@ export function stageArch(g: StageGeom, par: StagePar, bits: { weight: number; a
     const first = lastRow(g, 0);
     swu = (first + 1) * g.iw * nb + (g.oh + 1) * SWU_DEPTH;
     let next = first + 1;
-    const rowWords = (py: number) => {
+    const words = grid.map((_, py) => {
       let n = 0;
       for (let px = 0; px < (sp ? g.sw : 1); px++) n += phaseCount(g, g.ow, g.sw, g.pl, px) * byPhase(py, px);
       return n * nb;
-    };
+    });
+    const rowWords = (py: number) => words[py];
     for (let oy = 0; oy < g.oh; oy++) {
       const to = oy + 1 < g.oh ? lastRow(g, oy + 1) : g.ih - 1;
       const fill = to >= next ? (to - next + 1) * g.iw * nb : 0;

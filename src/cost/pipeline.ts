@@ -80,11 +80,17 @@ export const describeStage: Describe = (g, c, p) =>
  * so callers keep one geometry per layer for the search.
  */
 export function stageMemo(): Describe {
-  const byGeom = new Map<StageGeom, Map<string, StageArch>>();
+  const byGeom = new Map<StageGeom, Map<number, Map<number | string, StageArch>>>();
   return (g, c, p) => {
-    let m = byGeom.get(g);
-    if (!m) byGeom.set(g, (m = new Map()));
-    const key = `${c.pin},${c.pout},${c.pk},${c.weights},${c.reuse},${p.weightBits},${p.actBits}`;
+    let byBits = byGeom.get(g);
+    if (!byBits) byGeom.set(g, (byBits = new Map()));
+    const bits = p.weightBits * 4096 + p.actBits;
+    let m = byBits.get(bits);
+    if (!m) byBits.set(bits, (m = new Map()));
+    // A number for the usual small parallelism (hashing a string per lookup cost more than the lookup).
+    const small = c.pin < 8192 && c.pout < 8192 && c.pk < 128 && c.reuse < 65536
+      && Number.isInteger(c.pin) && Number.isInteger(c.pout) && Number.isInteger(c.pk) && Number.isInteger(c.reuse);
+    const key = small ? (((c.pin * 8192 + c.pout) * 128 + c.pk) * 2 + (c.weights === 'stream' ? 1 : 0)) * 65536 + c.reuse : `${c.pin},${c.pout},${c.pk},${c.weights},${c.reuse},${p.weightBits},${p.actBits}`;
     let a = m.get(key);
     if (!a) m.set(key, (a = describeStage(g, c, p)));
     return a;
