@@ -221,7 +221,10 @@ export function unitStageResources(
   u: PreparedUnit, c: PipelineLayer, family: string, tables: CostTables,
   opts: { weightsInUram: boolean; buffersInUram?: boolean; describe?: Describe; uses?: PlacementUse },
 ): { resources: Resources; banks: Bank[] } {
-  return pipelineStageResources(u.widest.lowered, c, u.widest.precision, family, tables, { ...opts, storedWeights: u.members.length > 1 ? u.stored : undefined, geom: u.widest.geom });
+  return pipelineStageResources(u.widest.lowered, c, u.widest.precision, family, tables, {
+    weightsInUram: opts.weightsInUram, buffersInUram: opts.buffersInUram, describe: opts.describe, uses: opts.uses,
+    storedWeights: u.members.length > 1 ? u.stored : undefined, geom: u.widest.geom,
+  });
 }
 
 export function unitStageCost(u: PreparedUnit, c: PipelineLayer, family: string, tables: CostTables, opts: { weightsInUram: boolean; buffersInUram?: boolean; depth: number; describe?: Describe }): StageCost & { perMember: StageTime[] } {
