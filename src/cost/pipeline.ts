@@ -80,19 +80,23 @@ export const describeStage: Describe = (g, c, p) =>
  * so callers keep one geometry per layer for the search.
  */
 export function stageMemo(): Describe {
-  const byGeom = new Map<StageGeom, Map<number, Map<number | string, StageArch>>>();
+  // geometry → bits → pin·8192 + pout → (pk·2 + stream)·65536 + reuse (small integers: V8 hashes them without allocating).
+  const byGeom = new Map<StageGeom, Map<number, Map<number, Map<number, StageArch>>>>();
   return (g, c, p) => {
+    // Unusual parallelism (never in the search's options) is described afresh.
+    if (!(c.pin < 8192 && c.pout < 8192 && c.pk < 128 && c.reuse < 65536
+      && Number.isInteger(c.pin) && Number.isInteger(c.pout) && Number.isInteger(c.pk) && Number.isInteger(c.reuse))) return describeStage(g, c, p);
     let byBits = byGeom.get(g);
     if (!byBits) byGeom.set(g, (byBits = new Map()));
     const bits = p.weightBits * 4096 + p.actBits;
-    let m = byBits.get(bits);
-    if (!m) byBits.set(bits, (m = new Map()));
-    // A number for the usual small parallelism (hashing a string per lookup cost more than the lookup).
-    const small = c.pin < 8192 && c.pout < 8192 && c.pk < 128 && c.reuse < 65536
-      && Number.isInteger(c.pin) && Number.isInteger(c.pout) && Number.isInteger(c.pk) && Number.isInteger(c.reuse);
-    const key = small ? (((c.pin * 8192 + c.pout) * 128 + c.pk) * 2 + (c.weights === 'stream' ? 1 : 0)) * 65536 + c.reuse : `${c.pin},${c.pout},${c.pk},${c.weights},${c.reuse},${p.weightBits},${p.actBits}`;
-    let a = m.get(key);
-    if (!a) m.set(key, (a = describeStage(g, c, p)));
+    let byPar = byBits.get(bits);
+    if (!byPar) byBits.set(bits, (byPar = new Map()));
+    const k1 = c.pin * 8192 + c.pout;
+    let m = byPar.get(k1);
+    if (!m) byPar.set(k1, (m = new Map()));
+    const k2 = (c.pk * 2 + (c.weights === 'stream' ? 1 : 0)) * 65536 + c.reuse;
+    let a = m.get(k2);
+    if (!a) m.set(k2, (a = describeStage(g, c, p)));
     return a;
   };
 }
@@ -200,7 +204,10 @@ export function prepareUnit(members: UnitMember[]): PreparedUnit {
 /** A shared stage's time: its members one after another (cycles and DRAM traffic add up). */
 export function unitStageTime(u: PreparedUnit, c: PipelineLayer, opts: { depth: number; describe?: Describe }): StageTime & { perMember: StageTime[] } {
   const perMember = u.members.map((m) => pipelineStageTime(m.lowered, c, m.precision, { depth: opts.depth, serialTaps: m.serialTaps, geom: m.geom, describe: opts.describe }));
-  if (perMember.length === 1) return { ...perMember[0], perMember };
+  if (perMember.length === 1) {
+    const x = perMember[0];
+    return { cycles: x.cycles, cyclesPerPosition: x.cyclesPerPosition, fillCycles: x.fillCycles, dramBytes: x.dramBytes, executedMacs: x.executedMacs, perMember };
+  }
   let cycles = 0;
   let cyclesPerPosition = 0;
   let fillCycles = 0;
