@@ -2,7 +2,7 @@ import type { PipelineLayer } from '../mapping/schema.js';
 import type { Precision } from '../platform/precision.js';
 import { dspPerMac, type CostTables } from '../platform/tables.js';
 import type { Lowered } from './lower.js';
-import { packedWord, stageArch, type StageArch, type StageGeom } from '../arch/pipeline.js';
+import { packedWord, stageArch, stageShape, type StageArch, type StageGeom, type StageShape } from '../arch/pipeline.js';
 import { normResources } from './norm.js';
 import { addResources, macDsp, memoryFor, perMacLinear, postLaneDsp, type Bank, type Resources } from './resources.js';
 
@@ -71,8 +71,8 @@ export function pipelineStageTime(lw: Lowered, c: PipelineLayer, p: Precision, o
 /** The stage as the template builds it (arch/pipeline.ts), for a layer's parallelism and precision. */
 export type Describe = (g: StageGeom, c: PipelineLayer, p: Precision) => StageArch;
 
-export const describeStage: Describe = (g, c, p) =>
-  stageArch(g, { pin: c.pin, pout: c.pout, pk: c.pk, stream: c.weights === 'stream', reuse: c.reuse }, { weight: p.weightBits, act: p.actBits });
+export const describeStage = (g: StageGeom, c: PipelineLayer, p: Precision, shape?: StageShape): StageArch =>
+  stageArch(g, { pin: c.pin, pout: c.pout, pk: c.pk, stream: c.weights === 'stream', reuse: c.reuse }, { weight: p.weightBits, act: p.actBits }, shape);
 
 /**
  * describeStage remembered for the lifetime of the returned function: a search owns one and asks for the same
@@ -82,6 +82,15 @@ export const describeStage: Describe = (g, c, p) =>
 export function stageMemo(): Describe {
   // geometry → bits → pin·8192 + pout → (pk·2 + stream)·65536 + reuse (small integers: V8 hashes them without allocating).
   const byGeom = new Map<StageGeom, Map<number, Map<number, Map<number, StageArch>>>>();
+  // Each geometry's rows counted once per PK (arch/pipeline.ts stageShape), whatever PIN and POUT.
+  const shapes = new Map<StageGeom, Map<number, StageShape>>();
+  const shapeOf = (g: StageGeom, pk: number) => {
+    let m = shapes.get(g);
+    if (!m) shapes.set(g, (m = new Map()));
+    let s = m.get(pk);
+    if (!s) m.set(pk, (s = stageShape(g, g.kind === 'gdn' ? 1 : pk)));
+    return s;
+  };
   return (g, c, p) => {
     // Unusual parallelism (never in the search's options) is described afresh.
     if (!(c.pin < 8192 && c.pout < 8192 && c.pk < 128 && c.reuse < 65536
@@ -96,7 +105,7 @@ export function stageMemo(): Describe {
     if (!m) byPar.set(k1, (m = new Map()));
     const k2 = (c.pk * 2 + (c.weights === 'stream' ? 1 : 0)) * 65536 + c.reuse;
     let a = m.get(k2);
-    if (!a) m.set(k2, (a = describeStage(g, c, p)));
+    if (!a) m.set(k2, (a = describeStage(g, c, p, shapeOf(g, c.pk))));
     return a;
   };
 }
