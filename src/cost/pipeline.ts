@@ -158,15 +158,27 @@ export function pipelineStageResources(
     }
   }
   const mem = memoryFor(tables, banks);
-  // GDN's operand x² (or |x|) is wider than the INT8 lane two packed products share (WP486): one DSP per MAC.
-  const mac = lw.norm ? Math.ceil(lanes * Math.max(1, dspPerMac(tables.packing, family, p).dspPerMac)) : macDsp(tables, family, p, lanes, c.pout);
-  const dsp = mac + postLaneDsp(p, c.pout);
+  const dsp = stageMacDsp(lw, c, p, family, tables);
   const co = tables.coefficients;
   const lut = Math.round(lanes * perMacLinear(co.lut, p) + c.pout * co.lut.perOutputLane + mem.banks * co.lut.perBufferBank + co.lut.perPipelineStage) + mem.lutram;
   const ff = Math.round(lanes * perMacLinear(co.ff, p) + c.pout * co.ff.perOutputLane + mem.banks * co.ff.perBufferBank + co.ff.perPipelineStage);
   const norm = lw.norm ? normResources([lw.norm], c.pin * c.pk, c.pout, p, family, tables) : undefined;
   const own = { dsp, bram18: mem.bram18, uram: mem.uram, lut, ff };
   return { resources: norm ? addResources(own, norm) : own, banks };
+}
+
+/** A stage's DSPs for its MAC lanes and output lanes (without a GDN's normalisation unit). */
+function stageMacDsp(lw: Lowered, c: PipelineLayer, p: Precision, family: string, tables: CostTables): number {
+  const lanes = c.pin * c.pout * c.pk;
+  // GDN's operand x² (or |x|) is wider than the INT8 lane two packed products share (WP486): one DSP per MAC.
+  const mac = lw.norm ? Math.ceil(lanes * Math.max(1, dspPerMac(tables.packing, family, p).dspPerMac)) : macDsp(tables, family, p, lanes, c.pout);
+  return mac + postLaneDsp(p, c.pout);
+}
+
+/** The DSPs of pipelineStageResources without sizing its memories (a search's cheap first look). */
+export function pipelineStageDsp(lw: Lowered, c: PipelineLayer, p: Precision, family: string, tables: CostTables): number {
+  const dsp = stageMacDsp(lw, c, p, family, tables);
+  return lw.norm ? dsp + normResources([lw.norm], c.pin * c.pk, c.pout, p, family, tables).dsp : dsp;
 }
 
 /** A whole stage: its time and its hardware. */

@@ -9,7 +9,7 @@ import { stageGeomOf } from '../cost/pipeline-design.js';
 import { DEFAULT_CAPS, pathPlan, stageUnits, type StageUnit } from '../cost/evaluate.js';
 import { imageAndLatentBytes, joinBuffers, unitMember, type JoinBuffer } from '../cost/pipeline-design.js';
 import { shapeKey } from './engine-search.js';
-import { prepareUnit, stageMemo, unitStageResources, unitStageTime, type Describe, type PlacementUse, type PreparedUnit } from '../cost/pipeline.js';
+import { pipelineStageDsp, prepareUnit, stageMemo, unitStageResources, unitStageTime, type Describe, type PlacementUse, type PreparedUnit } from '../cost/pipeline.js';
 import { allocationLadder, jointAllocate, jointLadder, type Allocation, type StageOption } from './minmax.js';
 
 export function divisors(n: number): number[] {
@@ -46,12 +46,11 @@ interface TimedOptions {
   uses?: PlacementUse;
 }
 
-function timedOptions(unit: StageUnit, prepared: PreparedUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>, describe: Describe): TimedOptions {
+/** A stage's parallelism options in one mode, in the order the search enumerates them. */
+function stageConfigs(unit: StageUnit, prepared: PreparedUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>): PipelineLayer[] {
   const members = prepared.members;
   const rep = unit.members[0];
   const configs: PipelineLayer[] = [];
-  const cycles: number[] = [];
-  const positions = rep.layer.outH * rep.layer.outW;
   const N = members.map((m) => m.lowered.N).reduce(gcd);
   const M = members.map((m) => m.lowered.M).reduce(gcd);
   const sameN = members.every((m) => m.lowered.N === N);
@@ -61,15 +60,47 @@ function timedOptions(unit: StageUnit, prepared: PreparedUnit, mode: Pick<Pipeli
   for (const pin of divisors(N)) for (const reuse of reuses) {
     for (const pout of divisors(M)) {
       const pks = sameN && pin === N ? divisors(rep.lowered!.taps) : [1];
-      for (const pk of pks) {
-        const cfg: PipelineLayer = { pin, pout, pk, ...mode, reuse, fifoDepth: 2 };
-        const t = unitStageTime(prepared, cfg, { depth: macPipelineDepth(pin, rep.precision), describe });
-        configs.push(cfg);
-        cycles.push(rep.serial ? t.cyclesPerPosition * positions : t.cycles);
-      }
+      for (const pk of pks) configs.push({ pin, pout, pk, ...mode, reuse, fifoDepth: 2 });
     }
   }
-  return { prepared, configs, cycles };
+  return configs;
+}
+
+/** An option's cycles as the solver balances them: a frame, or (serial chain) a position times the positions. */
+function optionCycles(unit: StageUnit, prepared: PreparedUnit, cfg: PipelineLayer, describe: Describe): number {
+  const rep = unit.members[0];
+  const t = unitStageTime(prepared, cfg, { depth: macPipelineDepth(cfg.pin, rep.precision), describe });
+  return rep.serial ? t.cyclesPerPosition * (rep.layer.outH * rep.layer.outW) : t.cycles;
+}
+
+function timedOptions(unit: StageUnit, prepared: PreparedUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>, describe: Describe): TimedOptions {
+  const configs = stageConfigs(unit, prepared, mode);
+  return { prepared, configs, cycles: configs.map((cfg) => optionCycles(unit, prepared, cfg, describe)) };
+}
+
+/**
+ * The resources of the option smallestCosts picks from costedOptions' list (fewest DSPs, then fewest BRAM18,
+ * then the first in the list's order: fewest cycles, then enumeration order), found without sizing the
+ * memories of every option: only those with the fewest DSPs are costed in full, and only their ties timed.
+ * The pruning keeps that option (nothing it keeps before it has as few DSPs and BRAM18s), so this is exact.
+ */
+function smallestOption(unit: StageUnit, prepared: PreparedUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>, platform: Platform, tables: CostTables, uram: boolean, bufUram: boolean, describe: Describe): number[] {
+  const family = platform.spec.dspFamily;
+  const w = prepared.widest;
+  const configs = stageConfigs(unit, prepared, mode);
+  const dsp = configs.map((cfg) => pipelineStageDsp(w.lowered, cfg, w.precision, family, tables));
+  const fewest = Math.min(...dsp);
+  const bram = COST_KINDS.indexOf('bram18');
+  let best: { cycles: number; costs: number[] } | undefined;
+  for (let j = 0; j < configs.length; j++) {
+    if (dsp[j] !== fewest) continue;
+    const r = unitStageResources(prepared, configs[j], family, tables, { weightsInUram: uram, buffersInUram: bufUram, describe }).resources;
+    const costs = COST_KINDS.map((k) => r[k]);
+    if (best && costs[bram] > best.costs[bram]) continue;
+    const cycles = optionCycles(unit, prepared, configs[j], describe);
+    if (!best || costs[bram] < best.costs[bram] || cycles < best.cycles) best = { cycles, costs };
+  }
+  return best!.costs;
 }
 
 /** The timed options costed under one placement, keeping those no other option beats in cycles and every resource. */
@@ -285,6 +316,10 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
     if (b === undefined) m.set(i, (b = unitStageTime(prepared[i], c, { depth: 0, describe }).dramBytes));
     return b;
   };
+  // Units of one shape share their options, timed and costed for the first of them the lower bound below
+  // looks at; its stages' option counts are added to `evaluated` only if some design fits (else nobody sees it).
+  const owner = new Map<string, number>();
+  const countLater: (() => void)[] = [];
   for (const { uram, bufUram } of placements) {
     // The join buffers (residual skips, gates), whose size does not depend on the parallelism.
     const joins = joinBuffers(full, tables, bufUram);
@@ -304,7 +339,8 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
       let st = cache.get(key);
       if (!st) {
         let t = timed.get(key);
-        if (!t) timed.set(key, (t = timedOptions(plan[i], prepared[i], m, describe)));
+        const o = owner.get(key) ?? i;
+        if (!t) timed.set(key, (t = timedOptions(plan[o], prepared[o], m, describe)));
         const placed = (u: PlacementUse) => `${key}|${u.weights ? uram : '-'}|${u.buffers ? bufUram : '-'}`;
         st = t.uses && costed.get(placed(t.uses));
         if (!st) {
@@ -322,7 +358,23 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
         .filter((wm) => wm === 'onchip' || !u.members[0].lowered!.secondIsActivation)
         .flatMap((wm) => [false, true].filter((sp) => !sp || lineBufferWidth(u) > 0).map((sp) => ({ weights: wm, reuse: wm === 'stream' ? streamReuse(u) : 1, spill: sp })));
       const memK = [COST_KINDS.indexOf('bram18'), COST_KINDS.indexOf('uram')];
-      const least = memK.map((k) => plan.map((u, i) => Math.min(...modesOf(u).map((m) => smallestCosts([stageFor(i, m)])[k]))));
+      // Each stage's smallest option, without costing every option of every mode: a board that cannot hold
+      // even the smallest design is refused before any enumeration.
+      const smallest = new Map<string, number[]>();
+      const smallestOf = (i: number, m: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>): number[] => {
+        const key = `${unitKeys[i]}|${m.weights}|${m.reuse}|${m.spill}`;
+        if (!owner.has(key)) owner.set(key, i);
+        let c = smallest.get(key);
+        if (!c) {
+          const known = cache.get(key);
+          const o = owner.get(key)!;
+          c = known ? smallestCosts([{ ...known, unit: plan[i] }]) : smallestOption(plan[o], prepared[o], m, platform, tables, uram, bufUram, describe);
+          smallest.set(key, c);
+          countLater.push(() => stageFor(i, m));
+        }
+        return c;
+      };
+      const least = memK.map((k) => plan.map((u, i) => Math.min(...modesOf(u).map((m) => smallestOf(i, m)[k]))));
       const lower = least.map((xs) => xs.reduce((a, b) => a + b, 0));
       const over = memK.map((k, j) => (lower[j] > limit[k]
         ? `${COST_KINDS[k]} ${lower[j] + (limit0[k] - limit[k])} > ${limit0[k]} (cap ${caps[COST_KINDS[k]]} of ${platform.available[COST_KINDS[k]]}), over by ${lower[j] - limit[k]}: stages at their least ${lower[j]}${bufUram ? ' (join and band buffers in URAM)' : ''}, largest ${
@@ -408,6 +460,7 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
       }
     }
   }
+  if (best) for (const count of countLater) count();
   if (!best) throw new UserError(`no pipeline design fits ${platform.name}: ${lastFailure || 'even one MAC per layer needs more than the caps allow'}`, { field: 'budget' });
   const { cycles: _cycles, ladder, ...rest } = best;
   void _cycles;
