@@ -380,7 +380,29 @@ export function chainGreedy(stages: StageOption[][], budget: number[], exchange 
  * until T alone exceeds the best frame) the parallel stages take their cheapest options under T and the chain
  * gets what is left.
  */
-export function jointAllocate(stages: StageOption[][], serial: boolean[], caps: number[], floor = 0): ChainAllocation | undefined {
+/**
+ * chainGreedy remembered by its inputs (the chain's option lists by identity, the budget, exchange or not) for
+ * as long as its owner keeps it: one search balances the same chain under the same budget many times.
+ */
+export class ChainMemo {
+  private readonly ids = new Map<StageOption[], number>();
+  private readonly results = new Map<string, ReturnType<typeof chainGreedy>>();
+
+  greedy(stages: StageOption[][], budget: number[], exchange: boolean): ReturnType<typeof chainGreedy> {
+    const id = (s: StageOption[]) => {
+      let n = this.ids.get(s);
+      if (n === undefined) this.ids.set(s, (n = this.ids.size));
+      return n;
+    };
+    const key = `${stages.map(id).join(',')}|${budget.join(',')}|${exchange}`;
+    if (this.results.has(key)) return this.results.get(key);
+    const r = chainGreedy(stages, budget, exchange);
+    this.results.set(key, r);
+    return r;
+  }
+}
+
+export function jointAllocate(stages: StageOption[][], serial: boolean[], caps: number[], floor = 0, chains?: ChainMemo): ChainAllocation | undefined {
   const P = stages.map((_, i) => i).filter((i) => !serial[i]);
   const Q = stages.map((_, i) => i).filter((i) => serial[i]);
   if (!Q.length) {
@@ -406,9 +428,10 @@ export function jointAllocate(stages: StageOption[][], serial: boolean[], caps: 
     if (!a) return;
     if (best && Math.max(a.target, floor) + chainLeast >= best.objective) return;
     const budget = caps.map((c, k) => c - a.costs[k]);
-    let s = chainGreedy(qStages, budget, false);
+    const greedy = (ex: boolean) => (chains ? chains.greedy(qStages, budget, ex) : chainGreedy(qStages, budget, ex));
+    let s = greedy(false);
     if (!s) return;
-    if (!best || Math.max(a.target, floor) + s.sum < best.objective * 1.05) s = chainGreedy(qStages, budget) ?? s;
+    if (!best || Math.max(a.target, floor) + s.sum < best.objective * 1.05) s = greedy(true) ?? s;
     const objective = Math.max(a.target, floor) + s.sum;
     if (best && objective >= best.objective) return;
     const choice: number[] = [];
@@ -435,12 +458,12 @@ export function jointAllocate(stages: StageOption[][], serial: boolean[], caps: 
 }
 
 /** Designs of a chained pipeline at shrinking DSP budgets (its Pareto front of FPS against DSP). */
-export function jointLadder(stages: StageOption[][], serial: boolean[], caps: number[], floor = 0, dspIndex = 0): ChainAllocation[] {
+export function jointLadder(stages: StageOption[][], serial: boolean[], caps: number[], floor = 0, dspIndex = 0, chains?: ChainMemo): ChainAllocation[] {
   const out: ChainAllocation[] = [];
   for (const share of [1, 0.8, 0.65, 0.5, 0.4, 0.3, 0.22, 0.16, 0.11, 0.07, 0.04, 0.02]) {
     const c = caps.slice();
     c[dspIndex] = Math.floor(caps[dspIndex] * share);
-    const a = jointAllocate(stages, serial, c, floor);
+    const a = jointAllocate(stages, serial, c, floor, chains);
     if (a) out.push(a);
   }
   return out;
