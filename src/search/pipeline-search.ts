@@ -60,7 +60,7 @@ function stageConfigs(unit: StageUnit, prepared: PreparedUnit, mode: Pick<Pipeli
   for (const pin of divisors(N)) for (const reuse of reuses) {
     for (const pout of divisors(M)) {
       const pks = sameN && pin === N ? divisors(rep.lowered!.taps) : [1];
-      for (const pk of pks) configs.push({ pin, pout, pk, ...mode, reuse, fifoDepth: 2 });
+      for (const pk of pks) configs.push({ pin, pout, pk, weights: mode.weights, reuse, spill: mode.spill, fifoDepth: 2 });
     }
   }
   return configs;
@@ -183,7 +183,12 @@ export interface PipelineResult {
   evaluated: number;
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+/** Math.round(n).toLocaleString('en-US'), without Intl for the usual integers (it dominated a ladder's texts). */
+const fmt = (n: number) => {
+  const r = Math.round(n);
+  if (!Number.isSafeInteger(r) || Object.is(r, -0)) return r.toLocaleString('en-US');
+  return String(r).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+};
 const cfgText = (c: PipelineLayer) => `pin${c.pin} pout${c.pout}${c.pk > 1 ? ` pk${c.pk}` : ''}${c.weights === 'stream' ? ' stream' : ''}${c.spill ? ' spill' : ''}`;
 
 /**
