@@ -65,29 +65,32 @@ interface StageMemo {
   least: number[][];
 }
 
+/** A stage's distinct cycle counts, ascending, and per threshold each resource's least within it (caps-free). */
+function stageIndex(opts: StageOption[], K: number): { cycles: number[]; least: number[][] } {
+  const cycles = [...new Set(opts.map((o) => o.cycles))].sort((a, b) => a - b);
+  const least: number[][] = [new Array<number>(K).fill(Infinity)];
+  const byCycles = opts.map((_, j) => j).sort((a, b) => opts[a].cycles - opts[b].cycles);
+  let j = 0;
+  for (const t of cycles) {
+    const l = least[least.length - 1].slice();
+    for (; j < byCycles.length && opts[byCycles[j]].cycles <= t; j++) opts[byCycles[j]].costs.forEach((c, k) => (l[k] = Math.min(l[k], c)));
+    least.push(l);
+  }
+  return { cycles, least };
+}
+
 /**
  * cheapestUnder for one caps vector, remembered per stage and threshold: a stage's options under T change only
  * at its own cycle counts, so a sweep over every stage's targets asks each stage far fewer distinct questions.
  */
 export class CheapestMemo {
   private readonly byStages = new Map<StageOption[][], StageMemo[]>();
-  constructor(readonly caps: number[]) {}
+  constructor(readonly caps: number[], private readonly solve?: SolveMemo) {}
 
   stages(stages: StageOption[][]): StageMemo[] {
     let m = this.byStages.get(stages);
     if (!m) {
-      m = stages.map((opts) => {
-        const cycles = [...new Set(opts.map((o) => o.cycles))].sort((a, b) => a - b);
-        const least: number[][] = [this.caps.map(() => Infinity)];
-        const byCycles = opts.map((_, j) => j).sort((a, b) => opts[a].cycles - opts[b].cycles);
-        let j = 0;
-        for (const t of cycles) {
-          const l = least[least.length - 1].slice();
-          for (; j < byCycles.length && opts[byCycles[j]].cycles <= t; j++) opts[byCycles[j]].costs.forEach((c, k) => (l[k] = Math.min(l[k], c)));
-          least.push(l);
-        }
-        return { cycles, answers: new Map(), least };
-      });
+      m = stages.map((opts) => ({ ...(this.solve ? this.solve.index(opts) : stageIndex(opts, this.caps.length)), answers: new Map() }));
       this.byStages.set(stages, m);
     }
     return m;
@@ -172,14 +175,14 @@ export function allocateAt(stages: StageOption[][], T: number, caps: number[], m
 }
 
 /** The feasible allocation with the smallest maximum stage cycles, or undefined if none fits. */
-export function minMaxAllocate(stages: StageOption[][], caps: number[]): Allocation | undefined {
+export function minMaxAllocate(stages: StageOption[][], caps: number[], solve?: SolveMemo): Allocation | undefined {
   if (!stages.length) return { choice: [], target: 0, costs: caps.map(() => 0), exact: true };
   const targets = [...new Set(stages.flatMap((s) => s.map((o) => o.cycles)))].sort((a, b) => a - b);
   // The slowest stage can be no faster than the largest of the per-stage minima.
   const floor = Math.max(...stages.map((s) => Math.min(...s.map((o) => o.cycles))));
   let lo = targets.findIndex((t) => t >= floor);
   let hi = targets.length - 1;
-  const memo = new CheapestMemo(caps);
+  const memo = new CheapestMemo(caps, solve);
   if (!allocateAt(stages, targets[hi], caps, memo)) return undefined;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
@@ -190,11 +193,11 @@ export function minMaxAllocate(stages: StageOption[][], caps: number[]): Allocat
 }
 
 /** Every allocation on the target ladder (for the Pareto front): one per distinct feasible target. */
-export function allocationLadder(stages: StageOption[][], caps: number[], maxPoints = 40): Allocation[] {
+export function allocationLadder(stages: StageOption[][], caps: number[], maxPoints = 40, solve?: SolveMemo): Allocation[] {
   const targets = [...new Set(stages.flatMap((s) => s.map((o) => o.cycles)))].sort((a, b) => a - b);
   const step = Math.max(1, Math.floor(targets.length / maxPoints));
   const out: Allocation[] = [];
-  const memo = new CheapestMemo(caps);
+  const memo = new CheapestMemo(caps, solve);
   for (let i = 0; i < targets.length; i += step) {
     const a = allocateAt(stages, targets[i], caps, memo);
     if (a) out.push(a);
@@ -381,12 +384,20 @@ export function chainGreedy(stages: StageOption[][], budget: number[], exchange 
  * gets what is left.
  */
 /**
- * chainGreedy remembered by its inputs (the chain's option lists by identity, the budget, exchange or not) for
- * as long as its owner keeps it: one search balances the same chain under the same budget many times.
+ * What one search's solves share (its owner keeps it, never beyond one search): each stage list's index of
+ * cycles and least costs (caps-free), and chainGreedy by its inputs (the chain's option lists by identity, the
+ * budget, exchange or not), since the ladder and the streaming steps balance the same chain again.
  */
-export class ChainMemo {
+export class SolveMemo {
   private readonly ids = new Map<StageOption[], number>();
   private readonly results = new Map<string, ReturnType<typeof chainGreedy>>();
+  private readonly indexes = new Map<StageOption[], { cycles: number[]; least: number[][] }>();
+
+  index(opts: StageOption[]): { cycles: number[]; least: number[][] } {
+    let ix = this.indexes.get(opts);
+    if (!ix) this.indexes.set(opts, (ix = stageIndex(opts, opts[0]?.costs.length ?? 0)));
+    return ix;
+  }
 
   greedy(stages: StageOption[][], budget: number[], exchange: boolean): ReturnType<typeof chainGreedy> {
     const id = (s: StageOption[]) => {
@@ -402,11 +413,11 @@ export class ChainMemo {
   }
 }
 
-export function jointAllocate(stages: StageOption[][], serial: boolean[], caps: number[], floor = 0, chains?: ChainMemo): ChainAllocation | undefined {
+export function jointAllocate(stages: StageOption[][], serial: boolean[], caps: number[], floor = 0, chains?: SolveMemo): ChainAllocation | undefined {
   const P = stages.map((_, i) => i).filter((i) => !serial[i]);
   const Q = stages.map((_, i) => i).filter((i) => serial[i]);
   if (!Q.length) {
-    const a = minMaxAllocate(stages, caps);
+    const a = minMaxAllocate(stages, caps, chains);
     return a && { ...a, serial: 0, objective: Math.max(a.target, floor) };
   }
   const pStages = P.map((i) => stages[i]);
@@ -420,7 +431,7 @@ export function jointAllocate(stages: StageOption[][], serial: boolean[], caps: 
     cands = [...below.slice(-1), ...all.filter((t) => t > floor)];
   }
   let best: ChainAllocation | undefined;
-  const memo = new CheapestMemo(caps);
+  const memo = new CheapestMemo(caps, chains);
   // The chain at its fastest: no chain allocation sums to less.
   const chainLeast = qStages.reduce((sum, s) => sum + Math.min(...s.map((o) => o.cycles)), 0);
   const tryAt = (T: number) => {
@@ -458,7 +469,7 @@ export function jointAllocate(stages: StageOption[][], serial: boolean[], caps: 
 }
 
 /** Designs of a chained pipeline at shrinking DSP budgets (its Pareto front of FPS against DSP). */
-export function jointLadder(stages: StageOption[][], serial: boolean[], caps: number[], floor = 0, dspIndex = 0, chains?: ChainMemo): ChainAllocation[] {
+export function jointLadder(stages: StageOption[][], serial: boolean[], caps: number[], floor = 0, dspIndex = 0, chains?: SolveMemo): ChainAllocation[] {
   const out: ChainAllocation[] = [];
   for (const share of [1, 0.8, 0.65, 0.5, 0.4, 0.3, 0.22, 0.16, 0.11, 0.07, 0.04, 0.02]) {
     const c = caps.slice();

@@ -10,7 +10,7 @@ import { DEFAULT_CAPS, pathPlan, stageUnits, type StageUnit } from '../cost/eval
 import { imageAndLatentBytes, joinBuffers, unitMember, type JoinBuffer } from '../cost/pipeline-design.js';
 import { shapeKey } from './engine-search.js';
 import { pipelineStageDsp, prepareUnit, stageMemo, unitStageResources, unitStageTime, type Describe, type PlacementUse, type PreparedUnit } from '../cost/pipeline.js';
-import { allocationLadder, ChainMemo, jointAllocate, jointLadder, type Allocation, type StageOption } from './minmax.js';
+import { allocationLadder, SolveMemo, jointAllocate, jointLadder, type Allocation, type StageOption } from './minmax.js';
 
 export function divisors(n: number): number[] {
   const out: number[] = [];
@@ -324,7 +324,7 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
   // Units of one shape share their options, timed and costed for the first of them the lower bound below
   // looks at; its stages' option counts are added to `evaluated` only if some design fits (else nobody sees it).
   const owner = new Map<string, number>();
-  const chains = new ChainMemo();
+  const chains = new SolveMemo();
   const countLater: (() => void)[] = [];
   for (const { uram, bufUram } of placements) {
     // The join buffers (residual skips, gates), whose size does not depend on the parallelism.
@@ -452,7 +452,7 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
         const floorWhat = { cycles: floor, what: floor === cpuChainCycles && cpuChainCycles > 0 ? 'CPU entropy decoding of the chain' : 'DRAM traffic' };
         const why = (a: Allocation) => whyNoFaster(stages, a, serialMask, limit, limit0, floorWhat);
         // The ladder (Pareto front) is built once, for the winning placement.
-        const ladder = () => (hasChain ? jointLadder(opts, serialMask, limit, floor, 0, chains) : allocationLadder(opts, limit)).map((a) => ({ spec: toSpec(a), allocation: a, limit: why(a) }));
+        const ladder = () => (hasChain ? jointLadder(opts, serialMask, limit, floor, 0, chains) : allocationLadder(opts, limit, 40, chains)).map((a) => ({ spec: toSpec(a), allocation: a, limit: why(a) }));
         best = { cycles, spec: toSpec(alloc), allocation: alloc, limit: why(alloc), evaluated, ladder };
       };
       // Line buffers spilled beyond what fitting needs trade DRAM traffic for on-chip memory that parallelism
