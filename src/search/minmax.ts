@@ -332,10 +332,14 @@ export function chainGreedy(stages: StageOption[][], budget: number[], exchange 
     improved = false;
     for (let a = 0; a < stages.length && !improved; a++) {
       const ca = stages[a][cur[a]];
+      // The most any other stage can gain: a change of a that loses more cannot be paid back.
+      let otherGain = -Infinity;
+      for (let b = 0; b < stages.length; b++) if (b !== a) otherGain = Math.max(otherGain, stages[b][cur[b]].cycles - minCycles[b]);
       for (let ja = 0; ja < stages[a].length && !improved; ja++) {
         if (ja === cur[a]) continue;
         const oa = stages[a][ja];
         const ga = ca.cycles - oa.cycles;
+        if (integral && ga + otherGain <= 0) continue;
         if (integral) for (let k = 0; k < K; k++) room[k] = budget[k] - (used[k] + oa.costs[k] - ca.costs[k]);
         for (let b = 0; b < stages.length && !improved; b++) {
           if (b === a) continue;
