@@ -84,20 +84,23 @@ function timedOptions(unit: StageUnit, prepared: PreparedUnit, mode: Pick<Pipeli
  * memories of every option: only those with the fewest DSPs are costed in full, and only their ties timed.
  * The pruning keeps that option (nothing it keeps before it has as few DSPs and BRAM18s), so this is exact.
  */
-function smallestOption(unit: StageUnit, prepared: PreparedUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>, platform: Platform, tables: CostTables, uram: boolean, bufUram: boolean, describe: Describe): number[] {
-  const family = platform.spec.dspFamily;
+function fewestDspConfigs(unit: StageUnit, prepared: PreparedUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>, platform: Platform, tables: CostTables): PipelineLayer[] {
   const w = prepared.widest;
   const configs = stageConfigs(unit, prepared, mode);
-  const dsp = configs.map((cfg) => pipelineStageDsp(w.lowered, cfg, w.precision, family, tables));
+  const dsp = configs.map((cfg) => pipelineStageDsp(w.lowered, cfg, w.precision, platform.spec.dspFamily, tables));
   const fewest = Math.min(...dsp);
+  return configs.filter((_, j) => dsp[j] === fewest);
+}
+
+/** Of the options with the fewest DSPs (in enumeration order; the same under every placement), smallestCosts' pick. */
+function smallestOption(unit: StageUnit, prepared: PreparedUnit, fewest: PipelineLayer[], platform: Platform, tables: CostTables, uram: boolean, bufUram: boolean, describe: Describe): number[] {
   const bram = COST_KINDS.indexOf('bram18');
   let best: { cycles: number; costs: number[] } | undefined;
-  for (let j = 0; j < configs.length; j++) {
-    if (dsp[j] !== fewest) continue;
-    const r = unitStageResources(prepared, configs[j], family, tables, { weightsInUram: uram, buffersInUram: bufUram, describe }).resources;
+  for (const cfg of fewest) {
+    const r = unitStageResources(prepared, cfg, platform.spec.dspFamily, tables, { weightsInUram: uram, buffersInUram: bufUram, describe }).resources;
     const costs = COST_KINDS.map((k) => r[k]);
     if (best && costs[bram] > best.costs[bram]) continue;
-    const cycles = optionCycles(unit, prepared, configs[j], describe);
+    const cycles = optionCycles(unit, prepared, cfg, describe);
     if (!best || costs[bram] < best.costs[bram] || cycles < best.cycles) best = { cycles, costs };
   }
   return best!.costs;
@@ -324,6 +327,7 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
   // Units of one shape share their options, timed and costed for the first of them the lower bound below
   // looks at; its stages' option counts are added to `evaluated` only if some design fits (else nobody sees it).
   const owner = new Map<string, number>();
+  const fewestCfgs = new Map<string, PipelineLayer[]>();
   const chains = new SolveMemo();
   const countLater: (() => void)[] = [];
   for (const { uram, bufUram } of placements) {
@@ -374,7 +378,9 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
         if (!c) {
           const known = cache.get(key);
           const o = owner.get(key)!;
-          c = known ? smallestCosts([{ ...known, unit: plan[i] }]) : smallestOption(plan[o], prepared[o], m, platform, tables, uram, bufUram, describe);
+          let fewest = fewestCfgs.get(key);
+          if (!fewest) fewestCfgs.set(key, (fewest = fewestDspConfigs(plan[o], prepared[o], m, platform, tables)));
+          c = known ? smallestCosts([{ ...known, unit: plan[i] }]) : smallestOption(plan[o], prepared[o], fewest, platform, tables, uram, bufUram, describe);
           smallest.set(key, c);
           countLater.push(() => stageFor(i, m));
         }
