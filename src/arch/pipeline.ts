@@ -158,6 +158,22 @@ export function stagePhases(g: StageGeom, pk: number): StagePhase[] {
   return out;
 }
 
+/**
+ * Tap groups of each phase, [py][px] (sub-pixel: S×S phases; otherwise one): the `groups` of stagePhases without
+ * listing the taps (test/arch/pipeline-phases.test.ts checks they agree on every zoo stage).
+ */
+export function phaseGroups(g: StageGeom, pk: number): number[][] {
+  if (g.kind === 'gdn') return [[1]];
+  const sp = g.kind === 'subpixel';
+  const out: number[][] = [];
+  for (let py = 0; py < (sp ? g.sh : 1); py++) {
+    const row: number[] = [];
+    for (let px = 0; px < (sp ? g.sw : 1); px++) row.push(cdivA(phaseTaps1(g, g.kh, g.sh, py) * phaseTaps1(g, g.kw, g.sw, px), pk));
+    out.push(row);
+  }
+  return out;
+}
+
 /** Output pixels of phase p along a dimension of `n` outputs (sub-pixel: those with (o + P) mod S = p). */
 function phaseCount(g: StageGeom, n: number, s: number, pad: number, p: number): number {
   if (g.kind !== 'subpixel') return n;
@@ -223,57 +239,111 @@ export const MVAU_DEPTH = 6;
  * weights (per block max(compute, beats), plus the first block's beats). The sliding-window unit runs, per
  * output row, max(words it reads, window words it emits), after a prologue that reads the first window's rows.
  */
-export function stageArch(g: StageGeom, par: StagePar, bits: { weight: number; act: number }): StageArch {
+/**
+ * What a stage's loops cost per input-channel block and output-channel block, for one geometry and PK: the
+ * part of stageArch that PIN and POUT do not change (every trip count below is a multiple of nb, or of nb·mb),
+ * so a search trying many parallelisms of one layer counts the rows once. Pure; `groups` fills as asked.
+ */
+export interface StageShape {
+  pk: number;
+  /** Tap groups per phase [py][px], their sum and largest. */
+  grid: number[][];
+  tgt: number;
+  tgMax: number;
+  /** Compute-unit iterations per nb·mb with weights on chip: Σ over vertical phases of rows × (words of a row / nb). */
+  mvauOnChip: number;
+  /** Output rows of each vertical phase, and the window words of one of its rows per nb. */
+  rows: number[];
+  rowWords: number[];
+  /** Sliding-window unit per nb: the prologue's words and Σ over output rows of max(words read, words emitted). */
+  swuFirst: number;
+  swuRows: number;
+  /** Streamed weights, per group size: for each vertical phase, each group's window words per nb → how many groups. */
+  groups: Map<number, Map<number, number>[]>;
+}
+
+export function stageShape(g: StageGeom, pk: number): StageShape {
+  const grid = phaseGroups(g, pk);
+  let tgt = 0;
+  let tgMax = -Infinity;
+  for (const row of grid) for (const n of row) {
+    tgt += n;
+    tgMax = Math.max(tgMax, n);
+  }
+  const sp = g.kind === 'subpixel';
+  const rows: number[] = [];
+  const rowWords: number[] = [];
+  let mvauOnChip = 0;
+  for (let py = 0; py < grid.length; py++) {
+    let n = 0;
+    for (let px = 0; px < (sp ? g.sw : 1); px++) n += phaseCount(g, g.ow, g.sw, g.pl, px) * grid[py][px];
+    rows.push(phaseCount(g, g.oh, g.sh, g.pt, py));
+    rowWords.push(n);
+    mvauOnChip += rows[py] * n;
+  }
+  let swuFirst = 0;
+  let swuRows = 0;
+  if (!directInput(g)) {
+    const first = lastRow(g, 0);
+    swuFirst = (first + 1) * g.iw;
+    let next = first + 1;
+    for (let oy = 0; oy < g.oh; oy++) {
+      const to = oy + 1 < g.oh ? lastRow(g, oy + 1) : g.ih - 1;
+      const fill = to >= next ? (to - next + 1) * g.iw : 0;
+      if (to >= next) next = to + 1;
+      swuRows += Math.max(fill, rowWords[sp ? (oy + g.pt) % g.sh : 0]);
+    }
+  }
+  return { pk, grid, tgt, tgMax, mvauOnChip, rows, rowWords, swuFirst, swuRows, groups: new Map() };
+}
+
+/** Per vertical phase, how many groups of `group` output pixels hold each count of window words (per nb). */
+function groupWords(g: StageGeom, s: StageShape, group: number): Map<number, number>[] {
+  let out = s.groups.get(group);
+  if (!out) {
+    const sp = g.kind === 'subpixel';
+    out = s.grid.map((phase) => {
+      const hist = new Map<number, number>();
+      for (let ox0 = 0; ox0 < g.ow; ox0 += group) {
+        let words = 0;
+        for (let ox = ox0; ox < Math.min(g.ow, ox0 + group); ox++) words += phase[sp ? (ox + g.pl) % g.sw : 0];
+        hist.set(words, (hist.get(words) ?? 0) + 1);
+      }
+      return hist;
+    });
+    s.groups.set(group, out);
+  }
+  return out;
+}
+
+export function stageArch(g: StageGeom, par: StagePar, bits: { weight: number; act: number }, shape?: StageShape): StageArch {
   const nb = cdivA(g.cin, par.pin);
   const mb = cdivA(g.cout, par.pout);
   const pk = g.kind === 'gdn' ? 1 : par.pk;
-  const phases = stagePhases(g, pk);
-  const tgt = phases.reduce((s, p) => s + p.groups, 0);
-  const tgMax = Math.max(...phases.map((p) => p.groups));
+  const s = shape && shape.pk === pk ? shape : stageShape(g, pk);
+  const { tgt, tgMax } = s;
   const stream = par.stream && g.kind !== 'gdn';
   const group = stream ? Math.max(1, Math.min(par.reuse, g.ow)) : 1;
   const blkBytes = tgt * nb * pk * par.pout * par.pin * (bits.weight / 8);
   const beats = stream ? cdivA(blkBytes, WEIGHT_BEAT_BYTES) : 0;
-  const sp = g.kind === 'subpixel';
-  const byPhase = (py: number, px: number) => phases.find((p) => p.py === py && p.px === px)!.groups;
-  // Compute-unit iterations: rows of each vertical phase × (per row) its blocks.
+  // Compute-unit iterations: rows of each vertical phase × (per row) its blocks; streamed, each group of
+  // pixels of a block waits for the block's weights (max(compute, beats)).
   let mvau = 0;
-  for (let py = 0; py < (sp ? g.sh : 1); py++) {
-    const rows = phaseCount(g, g.oh, g.sh, g.pt, py);
-    if (!rows) continue;
-    let row = 0;
-    if (!stream) {
-      for (let px = 0; px < (sp ? g.sw : 1); px++) row += phaseCount(g, g.ow, g.sw, g.pl, px) * byPhase(py, px) * nb * mb;
-    } else {
-      for (let ox0 = 0; ox0 < g.ow; ox0 += group) {
-        let comp = 0;
-        for (let ox = ox0; ox < Math.min(g.ow, ox0 + group); ox++) comp += byPhase(py, sp ? (ox + g.pl) % g.sw : 0) * nb;
-        row += mb * Math.max(comp, beats);
-      }
+  if (!stream) mvau = s.mvauOnChip * nb * mb;
+  else {
+    const hists = groupWords(g, s, group);
+    for (let py = 0; py < hists.length; py++) {
+      if (!s.rows[py]) continue;
+      let row = 0;
+      for (const [words, count] of hists[py]) row += count * mb * Math.max(words * nb, beats);
+      mvau += s.rows[py] * row;
     }
-    mvau += rows * row;
   }
   const blocks = stream ? g.oh * cdivA(g.ow, group) * mb : 0;
   // The first block's beats before the loop; the loop's fill (and the prologue's); the last group's outputs.
   mvau += beats + MVAU_DEPTH * (stream ? 2 : 1) + (group > 1 ? (g.ow - (cdivA(g.ow, group) - 1) * group) * mb : 0);
-  // Sliding-window unit.
-  let swu = 0;
-  if (!directInput(g)) {
-    const first = lastRow(g, 0);
-    swu = (first + 1) * g.iw * nb + (g.oh + 1) * SWU_DEPTH;
-    let next = first + 1;
-    const rowWords = (py: number) => {
-      let n = 0;
-      for (let px = 0; px < (sp ? g.sw : 1); px++) n += phaseCount(g, g.ow, g.sw, g.pl, px) * byPhase(py, px);
-      return n * nb;
-    };
-    for (let oy = 0; oy < g.oh; oy++) {
-      const to = oy + 1 < g.oh ? lastRow(g, oy + 1) : g.ih - 1;
-      const fill = to >= next ? (to - next + 1) * g.iw * nb : 0;
-      if (to >= next) next = to + 1;
-      swu += Math.max(fill, rowWords(sp ? (oy + g.pt) % g.sh : 0));
-    }
-  }
+  // Sliding-window unit: per output row, max(words it reads, window words it emits), after the prologue.
+  const swu = directInput(g) ? 0 : s.swuFirst * nb + (g.oh + 1) * SWU_DEPTH + s.swuRows * nb;
   const buffers: StageBuffer[] = [];
   const wbits = par.pin * bits.weight;
   if (stream) {

@@ -2,7 +2,7 @@ import type { PipelineLayer } from '../mapping/schema.js';
 import type { Precision } from '../platform/precision.js';
 import { dspPerMac, type CostTables } from '../platform/tables.js';
 import type { Lowered } from './lower.js';
-import { packedWord, stageArch, type StageArch, type StageGeom } from '../arch/pipeline.js';
+import { packedWord, stageArch, stageShape, type StageArch, type StageGeom, type StageShape } from '../arch/pipeline.js';
 import { normResources } from './norm.js';
 import { addResources, macDsp, memoryFor, perMacLinear, postLaneDsp, type Bank, type Resources } from './resources.js';
 
@@ -41,14 +41,14 @@ export type StageTime = Omit<StageCost, 'resources' | 'banks'>;
  * cycles per output position and group; streamed weights are fetched once per `reuse` output positions; a
  * spilled stage reads its input back from DRAM in column strips (with their halo).
  */
-export function pipelineStageTime(lw: Lowered, c: PipelineLayer, p: Precision, opts: { serialTaps?: number; depth: number; geom?: StageGeom }): StageTime {
+export function pipelineStageTime(lw: Lowered, c: PipelineLayer, p: Precision, opts: { serialTaps?: number; depth: number; geom?: StageGeom; describe?: Describe }): StageTime {
   const perPos = cdiv(lw.N, c.pin) * cdiv(lw.M, c.pout) * cdiv(lw.taps, c.pk);
   const positions = lw.R * lw.C;
   // An emittable stage (dense conv, deconv, GDN) is timed by its loops (arch/pipeline.ts): per-phase taps, the
   // sliding-window unit's reads, streamed weights fetched per block and per REUSE pixels of a row. The template
   // keeps such a stage's line buffer on chip whatever `spill` says, so the estimate does too (no spill traffic,
   // no saved memory): only stages the template does not emit can spill.
-  const arch = opts.geom ? described(opts.geom, c, p) : undefined;
+  const arch = opts.geom ? (opts.describe ?? describeStage)(opts.geom, c, p) : undefined;
   const cycles = arch ? arch.cycles : lw.groups * perPos * positions;
   const rows = lineRows(lw);
   let dramBytes = 0;
@@ -68,17 +68,52 @@ export function pipelineStageTime(lw: Lowered, c: PipelineLayer, p: Precision, o
   };
 }
 
-/** The stage as the template builds it (remembered: the search asks for the same stage and parallelism often). */
-const describedCache = new Map<string, StageArch>();
-function described(g: StageGeom, c: PipelineLayer, p: Precision): StageArch {
-  const key = `${g.kind},${g.cin},${g.cout},${g.ih},${g.iw},${g.oh},${g.ow},${g.kh},${g.kw},${g.sh},${g.sw},${g.pt},${g.pl}|${c.pin},${c.pout},${c.pk},${c.weights},${c.reuse}|${p.weightBits},${p.actBits}`;
-  let a = describedCache.get(key);
-  if (!a) {
-    a = stageArch(g, { pin: c.pin, pout: c.pout, pk: c.pk, stream: c.weights === 'stream', reuse: c.reuse }, { weight: p.weightBits, act: p.actBits });
-    if (describedCache.size >= 1 << 16) describedCache.clear();
-    describedCache.set(key, a);
-  }
-  return a;
+/** The stage as the template builds it (arch/pipeline.ts), for a layer's parallelism and precision. */
+export type Describe = (g: StageGeom, c: PipelineLayer, p: Precision) => StageArch;
+
+export const describeStage = (g: StageGeom, c: PipelineLayer, p: Precision, shape?: StageShape): StageArch =>
+  stageArch(g, { pin: c.pin, pout: c.pout, pk: c.pk, stream: c.weights === 'stream', reuse: c.reuse }, { weight: p.weightBits, act: p.actBits }, shape);
+
+/**
+ * describeStage remembered for the lifetime of the returned function: a search owns one and asks for the same
+ * stage and parallelism often (every placement, every streaming ladder step). Keyed by the geometry object,
+ * so callers keep one geometry per layer for the search.
+ */
+export function stageMemo(): Describe {
+  // geometry → bits → pin·8192 + pout → (pk·2 + stream)·65536 + reuse (small integers: V8 hashes them without allocating).
+  const byGeom = new Map<StageGeom, Map<number, Map<number, Map<number, StageArch>>>>();
+  // Each geometry's rows counted once per PK (arch/pipeline.ts stageShape), whatever PIN and POUT.
+  const shapes = new Map<StageGeom, Map<number, StageShape>>();
+  const shapeOf = (g: StageGeom, pk: number) => {
+    let m = shapes.get(g);
+    if (!m) shapes.set(g, (m = new Map()));
+    let s = m.get(pk);
+    if (!s) m.set(pk, (s = stageShape(g, g.kind === 'gdn' ? 1 : pk)));
+    return s;
+  };
+  return (g, c, p) => {
+    // Unusual parallelism (never in the search's options) is described afresh.
+    if (!(c.pin < 8192 && c.pout < 8192 && c.pk < 128 && c.reuse < 65536
+      && Number.isInteger(c.pin) && Number.isInteger(c.pout) && Number.isInteger(c.pk) && Number.isInteger(c.reuse))) return describeStage(g, c, p);
+    let byBits = byGeom.get(g);
+    if (!byBits) byGeom.set(g, (byBits = new Map()));
+    const bits = p.weightBits * 4096 + p.actBits;
+    let byPar = byBits.get(bits);
+    if (!byPar) byBits.set(bits, (byPar = new Map()));
+    const k1 = c.pin * 8192 + c.pout;
+    let m = byPar.get(k1);
+    if (!m) byPar.set(k1, (m = new Map()));
+    const k2 = (c.pk * 2 + (c.weights === 'stream' ? 1 : 0)) * 65536 + c.reuse;
+    let a = m.get(k2);
+    if (!a) m.set(k2, (a = describeStage(g, c, p, shapeOf(g, c.pk))));
+    return a;
+  };
+}
+
+/** Which placement flags (weights in URAM, buffers in URAM) a stage's memories followed; set by pipelineStageResources. */
+export interface PlacementUse {
+  weights: boolean;
+  buffers: boolean;
 }
 
 /**
@@ -88,20 +123,22 @@ function described(g: StageGeom, c: PipelineLayer, p: Precision): StageArch {
  */
 export function pipelineStageResources(
   lw: Lowered, c: PipelineLayer, p: Precision, family: string, tables: CostTables,
-  opts: { weightsInUram: boolean; buffersInUram?: boolean; storedWeights?: number; geom?: StageGeom },
+  opts: { weightsInUram: boolean; buffersInUram?: boolean; storedWeights?: number; geom?: StageGeom; describe?: Describe; uses?: PlacementUse },
 ): { resources: Resources; banks: Bank[] } {
   const lanes = c.pin * c.pout * c.pk;
   const banks: Bank[] = [];
   const wTotal = opts.storedWeights ?? lw.groups * lw.weightElems;
   if (opts.geom) {
     // The memories the template declares (arch/pipeline.ts); a stage shared by several layers stores them all.
-    for (const b of described(opts.geom, c, p).buffers) {
+    for (const b of (opts.describe ?? describeStage)(opts.geom, c, p).buffers) {
+      if (b.name === 'weights' && opts.uses) opts.uses.weights = true;
       const depth = b.name === 'weights' && opts.storedWeights !== undefined ? cdiv(opts.storedWeights, lanes) : b.depth;
       banks.push({ count: b.count, width: b.width, depth, uram: b.name === 'weights' ? opts.weightsInUram : undefined });
     }
   } else {
     if (!lw.secondIsActivation) {
       if (c.weights === 'onchip') {
+        if (opts.uses) opts.uses.weights = true;
         banks.push({ count: c.pout * c.pk, width: c.pin * p.weightBits, depth: cdiv(wTotal, lanes), uram: opts.weightsInUram });
       } else {
         banks.push({ count: c.pout * c.pk, width: c.pin * p.weightBits, depth: 2 * cdiv(lw.taps, c.pk) * cdiv(lw.N, c.pin) });
@@ -109,6 +146,7 @@ export function pipelineStageResources(
       }
     } else {
       // Attention: K or V of one row of windows stays on chip while the queries of that row stream by.
+      if (opts.uses) opts.uses.buffers = true;
       banks.push({ count: 1, ...packedWord((lw.rowBufferElems ?? lw.weightElems) * p.actBits, c.pin * p.actBits), uram: opts.buffersInUram });
     }
     const rows = lineRows(lw);
@@ -120,15 +158,27 @@ export function pipelineStageResources(
     }
   }
   const mem = memoryFor(tables, banks);
-  // GDN's operand x² (or |x|) is wider than the INT8 lane two packed products share (WP486): one DSP per MAC.
-  const mac = lw.norm ? Math.ceil(lanes * Math.max(1, dspPerMac(tables.packing, family, p).dspPerMac)) : macDsp(tables, family, p, lanes, c.pout);
-  const dsp = mac + postLaneDsp(p, c.pout);
+  const dsp = stageMacDsp(lw, c, p, family, tables);
   const co = tables.coefficients;
   const lut = Math.round(lanes * perMacLinear(co.lut, p) + c.pout * co.lut.perOutputLane + mem.banks * co.lut.perBufferBank + co.lut.perPipelineStage) + mem.lutram;
   const ff = Math.round(lanes * perMacLinear(co.ff, p) + c.pout * co.ff.perOutputLane + mem.banks * co.ff.perBufferBank + co.ff.perPipelineStage);
   const norm = lw.norm ? normResources([lw.norm], c.pin * c.pk, c.pout, p, family, tables) : undefined;
   const own = { dsp, bram18: mem.bram18, uram: mem.uram, lut, ff };
   return { resources: norm ? addResources(own, norm) : own, banks };
+}
+
+/** A stage's DSPs for its MAC lanes and output lanes (without a GDN's normalisation unit). */
+function stageMacDsp(lw: Lowered, c: PipelineLayer, p: Precision, family: string, tables: CostTables): number {
+  const lanes = c.pin * c.pout * c.pk;
+  // GDN's operand x² (or |x|) is wider than the INT8 lane two packed products share (WP486): one DSP per MAC.
+  const mac = lw.norm ? Math.ceil(lanes * Math.max(1, dspPerMac(tables.packing, family, p).dspPerMac)) : macDsp(tables, family, p, lanes, c.pout);
+  return mac + postLaneDsp(p, c.pout);
+}
+
+/** The DSPs of pipelineStageResources without sizing its memories (a search's cheap first look). */
+export function pipelineStageDsp(lw: Lowered, c: PipelineLayer, p: Precision, family: string, tables: CostTables): number {
+  const dsp = stageMacDsp(lw, c, p, family, tables);
+  return lw.norm ? dsp + normResources([lw.norm], c.pin * c.pk, c.pout, p, family, tables).dsp : dsp;
 }
 
 /** A whole stage: its time and its hardware. */
@@ -172,10 +222,13 @@ export function prepareUnit(members: UnitMember[]): PreparedUnit {
   return { members, widest, stored: members.reduce((s, m) => s + m.lowered.groups * m.lowered.weightElems, 0) };
 }
 
-export function unitStageCost(u: PreparedUnit, c: PipelineLayer, family: string, tables: CostTables, opts: { weightsInUram: boolean; buffersInUram?: boolean; depth: number }): StageCost & { perMember: StageTime[] } {
-  const perMember = u.members.map((m) => pipelineStageTime(m.lowered, c, m.precision, { depth: opts.depth, serialTaps: m.serialTaps, geom: m.geom }));
-  const hw = pipelineStageResources(u.widest.lowered, c, u.widest.precision, family, tables, { ...opts, storedWeights: u.members.length > 1 ? u.stored : undefined, geom: u.widest.geom });
-  if (perMember.length === 1) return { ...perMember[0], ...hw, perMember };
+/** A shared stage's time: its members one after another (cycles and DRAM traffic add up). */
+export function unitStageTime(u: PreparedUnit, c: PipelineLayer, opts: { depth: number; describe?: Describe }): StageTime & { perMember: StageTime[] } {
+  const perMember = u.members.map((m) => pipelineStageTime(m.lowered, c, m.precision, { depth: opts.depth, serialTaps: m.serialTaps, geom: m.geom, describe: opts.describe }));
+  if (perMember.length === 1) {
+    const x = perMember[0];
+    return { cycles: x.cycles, cyclesPerPosition: x.cyclesPerPosition, fillCycles: x.fillCycles, dramBytes: x.dramBytes, executedMacs: x.executedMacs, perMember };
+  }
   let cycles = 0;
   let cyclesPerPosition = 0;
   let fillCycles = 0;
@@ -188,5 +241,22 @@ export function unitStageCost(u: PreparedUnit, c: PipelineLayer, family: string,
     dramBytes += x.dramBytes;
     executedMacs += x.executedMacs;
   }
-  return { cycles, cyclesPerPosition, fillCycles, dramBytes, executedMacs, ...hw, perMember };
+  return { cycles, cyclesPerPosition, fillCycles, dramBytes, executedMacs, perMember };
+}
+
+/** A shared stage's hardware: sized for the widest member, storing every member's weights. */
+export function unitStageResources(
+  u: PreparedUnit, c: PipelineLayer, family: string, tables: CostTables,
+  opts: { weightsInUram: boolean; buffersInUram?: boolean; describe?: Describe; uses?: PlacementUse },
+): { resources: Resources; banks: Bank[] } {
+  return pipelineStageResources(u.widest.lowered, c, u.widest.precision, family, tables, {
+    weightsInUram: opts.weightsInUram, buffersInUram: opts.buffersInUram, describe: opts.describe, uses: opts.uses,
+    storedWeights: u.members.length > 1 ? u.stored : undefined, geom: u.widest.geom,
+  });
+}
+
+export function unitStageCost(u: PreparedUnit, c: PipelineLayer, family: string, tables: CostTables, opts: { weightsInUram: boolean; buffersInUram?: boolean; depth: number; describe?: Describe }): StageCost & { perMember: StageTime[] } {
+  const { perMember, ...time } = unitStageTime(u, c, opts);
+  const hw = unitStageResources(u, c, family, tables, { weightsInUram: opts.weightsInUram, buffersInUram: opts.buffersInUram, describe: opts.describe });
+  return { ...time, ...hw, perMember };
 }

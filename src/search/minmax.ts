@@ -24,6 +24,12 @@ export interface Allocation {
 function cheapestUnder(opts: StageOption[], T: number, caps: number[], weights: number[]): { index: number; exact: boolean } | undefined {
   let best = -1;
   let exact = true;
+  const K = caps.length;
+  const norm = (x: StageOption) => {
+    let s = 0;
+    for (let k = 0; k < K; k++) s += (weights[k] * x.costs[k]) / (caps[k] || 1);
+    return s;
+  };
   for (let i = 0; i < opts.length; i++) {
     const o = opts[i];
     if (o.cycles > T) continue;
@@ -32,28 +38,114 @@ function cheapestUnder(opts: StageOption[], T: number, caps: number[], weights: 
       continue;
     }
     const b = opts[best];
-    const le = o.costs.every((c, k) => c <= b.costs[k]);
-    const ge = o.costs.every((c, k) => c >= b.costs[k]);
+    let le = true;
+    let ge = true;
+    for (let k = 0; k < K; k++) {
+      const oc = o.costs[k];
+      const bc = b.costs[k];
+      le &&= oc <= bc;
+      ge &&= oc >= bc;
+    }
     if (le && !ge) best = i;
     else if (!le && !ge) {
       exact = false;
-      const norm = (x: StageOption) => x.costs.reduce((s, c, k) => s + (weights[k] * c) / (caps[k] || 1), 0);
       if (norm(o) < norm(b)) best = i;
     } else if (le && ge && o.cycles < b.cycles) best = i;
   }
   return best < 0 ? undefined : { index: best, exact };
 }
 
-function allocateWeighted(stages: StageOption[][], T: number, caps: number[], weights: number[]): { alloc?: Allocation; costs: number[] } {
+type Cheap = { index: number; exact: boolean } | undefined;
+
+/** One stage's distinct cycle counts, ascending, and its cheapest option under each (per weight vector). */
+interface StageMemo {
+  cycles: number[];
+  answers: Map<string, Cheap[]>;
+  /** Per threshold (as for answers), each resource's least over the options within it. */
+  least: number[][];
+}
+
+/** A stage's distinct cycle counts, ascending, and per threshold each resource's least within it (caps-free). */
+function stageIndex(opts: StageOption[], K: number): { cycles: number[]; least: number[][] } {
+  const cycles = [...new Set(opts.map((o) => o.cycles))].sort((a, b) => a - b);
+  const least: number[][] = [new Array<number>(K).fill(Infinity)];
+  const byCycles = opts.map((_, j) => j).sort((a, b) => opts[a].cycles - opts[b].cycles);
+  let j = 0;
+  for (const t of cycles) {
+    const l = least[least.length - 1].slice();
+    for (; j < byCycles.length && opts[byCycles[j]].cycles <= t; j++) opts[byCycles[j]].costs.forEach((c, k) => (l[k] = Math.min(l[k], c)));
+    least.push(l);
+  }
+  return { cycles, least };
+}
+
+/**
+ * cheapestUnder for one caps vector, remembered per stage and threshold: a stage's options under T change only
+ * at its own cycle counts, so a sweep over every stage's targets asks each stage far fewer distinct questions.
+ */
+export class CheapestMemo {
+  private readonly byStages = new Map<StageOption[][], StageMemo[]>();
+  constructor(readonly caps: number[], private readonly solve?: SolveMemo) {}
+
+  stages(stages: StageOption[][]): StageMemo[] {
+    let m = this.byStages.get(stages);
+    if (!m) {
+      m = stages.map((opts) => ({ ...(this.solve ? this.solve.index(opts) : stageIndex(opts, this.caps.length)), answers: new Map() }));
+      this.byStages.set(stages, m);
+    }
+    return m;
+  }
+
+  /** The largest of the stage's cycle counts within T, as a 1-based index (0: none): the same options qualify under it as under T. */
+  private static threshold(cyc: number[], T: number): number {
+    let lo = 0;
+    let hi = cyc.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cyc[mid] <= T) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Whether no choice of options within T can fit: some resource's least per stage already sums beyond its cap. */
+  surelyOver(stages: StageOption[][], T: number): boolean {
+    const ms = this.stages(stages);
+    const K = this.caps.length;
+    const sum = new Array<number>(K).fill(0);
+    for (const m of ms) {
+      const l = m.least[CheapestMemo.threshold(m.cycles, T)];
+      for (let k = 0; k < K; k++) sum[k] += l[k];
+    }
+    return sum.some((v, k) => v > this.caps[k]);
+  }
+
+  get(opts: StageOption[], m: StageMemo, T: number, weights: number[], wk: string): Cheap {
+    const cyc = m.cycles;
+    const lo = CheapestMemo.threshold(cyc, T);
+    if (lo === 0) return undefined;
+    let byT = m.answers.get(wk);
+    if (!byT) m.answers.set(wk, (byT = new Array<Cheap>(cyc.length + 1)));
+    let r = byT[lo];
+    if (r === undefined) byT[lo] = r = cheapestUnder(opts, cyc[lo - 1], this.caps, weights);
+    return r;
+  }
+}
+
+function allocateWeighted(stages: StageOption[][], T: number, caps: number[], weights: number[], memo?: CheapestMemo): { alloc?: Allocation; costs: number[] } {
   const choice: number[] = [];
   const costs = caps.map(() => 0);
   let exact = true;
-  for (const opts of stages) {
-    const c = cheapestUnder(opts, T, caps, weights);
+  const ms = memo?.stages(stages);
+  const wk = ms ? weights.join(',') : '';
+  for (let i = 0; i < stages.length; i++) {
+    const opts = stages[i];
+    const c = ms ? memo!.get(opts, ms[i], T, weights, wk) : cheapestUnder(opts, T, caps, weights);
     if (!c) return { costs: caps.map(() => Infinity) };
     exact &&= c.exact;
     choice.push(c.index);
-    opts[c.index].costs.forEach((v, k) => (costs[k] += v));
+    const oc = opts[c.index].costs;
+    for (let k = 0; k < oc.length; k++) costs[k] += oc[k];
   }
   if (costs.some((v, k) => v > caps[k])) return { costs };
   return { alloc: { choice, target: Math.max(0, ...choice.map((c, i) => stages[i][c].cycles)), costs, exact }, costs };
@@ -63,10 +155,11 @@ function allocateWeighted(stages: StageOption[][], T: number, caps: number[], we
  * The allocation for target T. Where options are incomparable (one saves BRAM, another DSP), a weighted sum
  * decides; a resource that overflows has its weight raised and the choice repeated (a few Lagrangian rounds).
  */
-export function allocateAt(stages: StageOption[][], T: number, caps: number[]): Allocation | undefined {
+export function allocateAt(stages: StageOption[][], T: number, caps: number[], memo?: CheapestMemo): Allocation | undefined {
+  if (memo && memo.caps === caps && memo.surelyOver(stages, T)) return undefined;
   const weights = caps.map(() => 1);
   for (let round = 0; round < 8; round++) {
-    const r = allocateWeighted(stages, T, caps, weights);
+    const r = allocateWeighted(stages, T, caps, weights, memo && memo.caps === caps ? memo : undefined);
     if (r.alloc) return r.alloc;
     if (!r.costs.some(Number.isFinite)) return undefined;
     let changed = false;
@@ -82,29 +175,31 @@ export function allocateAt(stages: StageOption[][], T: number, caps: number[]): 
 }
 
 /** The feasible allocation with the smallest maximum stage cycles, or undefined if none fits. */
-export function minMaxAllocate(stages: StageOption[][], caps: number[]): Allocation | undefined {
+export function minMaxAllocate(stages: StageOption[][], caps: number[], solve?: SolveMemo): Allocation | undefined {
   if (!stages.length) return { choice: [], target: 0, costs: caps.map(() => 0), exact: true };
   const targets = [...new Set(stages.flatMap((s) => s.map((o) => o.cycles)))].sort((a, b) => a - b);
   // The slowest stage can be no faster than the largest of the per-stage minima.
   const floor = Math.max(...stages.map((s) => Math.min(...s.map((o) => o.cycles))));
   let lo = targets.findIndex((t) => t >= floor);
   let hi = targets.length - 1;
-  if (!allocateAt(stages, targets[hi], caps)) return undefined;
+  const memo = new CheapestMemo(caps, solve);
+  if (!allocateAt(stages, targets[hi], caps, memo)) return undefined;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (allocateAt(stages, targets[mid], caps)) hi = mid;
+    if (allocateAt(stages, targets[mid], caps, memo)) hi = mid;
     else lo = mid + 1;
   }
-  return allocateAt(stages, targets[lo], caps);
+  return allocateAt(stages, targets[lo], caps, memo);
 }
 
 /** Every allocation on the target ladder (for the Pareto front): one per distinct feasible target. */
-export function allocationLadder(stages: StageOption[][], caps: number[], maxPoints = 40): Allocation[] {
+export function allocationLadder(stages: StageOption[][], caps: number[], maxPoints = 40, solve?: SolveMemo): Allocation[] {
   const targets = [...new Set(stages.flatMap((s) => s.map((o) => o.cycles)))].sort((a, b) => a - b);
   const step = Math.max(1, Math.floor(targets.length / maxPoints));
   const out: Allocation[] = [];
+  const memo = new CheapestMemo(caps, solve);
   for (let i = 0; i < targets.length; i += step) {
-    const a = allocateAt(stages, targets[i], caps);
+    const a = allocateAt(stages, targets[i], caps, memo);
     if (a) out.push(a);
   }
   return out;
@@ -143,13 +238,17 @@ export function chainGreedy(stages: StageOption[][], budget: number[], exchange 
   };
   // Warm start (Lagrangian relaxation): each stage minimises cycles + λ·price; the smallest λ that fits.
   {
-    const pick = (lambda: number) => stages.map((opts) => {
+    const prices = stages.map((opts) => opts.map((o) => {
+      let price = 0;
+      for (let k = 0; k < K; k++) price += o.costs[k] * inv[k];
+      return price;
+    }));
+    const pick = (lambda: number) => stages.map((opts, i) => {
+      const ps = prices[i];
       let bj = 0;
       let bv = Infinity;
       for (let j = 0; j < opts.length; j++) {
-        let price = 0;
-        for (let k = 0; k < K; k++) price += opts[j].costs[k] * inv[k];
-        const v = opts[j].cycles + lambda * price;
+        const v = opts[j].cycles + lambda * ps[j];
         if (v < bv) {
           bv = v;
           bj = j;
@@ -215,19 +314,56 @@ export function chainGreedy(stages: StageOption[][], budget: number[], exchange 
     apply(bi, bj);
   }
   // Pairwise exchange: give one stage's resources to another when the sum drops.
+  // A stage's options in ascending cycles (as the search prunes them): those fast enough for a pair are a prefix.
+  // With integer cycles and costs (exact arithmetic), a stage b none of whose fast-enough options could fit (the
+  // least of some resource over them already breaks the budget) is skipped without scanning.
+  const integral = exchange && budget.every(Number.isSafeInteger)
+    && stages.every((opts) => opts.every((o) => Number.isSafeInteger(o.cycles) && o.costs.every(Number.isSafeInteger)));
+  const ascending = stages.map((opts) => opts.every((o, j) => j === 0 || opts[j - 1].cycles <= o.cycles));
+  const minCycles = stages.map((opts) => Math.min(...opts.map((o) => o.cycles)));
+  // prefixLeast[b][j·K + k]: the least cost k over stage b's options before j.
+  const prefixLeast = !integral ? [] : stages.map((opts) => {
+    const least = new Float64Array((opts.length + 1) * K).fill(Infinity);
+    for (let j = 0; j < opts.length; j++) for (let k = 0; k < K; k++) least[(j + 1) * K + k] = Math.min(least[j * K + k], opts[j].costs[k]);
+    return least;
+  });
+  const room = new Array<number>(K);
   for (let improved = exchange, rounds = 0; improved && rounds < 50; rounds++) {
     improved = false;
     for (let a = 0; a < stages.length && !improved; a++) {
       const ca = stages[a][cur[a]];
+      // The most any other stage can gain: a change of a that loses more cannot be paid back.
+      let otherGain = -Infinity;
+      for (let b = 0; b < stages.length; b++) if (b !== a) otherGain = Math.max(otherGain, stages[b][cur[b]].cycles - minCycles[b]);
       for (let ja = 0; ja < stages[a].length && !improved; ja++) {
         if (ja === cur[a]) continue;
         const oa = stages[a][ja];
         const ga = ca.cycles - oa.cycles;
+        if (integral && ga + otherGain <= 0) continue;
+        if (integral) for (let k = 0; k < K; k++) room[k] = budget[k] - (used[k] + oa.costs[k] - ca.costs[k]);
         for (let b = 0; b < stages.length && !improved; b++) {
           if (b === a) continue;
-          const cb = stages[b][cur[b]];
-          for (let jb = 0; jb < stages[b].length; jb++) {
-            const ob = stages[b][jb];
+          const opts = stages[b];
+          const cb = opts[cur[b]];
+          let end = opts.length;
+          if (ascending[b]) {
+            // The first option too slow for the pair; every later one is too.
+            let lo = 0;
+            while (lo < end) {
+              const mid = (lo + end) >> 1;
+              if (ga + cb.cycles - opts[mid].cycles <= 0) end = mid;
+              else lo = mid + 1;
+            }
+          } else if (ga + cb.cycles - minCycles[b] <= 0) continue;
+          if (end === 0) continue;
+          if (integral) {
+            const least = prefixLeast[b];
+            let possible = true;
+            for (let k = 0; k < K && possible; k++) possible = least[end * K + k] - cb.costs[k] <= room[k];
+            if (!possible) continue;
+          }
+          for (let jb = 0; jb < end; jb++) {
+            const ob = opts[jb];
             if (ga + cb.cycles - ob.cycles <= 0) continue;
             let ok = true;
             for (let k = 0; k < K && ok; k++) ok = used[k] + oa.costs[k] - ca.costs[k] + ob.costs[k] - cb.costs[k] <= budget[k];
@@ -251,11 +387,41 @@ export function chainGreedy(stages: StageOption[][], budget: number[], exchange 
  * until T alone exceeds the best frame) the parallel stages take their cheapest options under T and the chain
  * gets what is left.
  */
-export function jointAllocate(stages: StageOption[][], serial: boolean[], caps: number[], floor = 0): ChainAllocation | undefined {
+/**
+ * What one search's solves share (its owner keeps it, never beyond one search): each stage list's index of
+ * cycles and least costs (caps-free), and chainGreedy by its inputs (the chain's option lists by identity, the
+ * budget, exchange or not), since the ladder and the streaming steps balance the same chain again.
+ */
+export class SolveMemo {
+  private readonly ids = new Map<StageOption[], number>();
+  private readonly results = new Map<string, ReturnType<typeof chainGreedy>>();
+  private readonly indexes = new Map<StageOption[], { cycles: number[]; least: number[][] }>();
+
+  index(opts: StageOption[]): { cycles: number[]; least: number[][] } {
+    let ix = this.indexes.get(opts);
+    if (!ix) this.indexes.set(opts, (ix = stageIndex(opts, opts[0]?.costs.length ?? 0)));
+    return ix;
+  }
+
+  greedy(stages: StageOption[][], budget: number[], exchange: boolean): ReturnType<typeof chainGreedy> {
+    const id = (s: StageOption[]) => {
+      let n = this.ids.get(s);
+      if (n === undefined) this.ids.set(s, (n = this.ids.size));
+      return n;
+    };
+    const key = `${stages.map(id).join(',')}|${budget.join(',')}|${exchange}`;
+    if (this.results.has(key)) return this.results.get(key);
+    const r = chainGreedy(stages, budget, exchange);
+    this.results.set(key, r);
+    return r;
+  }
+}
+
+export function jointAllocate(stages: StageOption[][], serial: boolean[], caps: number[], floor = 0, chains?: SolveMemo): ChainAllocation | undefined {
   const P = stages.map((_, i) => i).filter((i) => !serial[i]);
   const Q = stages.map((_, i) => i).filter((i) => serial[i]);
   if (!Q.length) {
-    const a = minMaxAllocate(stages, caps);
+    const a = minMaxAllocate(stages, caps, chains);
     return a && { ...a, serial: 0, objective: Math.max(a.target, floor) };
   }
   const pStages = P.map((i) => stages[i]);
@@ -269,13 +435,18 @@ export function jointAllocate(stages: StageOption[][], serial: boolean[], caps: 
     cands = [...below.slice(-1), ...all.filter((t) => t > floor)];
   }
   let best: ChainAllocation | undefined;
+  const memo = new CheapestMemo(caps, chains);
+  // The chain at its fastest: no chain allocation sums to less.
+  const chainLeast = qStages.reduce((sum, s) => sum + Math.min(...s.map((o) => o.cycles)), 0);
   const tryAt = (T: number) => {
-    const a = P.length ? allocateAt(pStages, T, caps) : { choice: [], target: 0, costs: caps.map(() => 0), exact: true };
+    const a = P.length ? allocateAt(pStages, T, caps, memo) : { choice: [], target: 0, costs: caps.map(() => 0), exact: true };
     if (!a) return;
+    if (best && Math.max(a.target, floor) + chainLeast >= best.objective) return;
     const budget = caps.map((c, k) => c - a.costs[k]);
-    let s = chainGreedy(qStages, budget, false);
+    const greedy = (ex: boolean) => (chains ? chains.greedy(qStages, budget, ex) : chainGreedy(qStages, budget, ex));
+    let s = greedy(false);
     if (!s) return;
-    if (!best || Math.max(a.target, floor) + s.sum < best.objective * 1.05) s = chainGreedy(qStages, budget) ?? s;
+    if (!best || Math.max(a.target, floor) + s.sum < best.objective * 1.05) s = greedy(true) ?? s;
     const objective = Math.max(a.target, floor) + s.sum;
     if (best && objective >= best.objective) return;
     const choice: number[] = [];
@@ -302,12 +473,12 @@ export function jointAllocate(stages: StageOption[][], serial: boolean[], caps: 
 }
 
 /** Designs of a chained pipeline at shrinking DSP budgets (its Pareto front of FPS against DSP). */
-export function jointLadder(stages: StageOption[][], serial: boolean[], caps: number[], floor = 0, dspIndex = 0): ChainAllocation[] {
+export function jointLadder(stages: StageOption[][], serial: boolean[], caps: number[], floor = 0, dspIndex = 0, chains?: SolveMemo): ChainAllocation[] {
   const out: ChainAllocation[] = [];
   for (const share of [1, 0.8, 0.65, 0.5, 0.4, 0.3, 0.22, 0.16, 0.11, 0.07, 0.04, 0.02]) {
     const c = caps.slice();
     c[dspIndex] = Math.floor(caps[dspIndex] * share);
-    const a = jointAllocate(stages, serial, c, floor);
+    const a = jointAllocate(stages, serial, c, floor, chains);
     if (a) out.push(a);
   }
   return out;

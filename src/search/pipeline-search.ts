@@ -9,8 +9,8 @@ import { stageGeomOf } from '../cost/pipeline-design.js';
 import { DEFAULT_CAPS, pathPlan, stageUnits, type StageUnit } from '../cost/evaluate.js';
 import { imageAndLatentBytes, joinBuffers, unitMember, type JoinBuffer } from '../cost/pipeline-design.js';
 import { shapeKey } from './engine-search.js';
-import { prepareUnit, unitStageCost } from '../cost/pipeline.js';
-import { allocationLadder, jointAllocate, jointLadder, type Allocation, type StageOption } from './minmax.js';
+import { pipelineStageDsp, prepareUnit, stageMemo, unitStageResources, unitStageTime, type Describe, type PlacementUse, type PreparedUnit } from '../cost/pipeline.js';
+import { allocationLadder, SolveMemo, jointAllocate, jointLadder, type Allocation, type StageOption } from './minmax.js';
 
 export function divisors(n: number): number[] {
   const out: number[] = [];
@@ -33,13 +33,24 @@ const COST_KINDS: ResourceKind[] = RESOURCE_KINDS;
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
-function stageOptions(unit: StageUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>, platform: Platform, tables: CostTables, uram: boolean, bufUram = false): Omit<Stage, 'unit'> {
-  const members = unit.members.map(unitMember);
-  const prepared = prepareUnit(members);
+/**
+ * A stage's parallelism options in one mode, before costing their hardware: the configurations in the order
+ * they are enumerated and each one's cycles. Neither depends on where memories are placed, so one search
+ * times them once for every placement.
+ */
+interface TimedOptions {
+  prepared: PreparedUnit;
+  configs: PipelineLayer[];
+  cycles: number[];
+  /** Which placement flags the stage's memories follow (known once costed under one placement). */
+  uses?: PlacementUse;
+}
+
+/** A stage's parallelism options in one mode, in the order the search enumerates them. */
+function stageConfigs(unit: StageUnit, prepared: PreparedUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>): PipelineLayer[] {
+  const members = prepared.members;
   const rep = unit.members[0];
   const configs: PipelineLayer[] = [];
-  const options: StageOption[] = [];
-  const positions = rep.layer.outH * rep.layer.outW;
   const N = members.map((m) => m.lowered.N).reduce(gcd);
   const M = members.map((m) => m.lowered.M).reduce(gcd);
   const sameN = members.every((m) => m.lowered.N === N);
@@ -49,22 +60,81 @@ function stageOptions(unit: StageUnit, mode: Pick<PipelineLayer, 'weights' | 're
   for (const pin of divisors(N)) for (const reuse of reuses) {
     for (const pout of divisors(M)) {
       const pks = sameN && pin === N ? divisors(rep.lowered!.taps) : [1];
-      for (const pk of pks) {
-        const cfg: PipelineLayer = { pin, pout, pk, ...mode, reuse, fifoDepth: 2 };
-        const c = unitStageCost(prepared, cfg, platform.spec.dspFamily, tables, { weightsInUram: uram, buffersInUram: bufUram, depth: macPipelineDepth(pin, rep.precision) });
-        configs.push(cfg);
-        options.push({ cycles: rep.serial ? c.cyclesPerPosition * positions : c.cycles, costs: COST_KINDS.map((k) => c.resources[k]) });
-      }
+      for (const pk of pks) configs.push({ pin, pout, pk, weights: mode.weights, reuse, spill: mode.spill, fifoDepth: 2 });
     }
   }
-  // Keep the options no other option beats in cycles and every resource (the solver's input shrinks 5–20×).
+  return configs;
+}
+
+/** An option's cycles as the solver balances them: a frame, or (serial chain) a position times the positions. */
+function optionCycles(unit: StageUnit, prepared: PreparedUnit, cfg: PipelineLayer, describe: Describe): number {
+  const rep = unit.members[0];
+  const t = unitStageTime(prepared, cfg, { depth: macPipelineDepth(cfg.pin, rep.precision), describe });
+  return rep.serial ? t.cyclesPerPosition * (rep.layer.outH * rep.layer.outW) : t.cycles;
+}
+
+function timedOptions(unit: StageUnit, prepared: PreparedUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>, describe: Describe): TimedOptions {
+  const configs = stageConfigs(unit, prepared, mode);
+  return { prepared, configs, cycles: configs.map((cfg) => optionCycles(unit, prepared, cfg, describe)) };
+}
+
+/**
+ * The resources of the option smallestCosts picks from costedOptions' list (fewest DSPs, then fewest BRAM18,
+ * then the first in the list's order: fewest cycles, then enumeration order), found without sizing the
+ * memories of every option: only those with the fewest DSPs are costed in full, and only their ties timed.
+ * The pruning keeps that option (nothing it keeps before it has as few DSPs and BRAM18s), so this is exact.
+ */
+function fewestDspConfigs(unit: StageUnit, prepared: PreparedUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>, platform: Platform, tables: CostTables): PipelineLayer[] {
+  const w = prepared.widest;
+  const configs = stageConfigs(unit, prepared, mode);
+  const dsp = configs.map((cfg) => pipelineStageDsp(w.lowered, cfg, w.precision, platform.spec.dspFamily, tables));
+  const fewest = Math.min(...dsp);
+  return configs.filter((_, j) => dsp[j] === fewest);
+}
+
+/** Of the options with the fewest DSPs (in enumeration order; the same under every placement), smallestCosts' pick. */
+function smallestOption(unit: StageUnit, prepared: PreparedUnit, fewest: PipelineLayer[], platform: Platform, tables: CostTables, uram: boolean, bufUram: boolean, describe: Describe): number[] {
+  const bram = COST_KINDS.indexOf('bram18');
+  let best: { cycles: number; costs: number[] } | undefined;
+  for (const cfg of fewest) {
+    const r = unitStageResources(prepared, cfg, platform.spec.dspFamily, tables, { weightsInUram: uram, buffersInUram: bufUram, describe }).resources;
+    const costs = COST_KINDS.map((k) => r[k]);
+    if (best && costs[bram] > best.costs[bram]) continue;
+    const cycles = optionCycles(unit, prepared, cfg, describe);
+    if (!best || costs[bram] < best.costs[bram] || cycles < best.cycles) best = { cycles, costs };
+  }
+  return best!.costs;
+}
+
+/** The timed options costed under one placement, keeping those no other option beats in cycles and every resource. */
+function costedOptions(t: TimedOptions, platform: Platform, tables: CostTables, uram: boolean, bufUram: boolean, describe: Describe): Omit<Stage, 'unit'> {
+  const uses: PlacementUse = { weights: false, buffers: false };
+  const K = COST_KINDS.length;
+  const n = t.configs.length;
+  const options: StageOption[] = new Array(n);
+  for (let j = 0; j < n; j++) {
+    const r = unitStageResources(t.prepared, t.configs[j], platform.spec.dspFamily, tables, { weightsInUram: uram, buffersInUram: bufUram, describe, uses }).resources;
+    const costs = new Array<number>(K);
+    for (let k = 0; k < K; k++) costs[k] = r[COST_KINDS[k]];
+    options[j] = { cycles: t.cycles[j], costs };
+  }
+  t.uses ??= uses;
+  // The solver's input shrinks 5–20×.
   const order = options.map((o, i) => i).sort((a, b) => options[a].cycles - options[b].cycles || options[a].costs[0] - options[b].costs[0]);
   const keep: number[] = [];
   for (const i of order) {
     const o = options[i];
-    if (!keep.some((j) => options[j].cycles <= o.cycles && options[j].costs.every((c, k) => c <= o.costs[k]))) keep.push(i);
+    let dominated = false;
+    for (let q = 0; q < keep.length && !dominated; q++) {
+      const p = options[keep[q]];
+      if (p.cycles > o.cycles) continue;
+      let le = true;
+      for (let k = 0; k < K && le; k++) le = p.costs[k] <= o.costs[k];
+      dominated = le;
+    }
+    if (!dominated) keep.push(i);
   }
-  return { configs: keep.map((i) => configs[i]), options: keep.map((i) => options[i]) };
+  return { configs: keep.map((i) => t.configs[i]), options: keep.map((i) => options[i]) };
 }
 
 /** A stage's line buffer in elements per row band (0 without one): which to spill first. */
@@ -83,10 +153,6 @@ export function streamReuse(unit: StageUnit): number {
   let r = 1;
   while (r * 2 <= lw.R * lw.C && r * 2 * lw.M * lw.groups * pl.precision.accBits <= PSUM_BITS) r *= 2;
   return r;
-}
-
-function dramBytes(st: Stage, choice: number, platform: Platform, tables: CostTables, uram: boolean): number {
-  return unitStageCost(prepareUnit(st.unit.members.map(unitMember)), st.configs[choice], platform.spec.dspFamily, tables, { weightsInUram: uram, depth: 0 }).dramBytes;
 }
 
 /** Resources of the smallest design: every stage at its fewest-DSP option (one MAC lane). */
@@ -120,7 +186,12 @@ export interface PipelineResult {
   evaluated: number;
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+/** Math.round(n).toLocaleString('en-US'), without Intl for the usual integers (it dominated a ladder's texts). */
+const fmt = (n: number) => {
+  const r = Math.round(n);
+  if (!Number.isSafeInteger(r) || Object.is(r, -0)) return r.toLocaleString('en-US');
+  return String(r).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+};
 const cfgText = (c: PipelineLayer) => `pin${c.pin} pout${c.pout}${c.pk > 1 ? ` pk${c.pk}` : ''}${c.weights === 'stream' ? ' stream' : ''}${c.spill ? ' spill' : ''}`;
 
 /**
@@ -229,6 +300,36 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
   const placements = platform.available.uram > 0
     ? [{ uram: false, bufUram: false }, { uram: true, bufUram: true }, { uram: false, bufUram: true }]
     : [{ uram: false, bufUram: false }];
+  // What one search remembers (never beyond it): each stage described once per parallelism, each unit's
+  // members prepared once (the description memo is keyed by their geometry), each mode's options timed once,
+  // and costed once for every placement whose flags their memories follow.
+  const describe = stageMemo();
+  const prepared = plan.map((u) => prepareUnit(u.members.map(unitMember)));
+  const timed = new Map<string, TimedOptions>();
+  const costed = new Map<string, Omit<Stage, 'unit'>>();
+  // Units of one shape get one small id: hashing the long shape strings on every lookup cost more than the lookups.
+  const unitIds = new Map<string, number>();
+  const unitKeys = plan.map((u) => {
+    const k = `${u.members.map(shapeKey).join(';')}|${u.members[0].serial}`;
+    if (!unitIds.has(k)) unitIds.set(k, unitIds.size);
+    return unitIds.get(k)!;
+  });
+  // Streamed and spilled DRAM bytes per frame of a stage's first option (what the allocation's floor counts).
+  const firstBytes = new Map<PipelineLayer, Map<number, number>>();
+  const dramBytes = (i: number, st: Stage): number => {
+    const c = st.configs[0];
+    let m = firstBytes.get(c);
+    if (!m) firstBytes.set(c, (m = new Map()));
+    let b = m.get(i);
+    if (b === undefined) m.set(i, (b = unitStageTime(prepared[i], c, { depth: 0, describe }).dramBytes));
+    return b;
+  };
+  // Units of one shape share their options, timed and costed for the first of them the lower bound below
+  // looks at; its stages' option counts are added to `evaluated` only if some design fits (else nobody sees it).
+  const owner = new Map<string, number>();
+  const fewestCfgs = new Map<string, PipelineLayer[]>();
+  const chains = new SolveMemo();
+  const countLater: (() => void)[] = [];
   for (const { uram, bufUram } of placements) {
     // The join buffers (residual skips, gates), whose size does not depend on the parallelism.
     const joins = joinBuffers(full, tables, bufUram);
@@ -243,18 +344,19 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
     }
     // Layers of one shape, precision and placement (repeated blocks, slice instances) share their options.
     const cache = new Map<string, Omit<Stage, 'unit'>>();
-    // Units of one shape get one small id: hashing the long shape strings on every lookup cost more than the lookups.
-    const unitIds = new Map<string, number>();
-    const unitKeys = plan.map((u) => {
-      const k = `${u.members.map(shapeKey).join(';')}|${u.members[0].serial}`;
-      if (!unitIds.has(k)) unitIds.set(k, unitIds.size);
-      return unitIds.get(k)!;
-    });
     const stageFor = (i: number, m: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>): Stage => {
       const key = `${unitKeys[i]}|${m.weights}|${m.reuse}|${m.spill}`;
       let st = cache.get(key);
       if (!st) {
-        st = stageOptions(plan[i], m, platform, tables, uram, bufUram);
+        let t = timed.get(key);
+        const o = owner.get(key) ?? i;
+        if (!t) timed.set(key, (t = timedOptions(plan[o], prepared[o], m, describe)));
+        const placed = (u: PlacementUse) => `${key}|${u.weights ? uram : '-'}|${u.buffers ? bufUram : '-'}`;
+        st = t.uses && costed.get(placed(t.uses));
+        if (!st) {
+          st = costedOptions(t, platform, tables, uram, bufUram, describe);
+          costed.set(placed(t.uses!), st);
+        }
         cache.set(key, st);
         evaluated += st.options.length;
       }
@@ -266,7 +368,25 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
         .filter((wm) => wm === 'onchip' || !u.members[0].lowered!.secondIsActivation)
         .flatMap((wm) => [false, true].filter((sp) => !sp || lineBufferWidth(u) > 0).map((sp) => ({ weights: wm, reuse: wm === 'stream' ? streamReuse(u) : 1, spill: sp })));
       const memK = [COST_KINDS.indexOf('bram18'), COST_KINDS.indexOf('uram')];
-      const least = memK.map((k) => plan.map((u, i) => Math.min(...modesOf(u).map((m) => smallestCosts([stageFor(i, m)])[k]))));
+      // Each stage's smallest option, without costing every option of every mode: a board that cannot hold
+      // even the smallest design is refused before any enumeration.
+      const smallest = new Map<string, number[]>();
+      const smallestOf = (i: number, m: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>): number[] => {
+        const key = `${unitKeys[i]}|${m.weights}|${m.reuse}|${m.spill}`;
+        if (!owner.has(key)) owner.set(key, i);
+        let c = smallest.get(key);
+        if (!c) {
+          const known = cache.get(key);
+          const o = owner.get(key)!;
+          let fewest = fewestCfgs.get(key);
+          if (!fewest) fewestCfgs.set(key, (fewest = fewestDspConfigs(plan[o], prepared[o], m, platform, tables)));
+          c = known ? smallestCosts([{ ...known, unit: plan[i] }]) : smallestOption(plan[o], prepared[o], fewest, platform, tables, uram, bufUram, describe);
+          smallest.set(key, c);
+          countLater.push(() => stageFor(i, m));
+        }
+        return c;
+      };
+      const least = memK.map((k) => plan.map((u, i) => Math.min(...modesOf(u).map((m) => smallestOf(i, m)[k]))));
       const lower = least.map((xs) => xs.reduce((a, b) => a + b, 0));
       const over = memK.map((k, j) => (lower[j] > limit[k]
         ? `${COST_KINDS[k]} ${lower[j] + (limit0[k] - limit[k])} > ${limit0[k]} (cap ${caps[COST_KINDS[k]]} of ${platform.available[COST_KINDS[k]]}), over by ${lower[j] - limit[k]}: stages at their least ${lower[j]}${bufUram ? ' (join and band buffers in URAM)' : ''}, largest ${
@@ -307,10 +427,23 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
       const consider = (modes: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>[], stages: Stage[]) => {
         // DRAM traffic of streamed weights and spilled maps (fixed by the placement) bounds the frame time too;
         // at decode with a serial chain the entropy decoder's share of each position is a floor as well.
-        const bytes = fixedBytes + stages.reduce((sum, st, i) => sum + (modes[i].weights === 'stream' || modes[i].spill ? dramBytes(st, 0, platform, tables, uram) : 0), 0);
+        const bytes = fixedBytes + stages.reduce((sum, st, i) => sum + (modes[i].weights === 'stream' || modes[i].spill ? dramBytes(i, st) : 0), 0);
         const floor = Math.max(bytes / bwBytesPerCycle, cpuChainCycles);
         const opts = stages.map((s) => s.options);
-        const alloc = jointAllocate(opts, serialMask, limit, floor);
+        // No allocation frames faster than every parallel stage at its fastest, plus every chain stage at its
+        // fastest (summed in the solver's order): when even that is no better than the best so far, skip it.
+        if (best) {
+          let low = 0;
+          let chain = 0;
+          for (let i = 0; i < opts.length; i++) {
+            let m = Infinity;
+            for (const o of opts[i]) if (o.cycles < m) m = o.cycles;
+            if (serialMask[i]) chain += m;
+            else low = Math.max(low, m);
+          }
+          if (Math.max(low, floor) + chain >= best.cycles) return;
+        }
+        const alloc = jointAllocate(opts, serialMask, limit, floor, chains);
         if (!alloc) {
           const min = smallestCosts(stages);
           fail(`even one MAC per layer needs ${COST_KINDS.map((kind, i) => (min[i] > limit[i] ? `${kind} ${min[i]} > ${limit[i]} (cap ${caps[kind]} of ${platform.available[kind]})` : '')).filter(Boolean).join(', ')}`, Math.max(...COST_KINDS.map((_, i) => (min[i] - limit[i]) / Math.max(1, limit0[i]))));
@@ -325,7 +458,7 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
         const floorWhat = { cycles: floor, what: floor === cpuChainCycles && cpuChainCycles > 0 ? 'CPU entropy decoding of the chain' : 'DRAM traffic' };
         const why = (a: Allocation) => whyNoFaster(stages, a, serialMask, limit, limit0, floorWhat);
         // The ladder (Pareto front) is built once, for the winning placement.
-        const ladder = () => (hasChain ? jointLadder(opts, serialMask, limit, floor) : allocationLadder(opts, limit)).map((a) => ({ spec: toSpec(a), allocation: a, limit: why(a) }));
+        const ladder = () => (hasChain ? jointLadder(opts, serialMask, limit, floor, 0, chains) : allocationLadder(opts, limit, 40, chains)).map((a) => ({ spec: toSpec(a), allocation: a, limit: why(a) }));
         best = { cycles, spec: toSpec(alloc), allocation: alloc, limit: why(alloc), evaluated, ladder };
       };
       // Line buffers spilled beyond what fitting needs trade DRAM traffic for on-chip memory that parallelism
@@ -339,6 +472,7 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
       }
     }
   }
+  if (best) for (const count of countLater) count();
   if (!best) throw new UserError(`no pipeline design fits ${platform.name}: ${lastFailure || 'even one MAC per layer needs more than the caps allow'}`, { field: 'budget' });
   const { cycles: _cycles, ladder, ...rest } = best;
   void _cycles;
