@@ -1,5 +1,5 @@
 import { bytesOf, cArray, elems, stepText, tablesHeader, type Built, type Files, type TemplateOutput } from './common.js';
-import { directInput, joinRows, MVAU_DEPTH, stageArch, stagePhases, streamLeads, SWU_DEPTH, WEIGHT_BEAT_BYTES, type StageGeom, type StreamNode } from '../arch/pipeline.js';
+import { directInput, inputFifoWords, joinRows, MVAU_DEPTH, stageArch, stagePhases, streamLeads, SWU_DEPTH, WEIGHT_BEAT_BYTES, type StageGeom, type StreamNode } from '../arch/pipeline.js';
 import { INPUT, isMacOp, type Step } from './ir.js';
 import type { LayerParams } from './params.js';
 import { GDN_KINDS } from './quant.js';
@@ -170,12 +170,14 @@ export function pipelineProject(b: Built, files: Files, ctx: PipelineEmitContext
     const calls: string[] = [];
     // Both operands of a join (a residual add, stand-alone or folded into a stage) wait for the slower branch.
     const joins = (r: Reader) => r.step && (r.role === 'skip' || r.step.addFrom !== undefined);
-    const depthFor = (r: Reader) => (joins(r) ? joinDepth(leads, r.step!, sh, W) : Math.max(2, prod?.par?.fifoDepth ?? 2));
+    // A sliding-window unit's input FIFO holds a row (arch/pipeline.ts inputFifoWords; priced in its stage's row).
+    const rowFifo = (r: Reader) => (r.step && r.role === 'in' && r.slot === 0 && isMacOp(r.step.kind) ? inputFifoWords(stepGeom(r.step), r.step.par!.pin) : 0);
+    const depthFor = (r: Reader) => Math.max(joins(r) ? joinDepth(leads, r.step!, sh, W) : Math.max(2, prod?.par?.fifoDepth ?? 2), wants(t, r) === W ? rowFifo(r) : 0);
     const convert = (src: string, r: Reader) => {
       const w = wants(t, r);
       if (w === W) return src;
       const dst = `${src}_w${w}`;
-      declare(dst, w, 2, `${t} in ${w}-channel words`);
+      declare(dst, w, Math.max(2, rowFifo(r)), `${t} in ${w}-channel words`);
       calls.push(`  LIC_PROCESS(lic::dwc_stage<${sh.c}, ${sh.h * sh.w}, ${W}, ${w}>(${src}, ${dst}))`);
       return dst;
     };
@@ -287,6 +289,7 @@ export function pipelineProject(b: Built, files: Files, ctx: PipelineEmitContext
         `  static constexpr int KH = ${g.kh}, KW = ${g.kw}, SH = ${g.sh}, SW = ${g.sw}, PT = ${g.pt}, PL = ${g.pl};`,
         `  static constexpr int SHIFT = ${l.shift}, ACT = ${s.act}, SLOPE = ${s.slopeQ8}, HAS_BIAS = ${gdn || l.bias ? 1 : 0};`,
         `  static constexpr int STREAM = ${stream ? 1 : 0}, REUSE = ${arch.group}, W_URAM = ${!stream && ctx.weightsInUram ? 1 : 0};`,
+        `  static constexpr int IN_FIFO = ${arch.buffers.find((x) => x.name === 'in_fifo')?.depth ?? 0};  // words of the input FIFO, when deeper than 2`,
         `  static constexpr int NORM_WIDTH = ${norm?.width ?? 0}, NORM_DEPTH = ${norm?.depth ?? 0};`,
         `  static constexpr const char* ID = ${cString(s.id)};`,
         '};',
