@@ -302,7 +302,8 @@ struct Replay {
   std::vector<long long> stall;  // per FIFO: cycles its writer waited on it full, in the last frame
 };
 
-inline Replay replay(long frames) {
+// bounded = false: every FIFO unbounded (the stages decoupled: what the estimate's max-of-stages composition assumes).
+inline Replay replay(long frames, bool bounded = true) {
   State& s = st();
   Replay out;
   out.frames = frames;
@@ -331,8 +332,28 @@ inline Replay replay(long frames) {
   };
   std::vector<P> ps(np);
   std::vector<F> fs(nf);
+  // What-if depths: LIC_PERF_FIFO_DEPTHS="s_g_s_3=64,w_=8" replays every FIFO whose name starts with a key at that
+  // depth (perf.json still lists the declared depths).
+  std::vector<long> depth(nf);
+  for (int i = 0; i < nf; ++i) depth[i] = s.fifos[i].depth;
+  if (const char* e = std::getenv("LIC_PERF_FIFO_DEPTHS")) {
+    std::string spec = e;
+    std::size_t a = 0;
+    while (a < spec.size()) {
+      std::size_t b = spec.find(',', a);
+      if (b == std::string::npos) b = spec.size();
+      const std::string item = spec.substr(a, b - a);
+      const std::size_t eq = item.find('=');
+      if (eq != std::string::npos) {
+        const long d = std::atol(item.c_str() + eq + 1);
+        for (int i = 0; i < nf; ++i) if (d > 0 && s.fifos[i].name.compare(0, eq, item, 0, eq) == 0) depth[i] = d;
+      }
+      a = b + 1;
+    }
+  }
   for (int i = 0; i < nf; ++i) {
-    fs[i].rt.assign(s.fifos[i].depth, 0);
+    if (!bounded) depth[i] = 1;
+    fs[i].rt.assign(depth[i], 0);
     fs[i].stall.assign(frames, 0);
     for (int k = 0; k < 2; ++k) {
       const Side& d = s.fifos[i].side[k];
@@ -387,14 +408,14 @@ inline Replay replay(long frames) {
     for (;;) {
       Cursor& c = p.cur[p.next];
       F& f = fs[c.fifo];
-      const long depth = s.fifos[c.fifo].depth;
+      const long depth_c = depth[c.fifo];
       long long wait = -1;  // the time of the event this one waits for, if already done
       if (c.side == 0) {
         if (f.writes <= f.reads) { f.waiting[0] = i; p.blocked = p.next; break; }
         wait = f.wq.front();
-      } else if (f.writes >= depth) {
-        if (f.reads <= f.writes - depth) { f.waiting[1] = i; p.blocked = p.next; break; }
-        wait = f.rt[(f.writes - depth) % depth];
+      } else if (bounded && f.writes >= depth_c) {
+        if (f.reads <= f.writes - depth_c) { f.waiting[1] = i; p.blocked = p.next; break; }
+        wait = f.rt[(f.writes - depth_c) % depth_c];
       }
       if (wait >= p.t) {
         const long long nt = wait + 1;
@@ -406,7 +427,7 @@ inline Replay replay(long frames) {
       }
       if (c.side == 0) {
         f.wq.pop_front();
-        f.rt[f.reads % depth] = p.t;
+        f.rt[f.reads % depth_c] = p.t;
         ++f.reads;
         if (f.waiting[1] >= 0) { const int q = f.waiting[1]; f.waiting[1] = -1; wake(q, p.t); }
       } else {
@@ -486,14 +507,20 @@ inline bool write(const char* path) {
   std::fprintf(f, "  \"frameEstimate\": %.0f,\n  \"frameCounted\": %.0f,\n", fe, std::ceil(fc));
   // The same stages replayed with their FIFOs: the frame interval with stalls, and each FIFO's use.
   const Replay r = replay(replay_frames());
+  const Replay u = s.deadlock.empty() ? replay(replay_frames(), false) : Replay{};
   if (!s.deadlock.empty()) {
     std::fprintf(stderr, "lic_perf: replay: %s\n", s.deadlock.c_str());
     std::string esc;
     for (char ch : s.deadlock) esc += ch == '\n' ? std::string("\\n") : std::string(1, ch);
     std::fprintf(f, "  \"replay\": { \"frames\": %ld, \"deadlock\": \"%s\" },\n", r.frames, esc.c_str());
   } else {
-    std::fprintf(f, "  \"frameReplayed\": %.0f,\n  \"replay\": { \"frames\": %ld, \"firstFrameCycles\": %.0f, \"processes\": %d },\n", r.interval, r.frames, r.first, (int)s.procs.size());
+    std::fprintf(f, "  \"frameReplayed\": %.0f,\n  \"frameDecoupled\": %.0f,\n  \"replay\": { \"frames\": %ld, \"firstFrameCycles\": %.0f },\n", r.interval, u.interval, r.frames, r.first);
   }
+  // Each process's own cycles for a frame (its trips and fills, or its ticks): the replay's interval is at least
+  // the largest, and exceeds it by the stalls.
+  std::fprintf(f, "  \"processes\": [");
+  for (std::size_t i = 0; i < s.procs.size(); ++i) std::fprintf(f, "%s\n    { \"name\": \"%s\", \"cycles\": %lld }", i ? "," : "", s.procs[i].name.c_str(), s.procs[i].end);
+  std::fprintf(f, "\n  ],\n");
   std::fprintf(f, "  \"fifos\": [");
   for (std::size_t i = 0; i < s.fifos.size(); ++i) {
     const Fifo& q = s.fifos[i];
