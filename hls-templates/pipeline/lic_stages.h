@@ -476,37 +476,44 @@ void unary_stage(hls::stream<word<W>>& in, hls::stream<word<W>>& out) {
   }
 }
 
-// Pixel shuffle by R: buffers one input row (W pixels of C*R*R channels, WI-channel words) and emits R output
-// rows in WO-channel words. ID makes every stage its own function (and row buffer) when two have the same shape.
+// Pixel shuffle by R: reads input row y (W pixels of C*R*R channels, WI-channel words) into one half of a row
+// buffer while it emits the R output rows of row y - 1 (WO-channel words) from the other, both spread evenly over
+// the row's iterations (arch/pipeline.ts shuffleCycles, which the estimate prices). ID makes every stage its own
+// function (and row buffer) when two have the same shape.
 template <int ID, int C, int H, int W, int R, int WI, int WO>
 void shuffle_stage(hls::stream<word<WI>>& in, hls::stream<word<WO>>& out) {
   constexpr int CI = C * R * R;
   constexpr int NI = cdiv_c(CI, WI), NO = cdiv_c(C, WO);
-  static act_t row[W][NI * WI];
-  LIC_PRAGMA(HLS ARRAY_PARTITION variable=row dim=2 cyclic factor=WI)
+  constexpr int RD = W * NI, WR = R * W * R * NO;
+  static act_t row[2][W][NI * WI];
+  LIC_PRAGMA(HLS ARRAY_PARTITION variable=row dim=3 cyclic factor=WI)
   LIC_LOOP(rows)
-  for (int y = 0; y < H; ++y) {
-    for (int x = 0; x < W; ++x) {
-      for (int k = 0; k < NI; ++k) {
-        LIC_PRAGMA(HLS PIPELINE II=1)
-        LIC_PERF_TICK();
+  for (int y = 0; y <= H; ++y) {
+    const int nr = y < H ? RD : 0, nw = y > 0 ? WR : 0;
+    const int n = nr > nw ? nr : nw;
+    int racc = 0, wacc = 0, x = 0, k = 0, i = 0, X = 0, ko = 0;
+    LIC_PERF_ENTER("shuffle", LIC_SWU_DEPTH);
+    LIC_LOOP(move)
+    for (int t = 0; t < n; ++t) {
+      LIC_PRAGMA(HLS PIPELINE II=1)
+      LIC_PERF_TRIP("shuffle", "shuffle");
+      racc += nr;
+      if (racc >= n) {
+        racc -= n;
         const word<WI> v = in.read();
-        for (int j = 0; j < WI; ++j) row[x][k * WI + j] = v.v[j];
+        for (int j = 0; j < WI; ++j) row[y % 2][x][k * WI + j] = v.v[j];
+        if (++k == NI) { k = 0; ++x; }
       }
-    }
-    LIC_LOOP(emit)
-    for (int i = 0; i < R; ++i) {
-      for (int X = 0; X < W * R; ++X) {
-        for (int k = 0; k < NO; ++k) {
-          LIC_PRAGMA(HLS PIPELINE II=1)
-          LIC_PERF_TICK();
-          word<WO> v;
-          for (int j = 0; j < WO; ++j) {
-            const int c = k * WO + j;
-            v.v[j] = c < C ? row[X / R][c * R * R + i * R + X % R] : (act_t)0;
-          }
-          out.write(v);
+      wacc += nw;
+      if (wacc >= n) {
+        wacc -= n;
+        word<WO> v;
+        for (int j = 0; j < WO; ++j) {
+          const int c = ko * WO + j;
+          v.v[j] = c < C ? row[(y + 1) % 2][X / R][c * R * R + i * R + X % R] : (act_t)0;
         }
+        out.write(v);
+        if (++ko == NO) { ko = 0; if (++X == W * R) { X = 0; ++i; } }
       }
     }
   }

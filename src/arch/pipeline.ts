@@ -307,3 +307,15 @@ export function stageArch(g: StageGeom, par: StagePar, bits: { weight: number; a
     fetchBytes: blocks * beats * WEIGHT_BEAT_BYTES,
   };
 }
+
+/**
+ * A pixel shuffle by R as the template builds it (lic_stages.h shuffle_stage): words of `word` channels in and out;
+ * it reads input row y into one half of a row buffer while it writes the R output rows of row y - 1 from the other,
+ * the two spread over max(reads, writes) II = 1 iterations, plus a loop entry per row. Its output moves a word a
+ * cycle: after a sub-pixel convolution it can be the slowest process of the pipeline.
+ */
+export function shuffleCycles(g: { h: number; w: number; c: number; r: number }, word: number): number {
+  const rd = g.w * cdivA(g.c * g.r * g.r, word);
+  const wr = g.r * g.w * g.r * cdivA(g.c, word);
+  return rd + Math.max(0, g.h - 1) * Math.max(rd, wr) + wr + (g.h + 1) * SWU_DEPTH;
+}

@@ -317,6 +317,8 @@ export function pipelineProject(b: Built, files: Files, ctx: PipelineEmitContext
       stages.push(`  LIC_PROCESS(lic::add_stage<${words(s.outShape, W)}, ${W}>(${inStream(s, s.inputs[0], 0)}, ${inStream(s, s.inputs[1], 1)}, ${out}))  ${comment}`);
     } else if (s.kind === 'pixel_shuffle') {
       const W = width.get(s.output)!;
+      // Counted and priced like a stage (arch/pipeline.ts shuffleCycles).
+      stages.push(`  LIC_PERF_LAYER(${cString(s.id)}, ${ctx.estimate.layers.find((r) => r.id === s.id)?.cycles ?? 0});`);
       stages.push(`  LIC_PROCESS(lic::shuffle_stage<${s.index}, ${l.out.c}, ${l.in.h}, ${l.in.w}, ${l.factor}, ${W}, ${W}>(${inStream(s, s.inputs[0], 0)}, ${out}))  ${comment}`);
     } else {
       const W = width.get(s.output)!;
@@ -437,8 +439,9 @@ ${cfgs.join('\n\n')}
       ].filter(Boolean).join('\n'),
       limits: [
         '- Stream words carry the producer\'s POUT (or the consumer\'s PIN) channels of one pixel; where they differ a',
-        '  width converter (`dwc_stage`) sits between. Width converters, dup, add, shuffle and element-wise stages are',
-        '  not counted by `make perf` (one word per cycle; none is modelled).',
+        '  width converter (`dwc_stage`) sits between. Width converters, dup, add and element-wise stages are',
+        '  not priced by the estimate (a word per cycle; `make perf`\'s replay runs them). A pixel shuffle is counted and',
+        '  priced in cycles (its row buffer is not priced; its reads and writes of that buffer may collide on banks).',
         '- Streamed weights are read a 128-bit beat per cycle inside the MAC loop (a block ahead, double-buffered);',
         '  whether Vitis infers bursts from that conditional read is not checked here (`make perf` assumes it does).',
         '- GDN parameters stay on chip even where the point streams weights; `spill` is not emitted (line buffers on chip).',
