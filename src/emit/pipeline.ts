@@ -98,10 +98,18 @@ function streamNodes(steps: Step[]): Map<string, StreamNode> {
   return nodes;
 }
 
-/** FIFO depth (words of `w` channels) of both operands of a join: the rows the earlier one waits (arch/pipeline.ts). */
-function joinDepth(leads: Map<string, number>, join: Step, t: { c: number; h: number; w: number }, w: number): number {
+/**
+ * FIFO depth (words of `w` channels; 0: no more than any FIFO) of the operand a reader takes into a join (slot: the add's input, or 2 for
+ * the residual folded into a stage, 0 for that stage's own input): the rows the earlier operand waits
+ * (arch/pipeline.ts), on the earlier operand's FIFO only (the estimate prices that one buffer: cost/pipeline-design.ts
+ * joinBuffers). The later operand's FIFO is read as soon as it is written (make perf's replay measured a largest
+ * occupancy of 1-3 words on FIFOs of 224-896 that the code used to give both).
+ */
+function joinDepth(leads: Map<string, number>, join: Step, slot: number, t: { c: number; h: number; w: number }, w: number): number {
   const operands = join.addFrom ? [`${join.output}#pre`, join.addFrom] : join.inputs;
-  const { rows } = joinRows(leads, operands, t.h);
+  const { rows, held } = joinRows(leads, operands, t.h);
+  const mine = join.addFrom ? (slot === 2 ? join.addFrom : `${join.output}#pre`) : join.inputs[slot];
+  if (mine !== held) return 0;
   const perRow = t.w * cdiv(t.c, w);
   return Math.max(2, Math.min(t.h * perRow, rows * perRow));
 }
@@ -172,7 +180,7 @@ export function pipelineProject(b: Built, files: Files, ctx: PipelineEmitContext
     const joins = (r: Reader) => r.step && (r.role === 'skip' || r.step.addFrom !== undefined);
     // A sliding-window unit's input FIFO holds a row (arch/pipeline.ts inputFifoWords; priced in its stage's row).
     const rowFifo = (r: Reader) => (r.step && r.role === 'in' && r.slot === 0 && isMacOp(r.step.kind) ? inputFifoWords(stepGeom(r.step), r.step.par!.pin) : 0);
-    const depthFor = (r: Reader) => Math.max(joins(r) ? joinDepth(leads, r.step!, sh, W) : Math.max(2, prod?.par?.fifoDepth ?? 2), wants(t, r) === W ? rowFifo(r) : 0);
+    const depthFor = (r: Reader) => Math.max(2, prod?.par?.fifoDepth ?? 2, joins(r) ? joinDepth(leads, r.step!, r.slot, sh, W) : 0, wants(t, r) === W ? rowFifo(r) : 0);
     const convert = (src: string, r: Reader) => {
       const w = wants(t, r);
       if (w === W) return src;
