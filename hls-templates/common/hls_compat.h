@@ -40,6 +40,17 @@
 #include <queue>
 #include <string>
 
+#ifdef LIC_PERF
+// `make perf` traces every stream's reads and writes (lic_perf.h, which defines these).
+namespace lic_perf {
+inline void fifo_event(int& id, const std::string& name, bool write);
+inline void fifo_depth(int& id, const std::string& name, std::size_t depth);
+}  // namespace lic_perf
+#define LIC_STREAM_EVENT(write) lic_perf::fifo_event(perf_id_, name_, write)
+#else
+#define LIC_STREAM_EVENT(write) ((void)0)
+#endif
+
 namespace hls {
 // The subset of hls::stream the kernels use. Unbounded, like Vitis' own C simulation of a stream (the processes
 // of a DATAFLOW region run one after the other); reading an empty stream is a deadlock in hardware, so here it
@@ -51,12 +62,16 @@ class stream {
   explicit stream(const char* name) : name_(name) {}
   stream(const stream&) = delete;
   stream& operator=(const stream&) = delete;
-  void write(const T& v) { q_.push(v); }
+  void write(const T& v) {
+    LIC_STREAM_EVENT(true);
+    q_.push(v);
+  }
   T read() {
     if (q_.empty()) {
       std::fprintf(stderr, "hls_compat: read from empty stream %s\n", name_.c_str());
       std::abort();
     }
+    LIC_STREAM_EVENT(false);
     T v = q_.front();
     q_.pop();
     return v;
@@ -65,11 +80,19 @@ class stream {
   bool empty() const { return q_.empty(); }
   bool full() const { return false; }
   std::size_t size() const { return q_.size(); }
+  // The depth matters only to `make perf`'s replay (lic_perf.h); this stream itself is unbounded.
+#ifdef LIC_PERF
+  void set_depth(std::size_t d) { lic_perf::fifo_depth(perf_id_, name_, d); }
+#else
   void set_depth(std::size_t) {}
+#endif
 
  private:
   std::queue<T> q_;
   std::string name_;
+#ifdef LIC_PERF
+  int perf_id_ = -1;
+#endif
 };
 }  // namespace hls
 #else
@@ -218,7 +241,11 @@ class stream {
 #define LIC_DATAFLOW_BEGIN
 #define LIC_PROCESS(...) __VA_ARGS__;
 #define LIC_DATAFLOW_END
+#if defined(LIC_PERF) && !defined(LIC_HAVE_VITIS) && !defined(__SYNTHESIS__)
+#define LIC_FIFO_DEPTH(s, d) s.set_depth(d);
+#else
 #define LIC_FIFO_DEPTH(s, d)
+#endif
 #endif
 
 #endif  // LIC_HLS_COMPAT_H

@@ -154,6 +154,8 @@ void swu(hls::stream<word<PIN>>& in, hls::stream<word<PK * PIN>>& win) {
   int fx = 0, fnb = 0;
   const int first = stage_last_row<C>(0);
   LIC_PERF_BUFFER((std::string(C::ID) + "/line").c_str(), LB * XB, PIN * 8, cdiv_c(C::IW, XB) * NB, "bram");
+  // The input FIFO (declared at the top, one row deep: see arch/pipeline.ts) is this stage's memory too.
+  if (C::IN_FIFO > 2) LIC_PERF_BUFFER((std::string(C::ID) + "/in_fifo").c_str(), 1, PIN * 8, C::IN_FIFO, "bram");
   LIC_PERF_ENTER("swu", LIC_SWU_DEPTH);
   LIC_LOOP(prologue)
   for (int i = 0; i < (first + 1) * C::IW * NB; ++i) {
@@ -168,17 +170,26 @@ void swu(hls::stream<word<PIN>>& in, hls::stream<word<PK * PIN>>& win) {
     const int nfill = to >= next ? (to - next + 1) * C::IW * NB : 0;
     const int nwin = row_window_words<C, PIN, PK>(oy);
     const int py = T::py(oy);
+    const int n = nfill > nwin ? nfill : nwin;
     int ox = 0, tg = 0, nb = 0;
+    // Reads and windows are spread evenly over the row's n iterations (the more frequent one every iteration):
+    // the producer upstream and the compute unit downstream then see a steady rate, not a burst at the row's start
+    // and a pause after it, which with shallow FIFOs would stall them (make perf's replay measures it).
+    int racc = 0, wacc = 0;
     LIC_PERF_ENTER("swu", LIC_SWU_DEPTH);
     LIC_LOOP(window)
-    for (int i = 0; i < (nfill > nwin ? nfill : nwin); ++i) {
+    for (int i = 0; i < n; ++i) {
       LIC_PRAGMA(HLS PIPELINE II=1)
       LIC_PERF_TRIP("swu", "swu_window");
-      if (i < nfill) {
+      racc += nfill;
+      if (racc >= n) {
+        racc -= n;
         lb[next % LB][fx][fnb] = in.read();
         if (++fnb == NB) { fnb = 0; if (++fx == C::IW) { fx = 0; ++next; } }
       }
-      if (i < nwin) {
+      wacc += nwin;
+      if (wacc >= n) {
+        wacc -= n;
         const int px = T::px(ox);
         const int nt = T::ty(py) * T::tx(px);
         word<PK * PIN> w;
@@ -423,6 +434,7 @@ void dwc_stage(hls::stream<word<WI>>& in, hls::stream<word<WO>>& out) {
   for (int p = 0; p <= PIXELS; ++p) {
     for (int k = 0; k < (NI > NO ? NI : NO); ++k) {
       LIC_PRAGMA(HLS PIPELINE II=1)
+      LIC_PERF_TICK();
       if (p < PIXELS && k < NI) {
         const word<WI> v = in.read();
         for (int j = 0; j < WI; ++j) pix[p % 2][k * WI + j] = v.v[j];
@@ -442,6 +454,7 @@ void add_stage(hls::stream<word<W>>& a, hls::stream<word<W>>& b, hls::stream<wor
   LIC_LOOP(add)
   for (int i = 0; i < N; ++i) {
     LIC_PRAGMA(HLS PIPELINE II=1)
+    LIC_PERF_TICK();
     const word<W> x = a.read(), y = b.read();
     word<W> o;
     for (int j = 0; j < W; ++j) o.v[j] = (act_t)sat8((int32_t)x.v[j] + (int32_t)y.v[j]);
@@ -455,6 +468,7 @@ void unary_stage(hls::stream<word<W>>& in, hls::stream<word<W>>& out) {
   LIC_LOOP(unary)
   for (int i = 0; i < N; ++i) {
     LIC_PRAGMA(HLS PIPELINE II=1)
+    LIC_PERF_TICK();
     const word<W> x = in.read();
     word<W> o;
     for (int j = 0; j < W; ++j) o.v[j] = (act_t)activate(x.v[j], ACT, SLOPE);
@@ -462,35 +476,44 @@ void unary_stage(hls::stream<word<W>>& in, hls::stream<word<W>>& out) {
   }
 }
 
-// Pixel shuffle by R: buffers one input row (W pixels of C*R*R channels, WI-channel words) and emits R output
-// rows in WO-channel words. ID makes every stage its own function (and row buffer) when two have the same shape.
+// Pixel shuffle by R: reads input row y (W pixels of C*R*R channels, WI-channel words) into one half of a row
+// buffer while it emits the R output rows of row y - 1 (WO-channel words) from the other, both spread evenly over
+// the row's iterations (arch/pipeline.ts shuffleCycles, which the estimate prices). ID makes every stage its own
+// function (and row buffer) when two have the same shape.
 template <int ID, int C, int H, int W, int R, int WI, int WO>
 void shuffle_stage(hls::stream<word<WI>>& in, hls::stream<word<WO>>& out) {
   constexpr int CI = C * R * R;
   constexpr int NI = cdiv_c(CI, WI), NO = cdiv_c(C, WO);
-  static act_t row[W][NI * WI];
-  LIC_PRAGMA(HLS ARRAY_PARTITION variable=row dim=2 cyclic factor=WI)
+  constexpr int RD = W * NI, WR = R * W * R * NO;
+  static act_t row[2][W][NI * WI];
+  LIC_PRAGMA(HLS ARRAY_PARTITION variable=row dim=3 cyclic factor=WI)
   LIC_LOOP(rows)
-  for (int y = 0; y < H; ++y) {
-    for (int x = 0; x < W; ++x) {
-      for (int k = 0; k < NI; ++k) {
-        LIC_PRAGMA(HLS PIPELINE II=1)
+  for (int y = 0; y <= H; ++y) {
+    const int nr = y < H ? RD : 0, nw = y > 0 ? WR : 0;
+    const int n = nr > nw ? nr : nw;
+    int racc = 0, wacc = 0, x = 0, k = 0, i = 0, X = 0, ko = 0;
+    LIC_PERF_ENTER("shuffle", LIC_SWU_DEPTH);
+    LIC_LOOP(move)
+    for (int t = 0; t < n; ++t) {
+      LIC_PRAGMA(HLS PIPELINE II=1)
+      LIC_PERF_TRIP("shuffle", "shuffle");
+      racc += nr;
+      if (racc >= n) {
+        racc -= n;
         const word<WI> v = in.read();
-        for (int j = 0; j < WI; ++j) row[x][k * WI + j] = v.v[j];
+        for (int j = 0; j < WI; ++j) row[y % 2][x][k * WI + j] = v.v[j];
+        if (++k == NI) { k = 0; ++x; }
       }
-    }
-    LIC_LOOP(emit)
-    for (int i = 0; i < R; ++i) {
-      for (int X = 0; X < W * R; ++X) {
-        for (int k = 0; k < NO; ++k) {
-          LIC_PRAGMA(HLS PIPELINE II=1)
-          word<WO> v;
-          for (int j = 0; j < WO; ++j) {
-            const int c = k * WO + j;
-            v.v[j] = c < C ? row[X / R][c * R * R + i * R + X % R] : (act_t)0;
-          }
-          out.write(v);
+      wacc += nw;
+      if (wacc >= n) {
+        wacc -= n;
+        word<WO> v;
+        for (int j = 0; j < WO; ++j) {
+          const int c = ko * WO + j;
+          v.v[j] = c < C ? row[(y + 1) % 2][X / R][c * R * R + i * R + X % R] : (act_t)0;
         }
+        out.write(v);
+        if (++ko == NO) { ko = 0; if (++X == W * R) { X = 0; ++i; } }
       }
     }
   }
@@ -502,6 +525,7 @@ void dup_stage(hls::stream<word<W>>& in, hls::stream<word<W>>& a, hls::stream<wo
   LIC_LOOP(dup)
   for (int i = 0; i < N; ++i) {
     LIC_PRAGMA(HLS PIPELINE II=1)
+    LIC_PERF_TICK();
     const word<W> v = in.read();
     a.write(v);
     b.write(v);
@@ -515,6 +539,7 @@ void read_input(const act_t* src, hls::stream<word<W>>& out) {
   LIC_LOOP(read)
   for (int i = 0; i < PIXELS * NW; ++i) {
     LIC_PRAGMA(HLS PIPELINE II=1)
+    LIC_PERF_TICK();
     const int p = i / NW, k = i % NW;
     word<W> v;
     for (int j = 0; j < W; ++j) v.v[j] = k * W + j < C ? src[(long)p * C + k * W + j] : (act_t)0;
@@ -528,6 +553,7 @@ void write_output(hls::stream<word<W>>& in, act_t* dst) {
   LIC_LOOP(write)
   for (int i = 0; i < PIXELS * NW; ++i) {
     LIC_PRAGMA(HLS PIPELINE II=1)
+    LIC_PERF_TICK();
     const int p = i / NW, k = i % NW;
     const word<W> v = in.read();
     for (int j = 0; j < W; ++j) {

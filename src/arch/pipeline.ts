@@ -190,6 +190,17 @@ export function lineBufferRows(g: StageGeom): number {
   return g.kind === 'conv' ? g.kh + g.sh : cdivA(g.kh, g.sh) + 1;
 }
 
+/**
+ * Words (PIN channels each) of the FIFO in front of a sliding-window unit: one input row. The unit reads the rows
+ * of its next output row during the current one, so its input arrives in row-sized turns (a stride-S deconv reads
+ * one input row every S output rows): with Vitis' default depth of 2 the producer upstream waits out every pause
+ * and the stages run nearly one after another (make perf's dataflow replay measured 1.6-2.1x the slowest stage on
+ * bmshj2018-hyperprior g_s at 64x64). A row of slack lets the producer keep its own pace. 0: no such unit.
+ */
+export function inputFifoWords(g: StageGeom, pin: number): number {
+  return directInput(g) ? 0 : g.iw * cdivA(g.cin, pin);
+}
+
 /** Last input row output row o reads (clamped to the input). */
 function lastRow(g: StageGeom, o: number): number {
   const r = g.kind === 'conv' ? o * g.sh - g.pt + g.kh - 1 : Math.floor((o + g.pt) / g.sh);
@@ -198,7 +209,7 @@ function lastRow(g: StageGeom, o: number): number {
 
 /** A memory the stage declares: `count` banks of `width` bits × `depth` words. */
 export interface StageBuffer {
-  name: 'weights' | 'weights_dbuf' | 'out_pingpong' | 'window' | 'line';
+  name: 'weights' | 'weights_dbuf' | 'out_pingpong' | 'window' | 'line' | 'in_fifo';
   count: number;
   width: number;
   depth: number;
@@ -354,6 +365,8 @@ export function stageArch(g: StageGeom, par: StagePar, bits: { weight: number; a
   }
   // The window buffer is read a whole window word (PK taps) a cycle: one bank per tap.
   buffers.push({ name: 'window', count: pk, width: par.pin * bits.act, depth: group * tgMax * nb });
+  const fifo = inputFifoWords(g, par.pin);
+  if (fifo > 2) buffers.push({ name: 'in_fifo', count: 1, width: par.pin * bits.act, depth: fifo });
   const lb = lineBufferRows(g);
   if (lb > 0) {
     const xb = pk > 1 ? Math.min(pk, phaseTaps1(g, g.kw, g.sw, 0)) : 1;
@@ -363,4 +376,16 @@ export function stageArch(g: StageGeom, par: StagePar, bits: { weight: number; a
     nb, mb, tgt, group, beats, buffers, mvauCycles: mvau, swuCycles: swu, cycles: Math.max(mvau, swu),
     fetchBytes: blocks * beats * WEIGHT_BEAT_BYTES,
   };
+}
+
+/**
+ * A pixel shuffle by R as the template builds it (lic_stages.h shuffle_stage): words of `word` channels in and out;
+ * it reads input row y into one half of a row buffer while it writes the R output rows of row y - 1 from the other,
+ * the two spread over max(reads, writes) II = 1 iterations, plus a loop entry per row. Its output moves a word a
+ * cycle: after a sub-pixel convolution it can be the slowest process of the pipeline.
+ */
+export function shuffleCycles(g: { h: number; w: number; c: number; r: number }, word: number): number {
+  const rd = g.w * cdivA(g.c * g.r * g.r, word);
+  const wr = g.r * g.w * g.r * cdivA(g.c, word);
+  return rd + Math.max(0, g.h - 1) * Math.max(rd, wr) + wr + (g.h + 1) * SWU_DEPTH;
 }

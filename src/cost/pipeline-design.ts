@@ -9,7 +9,7 @@ import { baseRow, passive, stageKey, stageUnits, type PathLayer, type Timed } fr
 import { prepareUnit, unitOptionsValid, unitStageCost, type UnitMember } from './pipeline.js';
 import { addResources, memoryFor, zeroResources, type Resources } from './resources.js';
 import { roofline } from './roofline.js';
-import { joinRows, packedWord, PACKED_WORD_BITS, streamLeads, type StageGeom, type StreamNode } from '../arch/pipeline.js';
+import { joinRows, packedWord, PACKED_WORD_BITS, shuffleCycles, streamLeads, type StageGeom, type StreamNode } from '../arch/pipeline.js';
 import { padding } from '../arch/geometry.js';
 import type { Bound, LayerEstimate } from './types.js';
 
@@ -32,8 +32,31 @@ export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform
   let allLanes = 0;
   const done = new Map<string, ReturnType<typeof unitStageCost>>();
   const joins = new Map(joinBuffers(plan, tables, spec.buffersInUram).map((b) => [b.id, b]));
+  // Channels per stream word of each tensor, as the template streams it: a MAC stage's POUT, an element-wise
+  // layer's input's (emit/pipeline.ts); 1 where unknown.
+  const byName = new Map(plan.map((p) => [`${p.layer.part}#${p.layer.instance ?? ''}/${p.layer.layer.name}`, p]));
+  const wordOf = (pl: PathLayer | undefined, seen = 0): number => {
+    if (!pl || seen > plan.length) return 1;
+    if (pl.kind === 'mac') return spec.layers[stageKey(pl)]?.pout ?? 1;
+    const src = pl.layer.layer.inputs[0];
+    return wordOf(byName.get(`${pl.layer.part}#${pl.layer.instance ?? ''}/${src}`), seen + 1);
+  };
   for (const pl of plan) {
     const l = pl.layer;
+    if (pl.kind !== 'mac' && l.op === 'pixel_shuffle' && pl.kind !== 'cpu') {
+      // The template's shuffle process (arch/pipeline.ts): a word a cycle in and out, a stage of the frame.
+      const row = passive(pl, 'compute');
+      const src = byName.get(`${l.part}#${l.instance ?? ''}/${l.layer.inputs[0]}`);
+      row.cycles = shuffleCycles({ h: l.inH, w: l.inW, c: l.cout, r: l.layer.factor ?? 1 }, wordOf(src));
+      row.timeMs = (row.cycles / f) * 1e3;
+      row.mapping = `pixel shuffle, ${wordOf(src)}-channel words`;
+      layers.push(row);
+      if (row.cycles > maxStage) {
+        maxStage = row.cycles;
+        slowest = { id: pl.id, bound: 'compute', cycles: row.cycles };
+      }
+      continue;
+    }
     if (pl.kind !== 'mac') {
       const row = passive(pl, pl.kind === 'cpu' ? 'cpu' : 'fused');
       const join = joins.get(pl.id);

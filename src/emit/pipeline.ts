@@ -1,5 +1,5 @@
 import { bytesOf, cArray, elems, stepText, tablesHeader, type Built, type Files, type TemplateOutput } from './common.js';
-import { directInput, joinRows, MVAU_DEPTH, stageArch, stagePhases, streamLeads, SWU_DEPTH, WEIGHT_BEAT_BYTES, type StageGeom, type StreamNode } from '../arch/pipeline.js';
+import { directInput, inputFifoWords, joinRows, MVAU_DEPTH, stageArch, stagePhases, streamLeads, SWU_DEPTH, WEIGHT_BEAT_BYTES, type StageGeom, type StreamNode } from '../arch/pipeline.js';
 import { INPUT, isMacOp, type Step } from './ir.js';
 import type { LayerParams } from './params.js';
 import { GDN_KINDS } from './quant.js';
@@ -98,10 +98,18 @@ function streamNodes(steps: Step[]): Map<string, StreamNode> {
   return nodes;
 }
 
-/** FIFO depth (words of `w` channels) of both operands of a join: the rows the earlier one waits (arch/pipeline.ts). */
-function joinDepth(leads: Map<string, number>, join: Step, t: { c: number; h: number; w: number }, w: number): number {
+/**
+ * FIFO depth (words of `w` channels; 0: no more than any FIFO) of the operand a reader takes into a join (slot: the add's input, or 2 for
+ * the residual folded into a stage, 0 for that stage's own input): the rows the earlier operand waits
+ * (arch/pipeline.ts), on the earlier operand's FIFO only (the estimate prices that one buffer: cost/pipeline-design.ts
+ * joinBuffers). The later operand's FIFO is read as soon as it is written (make perf's replay measured a largest
+ * occupancy of 1-3 words on FIFOs of 224-896 that the code used to give both).
+ */
+function joinDepth(leads: Map<string, number>, join: Step, slot: number, t: { c: number; h: number; w: number }, w: number): number {
   const operands = join.addFrom ? [`${join.output}#pre`, join.addFrom] : join.inputs;
-  const { rows } = joinRows(leads, operands, t.h);
+  const { rows, held } = joinRows(leads, operands, t.h);
+  const mine = join.addFrom ? (slot === 2 ? join.addFrom : `${join.output}#pre`) : join.inputs[slot];
+  if (mine !== held) return 0;
   const perRow = t.w * cdiv(t.c, w);
   return Math.max(2, Math.min(t.h * perRow, rows * perRow));
 }
@@ -170,12 +178,14 @@ export function pipelineProject(b: Built, files: Files, ctx: PipelineEmitContext
     const calls: string[] = [];
     // Both operands of a join (a residual add, stand-alone or folded into a stage) wait for the slower branch.
     const joins = (r: Reader) => r.step && (r.role === 'skip' || r.step.addFrom !== undefined);
-    const depthFor = (r: Reader) => (joins(r) ? joinDepth(leads, r.step!, sh, W) : Math.max(2, prod?.par?.fifoDepth ?? 2));
+    // A sliding-window unit's input FIFO holds a row (arch/pipeline.ts inputFifoWords; priced in its stage's row).
+    const rowFifo = (r: Reader) => (r.step && r.role === 'in' && r.slot === 0 && isMacOp(r.step.kind) ? inputFifoWords(stepGeom(r.step), r.step.par!.pin) : 0);
+    const depthFor = (r: Reader) => Math.max(2, prod?.par?.fifoDepth ?? 2, joins(r) ? joinDepth(leads, r.step!, r.slot, sh, W) : 0, wants(t, r) === W ? rowFifo(r) : 0);
     const convert = (src: string, r: Reader) => {
       const w = wants(t, r);
       if (w === W) return src;
       const dst = `${src}_w${w}`;
-      declare(dst, w, 2, `${t} in ${w}-channel words`);
+      declare(dst, w, Math.max(2, rowFifo(r)), `${t} in ${w}-channel words`);
       calls.push(`  LIC_PROCESS(lic::dwc_stage<${sh.c}, ${sh.h * sh.w}, ${W}, ${w}>(${src}, ${dst}))`);
       return dst;
     };
@@ -287,6 +297,7 @@ export function pipelineProject(b: Built, files: Files, ctx: PipelineEmitContext
         `  static constexpr int KH = ${g.kh}, KW = ${g.kw}, SH = ${g.sh}, SW = ${g.sw}, PT = ${g.pt}, PL = ${g.pl};`,
         `  static constexpr int SHIFT = ${l.shift}, ACT = ${s.act}, SLOPE = ${s.slopeQ8}, HAS_BIAS = ${gdn || l.bias ? 1 : 0};`,
         `  static constexpr int STREAM = ${stream ? 1 : 0}, REUSE = ${arch.group}, W_URAM = ${!stream && ctx.weightsInUram ? 1 : 0};`,
+        `  static constexpr int IN_FIFO = ${arch.buffers.find((x) => x.name === 'in_fifo')?.depth ?? 0};  // words of the input FIFO, when deeper than 2`,
         `  static constexpr int NORM_WIDTH = ${norm?.width ?? 0}, NORM_DEPTH = ${norm?.depth ?? 0};`,
         `  static constexpr const char* ID = ${cString(s.id)};`,
         '};',
@@ -314,6 +325,8 @@ export function pipelineProject(b: Built, files: Files, ctx: PipelineEmitContext
       stages.push(`  LIC_PROCESS(lic::add_stage<${words(s.outShape, W)}, ${W}>(${inStream(s, s.inputs[0], 0)}, ${inStream(s, s.inputs[1], 1)}, ${out}))  ${comment}`);
     } else if (s.kind === 'pixel_shuffle') {
       const W = width.get(s.output)!;
+      // Counted and priced like a stage (arch/pipeline.ts shuffleCycles).
+      stages.push(`  LIC_PERF_LAYER(${cString(s.id)}, ${ctx.estimate.layers.find((r) => r.id === s.id)?.cycles ?? 0});`);
       stages.push(`  LIC_PROCESS(lic::shuffle_stage<${s.index}, ${l.out.c}, ${l.in.h}, ${l.in.w}, ${l.factor}, ${W}, ${W}>(${inStream(s, s.inputs[0], 0)}, ${out}))  ${comment}`);
     } else {
       const W = width.get(s.output)!;
@@ -403,6 +416,27 @@ ${cfgs.join('\n\n')}
         streamed.length
           ? `Streamed weights (${streamed.map((n) => `\`ws_${n}\``).join(', ')}) each have their own bundle (\`gmem_w_<layer>\`): 128-bit beats of one block of POUT output channels, fetched while the previous block computes, once per REUSE output pixels of a row.`
           : 'Every stage keeps its weights on chip (read-only memories in `src/weights/`).',
+        '',
+        '### Cycle accounting (`make perf`)',
+        '',
+        '`make perf` builds with `-DLIC_PERF` (src/lic_perf.h) and runs the C simulation, in which the processes run one',
+        'after another. Every stage\'s sliding-window and compute units count their loop trips (II = 1) plus each loop',
+        `entry's pipeline depth (${SWU_DEPTH} and ${MVAU_DEPTH} cycles, as the estimate pays them) and their streamed-weight beats; \`perf.json\``,
+        'lists each stage\'s count beside the estimate (the slower unit sets the stage). The other processes (memory',
+        'reader and writer, width converters, dup, add, shuffle, element-wise) tick once per II = 1 iteration.',
+        'Every read and write of a stream is stamped with its own process\'s count at that moment, and the traces are',
+        'replayed as a timed dataflow simulation: a process runs its stamps in order; a read waits until its word was',
+        'written at least a cycle before, a write until its FIFO (of the depth declared here, or Vitis\' default of 2)',
+        'has room, and a wait delays everything the process does after it. Three frames run back to back, each process',
+        'starting the next frame as soon as it has finished one (`ap_ctrl_chain`); `frameReplayed` is the last frame\'s',
+        'interval, `frameDecoupled` the same with unbounded FIFOs (what the estimate\'s frame, its slowest stage, assumes),',
+        'and `fifos` gives each FIFO\'s declared depth, largest occupancy and the cycles its writer waited on it full. A',
+        'deadlock names the streams every process waits on and fails the testbench. What the replay does not see: the',
+        'latency between a loop iteration\'s read and its write (both are stamped with the iteration), memory-port',
+        'stalls inside a loop (a process\'s beats are stamped by its trips), and the control between calls.',
+        '`LIC_PERF_FIFO_DEPTHS="s_g_s_3=64,w_=8"` replays other depths (prefixes of stream names) without rebuilding;',
+        '`LIC_PERF_REPLAY_FRAMES` sets the frames. A sliding-window unit\'s input FIFO holds one input row, and the unit',
+        'spreads its reads and window writes evenly over each output row, so that rows arrive at a steady rate.',
       ].join('\n'),
       data: [
         ' (C×H×W; the testbench reorders it to H×W×C). Weights and biases of on-chip stages are in',
@@ -413,8 +447,9 @@ ${cfgs.join('\n\n')}
       ].filter(Boolean).join('\n'),
       limits: [
         '- Stream words carry the producer\'s POUT (or the consumer\'s PIN) channels of one pixel; where they differ a',
-        '  width converter (`dwc_stage`) sits between. Width converters, dup, add, shuffle and element-wise stages are',
-        '  not counted by `make perf` (one word per cycle; none is modelled).',
+        '  width converter (`dwc_stage`) sits between. Width converters, dup, add and element-wise stages are',
+        '  not priced by the estimate (a word per cycle; `make perf`\'s replay runs them). A pixel shuffle is counted and',
+        '  priced in cycles (its row buffer is not priced; its reads and writes of that buffer may collide on banks).',
         '- Streamed weights are read a 128-bit beat per cycle inside the MAC loop (a block ahead, double-buffered);',
         '  whether Vitis infers bursts from that conditional read is not checked here (`make perf` assumes it does).',
         '- GDN parameters stay on chip even where the point streams weights; `spill` is not emitted (line buffers on chip).',

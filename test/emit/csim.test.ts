@@ -5,7 +5,7 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor } from '../../src/mapping/load.js';
 import type { Point } from '../../src/mapping/schema.js';
-import { checkPerf, checkPipelinePerf } from './perf-check.js';
+import { checkPerf, checkPipelinePerf, type PerfJson } from './perf-check.js';
 import { compileAndRun, CXXFLAGS, emitPoint, haveTool, pool, pointFor, tmp, type Case, type SimResult } from './helpers.js';
 import { runAsync } from '../spawn.js';
 
@@ -137,6 +137,27 @@ describe.skipIf(!gpp)(`emitted projects: g++ -Wall -Werror C simulation against 
     });
   });
 
+  // make perf's dataflow replay (issue 9): where the replayed frame interval with the FIFO depths the code declares
+  // is known to exceed the estimate's frame by more than 10%, and why. With unbounded FIFOs every case replays
+  // within 10% (checkPipelinePerf): the frame is the slowest stage, as the estimate composes it.
+  // Frame boundaries on small maps: a stage reads its first rows (its lead) before it computes a frame, and its
+  // producer, held back by the FIFO while the stage finishes the previous frame, delivers them late; stages balanced
+  // to within a few percent expose it. The excess goes with lead rows / rows: at 256x256 the same designs replay
+  // 2.6-6.1% above the estimate (balle2017 and bmshj2018-hyperprior g_a, mbt2018-mean h_s).
+  const REPLAY_KNOWN: Record<string, { declared: number }> = {
+    'balle2017 encode pipeline': { declared: 0.25 },
+    'ms2020 encode pipeline': { declared: 0.13 },
+    'cheng2020-anchor encode pipeline': { declared: 0.22 },
+    'every op encode pipeline': { declared: 0.25 },
+    'every op decode pipeline': { declared: 0.27 },
+    'hyper-analysis h_a (abs, conv, relu), pipeline': { declared: 0.28 },
+    'hyper-synthesis h_s (deconv, leaky ReLU, conv), pipeline': { declared: 0.18 },
+    'TensorFlow "same" padding at 50x38, pipeline': { declared: 0.4 },
+    // g0 is duplicated to a residual join (the held operand, a deep FIFO) and to a stage whose rows come in turns:
+    // the dup writes both copies in step, so the shallow copy's pauses hold back the deep one (13 rows of 16).
+    'streamed weights, kernel unroll, pipeline encode': { declared: 0.13 },
+  };
+
   // make perf on the pipeline (issue 9): every pipeline case's stages (the SWU and MVAU of each, at their
   // concurrent max) counted against the estimate's row, and each stage's declared memories and multipliers
   // against that row's BRAM18 and DSP.
@@ -144,9 +165,32 @@ describe.skipIf(!gpp)(`emitted projects: g++ -Wall -Werror C simulation against 
     if (c.arch !== 'pipeline') return;
     it(`${c.name}: each stage's counted cycles within 10% of the estimate; declared BRAM18/DSP equal its row`, () => {
       expect(results[k].passed, results[k].output).toBe(true);
-      const f = checkPipelinePerf(dirs[k], 0.1);
+      const f = checkPipelinePerf(dirs[k], 0.1, { replay: REPLAY_KNOWN[c.name] });
       expect(Math.abs(f.counted - f.estimated) / f.estimated).toBeLessThanOrEqual(0.1);
     });
+  });
+
+  it('make perf replay: a FIFO too shallow to decouple the stages shows as stalls; one too shallow for a residual branch deadlocks, named', async () => {
+    const k = cases.findIndex((c) => c.name === 'bmshj2018-hyperprior decode pipeline');
+    const perfOf = async (dir: string, depths: string) => {
+      const r = await runAsync('./sim.bin', [], { cwd: dir, env: { ...process.env, LIC_PERF_FIFO_DEPTHS: depths, LIC_PERF_OUT: 'perf-whatif.json' } });
+      return { r, perf: JSON.parse(readFileSync(path.join(dir, 'perf-whatif.json'), 'utf8')) as PerfJson };
+    };
+    const declared = checkPipelinePerf(dirs[k], 0.1);
+    // Every inter-stage FIFO at Vitis' default depth of 2 (the sliding-window units' one-row FIFOs included).
+    const shallow = await perfOf(dirs[k], 's_=2');
+    expect(shallow.r.status, shallow.r.stderr).toBe(0);
+    expect(shallow.perf.frameDecoupled).toBe(declared.perf.frameDecoupled);
+    expect((shallow.perf.frameReplayed! - declared.estimated) / declared.estimated).toBeGreaterThan(0.1);
+    expect(shallow.perf.fifos!.some((f) => f.writerStallCycles > declared.perf.fifos!.find((g) => g.name === f.name)!.writerStallCycles)).toBe(true);
+    // The residual FIFO the threaded test shrinks: the replay deadlocks and names it; the testbench fails.
+    const j = cases.findIndex((c) => c.name === 'cheng2020-anchor decode pipeline');
+    const dead = await perfOf(dirs[j], 's_input_1=2');
+    expect(dead.r.status).toBe(1);
+    expect(dead.r.stdout).toMatch(/FAIL: the dataflow replay of make perf deadlocks/);
+    expect(dead.r.stderr).toMatch(/dataflow deadlock, every process is blocked:[^]*write to full stream s_input_1/);
+    expect(dead.perf.replay!.deadlock).toMatch(/write to full stream s_input_1/);
+    expect(dead.perf.frameReplayed).toBeUndefined();
   });
 
   it('bounded FIFOs: a residual FIFO shallower than the branch it waits for deadlocks, and the simulation says where', async () => {

@@ -11,6 +11,12 @@ export interface PerfJson {
   /** Pipeline projects: the slowest stage, estimated and counted (the frame interval). */
   frameEstimate?: number;
   frameCounted?: number;
+  /** Pipeline projects: the dataflow replay's frame interval with the declared FIFO depths, and with unbounded FIFOs. */
+  frameReplayed?: number;
+  frameDecoupled?: number;
+  replay?: { frames: number; firstFrameCycles?: number; deadlock?: string };
+  processes?: { name: string; cycles: number }[];
+  fifos?: { name: string; depth: number; words: number; maxOccupancy: number; writerStallCycles: number }[];
   buffers: { name: string; banks: number; widthBits: number; depth: number; impl: string }[];
   multipliers: Record<string, number>;
 }
@@ -51,7 +57,7 @@ export function checkPerf(dir: string, tol: number, opts: { resources?: boolean 
  * within `tol` of its estimate row; the memories (BRAM18 through the aspect table) and multipliers the stage's code
  * declares equal that row's BRAM18 and DSP. Returns the frame interval, counted and estimated (the slowest stage).
  */
-export function checkPipelinePerf(dir: string, tol: number, opts: { known?: Record<string, number> } = {}): { counted: number; estimated: number; perf: PerfJson } {
+export function checkPipelinePerf(dir: string, tol: number, opts: { known?: Record<string, number>; replay?: { declared?: number; decoupled?: number } } = {}): { counted: number; estimated: number; replayed: number; perf: PerfJson } {
   const perf = JSON.parse(readFileSync(path.join(dir, 'perf.json'), 'utf8')) as PerfJson;
   const tiling = JSON.parse(readFileSync(path.join(dir, 'tiling.json'), 'utf8'));
   const rows = new Map<string, { cycles: number; dsp: number; bram18: number }>((tiling.estimate.layers as { id: string; cycles: number; dsp: number; bram18: number }[]).map((l) => [l.id, l]));
@@ -76,5 +82,22 @@ export function checkPipelinePerf(dir: string, tol: number, opts: { known?: Reco
   }
   expect(perf.frameEstimate).toBe(estimated);
   expect(perf.frameCounted).toBe(counted);
-  return { counted, estimated, perf };
+  // The dataflow replay (lic_perf.h): no deadlock; no FIFO above its declared depth; the interval at least the busiest
+  // process's own cycles. Unbounded FIFOs test the estimate's composition (the frame is its slowest stage); the
+  // declared depths add the stalls of FIFOs too shallow to decouple the stages.
+  expect(perf.replay?.deadlock, 'dataflow replay').toBeUndefined();
+  expect(perf.fifos!.length).toBeGreaterThan(0);
+  for (const f of perf.fifos!) {
+    expect(f.maxOccupancy, f.name).toBeLessThanOrEqual(f.depth);
+    expect(f.words, f.name).toBeGreaterThan(0);
+  }
+  const busiest = Math.max(...perf.processes!.map((p) => p.cycles));
+  const replayed = perf.frameReplayed!;
+  expect(perf.frameDecoupled!).toBeGreaterThanOrEqual(busiest);
+  expect(replayed).toBeGreaterThanOrEqual(perf.frameDecoupled!);
+  const dec = (perf.frameDecoupled! - estimated) / estimated;
+  expect(Math.abs(dec), `unbounded FIFOs: replayed ${perf.frameDecoupled} vs estimated frame ${estimated}`).toBeLessThanOrEqual(opts.replay?.decoupled ?? tol);
+  const err = (replayed - estimated) / estimated;
+  expect(Math.abs(err), `declared FIFO depths: replayed ${replayed} vs estimated frame ${estimated}`).toBeLessThanOrEqual(opts.replay?.declared ?? tol);
+  return { counted, estimated, replayed, perf };
 }
