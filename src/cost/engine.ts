@@ -59,6 +59,15 @@ export function engineLayerCost(g: EngineGeom, gridSize: { gr: number; gc: numbe
 }
 
 /**
+ * engineLayerCost's cycles alone, for the search; or, when a floor under them already reaches `cap`, that floor
+ * (`floor` set): the tile cannot be the one chosen.
+ */
+export function engineLayerCycles(g: EngineGeom, gridSize: { gr: number; gc: number }, t: EngineLayer, ctx: EngineContext, cap = Infinity): { cycles: number; floor: boolean } {
+  const s = layerSchedule(ctx.arch, g, ctx.axi, ctx.dramBytesPerCycle, clampTile(g, t, gridSize), cap);
+  return s.floor ? { cycles: s.cycles, floor: true } : { cycles: Math.ceil(s.cycles), floor: false };
+}
+
+/**
  * What a layer's time goes to, from its schedule: the MAC loop (compute), control and pipeline fills (overhead),
  * and the stretch its transfers add. The stretch is 'memory' only as far as DRAM bandwidth explains it (the
  * layer's DRAM time beyond its MAC loop: the roofline's slope); the rest (transaction round trips, short bursts,

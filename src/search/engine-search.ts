@@ -6,7 +6,7 @@ import type { Workload } from '../workload/types.js';
 import type { AxiParams } from '../arch/axi.js';
 import { channelClasses, engineMultipliers, grid, outRange, storeWork, tapCount, weightTaps, type EngineArch, type EngineGeom } from '../arch/engine.js';
 import { engineGeom } from '../arch/geometry.js';
-import { engineLayerCost, tileFits, type EngineContext } from '../cost/engine.js';
+import { engineLayerCycles, tileFits, type EngineContext } from '../cost/engine.js';
 import { engineContext, engineFusion } from '../cost/engine-design.js';
 import { DEFAULT_CAPS, pathPlan, widest, type PathLayer } from '../cost/evaluate.js';
 import { engineResources } from '../cost/resources.js';
@@ -110,11 +110,12 @@ interface TileResult {
 
 /**
  * The row tile candidates of a layer (every distinct tile count) and, for each, the widest column tile that
- * fits the buffers and one narrower split; the first of least cycles. Candidates whose floor (tileFloor)
+ * fits the buffers and one narrower split; the first of least cycles. Candidates whose floor (tileFloor,
+ * storeFloor, the schedule's own)
  * already reaches the best so far, or `cap`, are not costed: they could not be chosen, so the answer is the
  * one the full enumeration gives whenever it is below `cap`.
  */
-function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap = Infinity, cost = (t: EngineLayer) => engineLayerCost(g, grid(g), t, ctx, 0).cycles): TileResult {
+function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap = Infinity, cost = (t: EngineLayer, below: number) => engineLayerCycles(g, grid(g), t, ctx, below).cycles): TileResult {
   const gs = grid(g);
   const tn = Math.min(g.N, spec.tif);
   const tm = Math.min(g.M, spec.tof);
@@ -142,7 +143,7 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap = Inf
     for (let nc = ncMin; nc <= Math.min(gs.gc, ncMin + 1); nc++) {
       const t = { tn, tm, tr, tc: Math.ceil(gs.gc / nc) };
       if (tileFloor(g, gs, ctx.arch, t) >= best || storeFloor(g, gs, ctx.arch, ctx.axi, stores, t) >= best) continue;
-      const c = cost(t);
+      const c = cost(t, best);
       if (c < best) {
         best = c;
         tile = t;
@@ -267,14 +268,14 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
     if (!costs) tileCosts.set(key, (costs = new Map()));
     const known = costs;
     const gs = grid(g);
-    const r = bestTile(g, spec, ctx, cap, (t) => {
+    const r = bestTile(g, spec, ctx, cap, (t, below) => {
       const k = t.tr * (gs.gc + 1) + t.tc;
-      let c = known.get(k);
-      if (c === undefined) {
-        c = engineLayerCost(g, gs, t, ctx, 0).cycles;
-        known.set(k, c);
-      }
-      return c;
+      const c = known.get(k);
+      if (c !== undefined) return c;
+      const e = engineLayerCycles(g, gs, t, ctx, below);
+      // A floor answers this question only.
+      if (!e.floor) known.set(k, e.cycles);
+      return e.cycles;
     });
     evaluated++;
     list.push({ inDepth: spec.inBufDepth, wDepth: spec.wBufDepth, outDepth: spec.outBufDepth, r });
