@@ -502,63 +502,82 @@ export function seqPositions(counts: number[]): SeqPos[] {
  * its store or its DRAM time alone) already reaches it is not walked: the answer is that floor, marked.
  */
 export function layerSchedule(arch: EngineArch, g: EngineGeom, axi: AxiParams, dramBytesPerCycle: number, t: { tn: number; tm: number; tr: number; tc: number }, cap = Infinity): LayerSchedule {
+  return layerScheduler(arch, g, axi, dramBytesPerCycle, t.tn, t.tm)(t.tr, t.tc, cap);
+}
+
+/**
+ * layerSchedule for the tiles of one channel tiling (tn, tm): what does not depend on the row and column
+ * tiles (channel classes, weight loads) is worked out once, for a search that asks about many.
+ */
+export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, dramBytesPerCycle: number, tn: number, tm: number): (tr: number, tc: number, cap?: number) => LayerSchedule {
   const gr = grid(g);
   const taps = tapCount(g);
-  const ms = channelClasses(g.M, t.tm);
-  const ns = channelClasses(g.N, t.tn);
-  const rs = tileClasses(gr.gr, t.tr);
-  const cs = tileClasses(gr.gc, t.tc);
+  const per = beatCycles(arch.beatBytes * 8, axi);
+  const ms = channelClasses(g.M, tm);
+  const ns = channelClasses(g.N, tn);
   // Input tiles of an output tile in order, by size class (0: full, 1: remainder): `full` of class 0, then the rest.
   const full = ns[0].count;
   const S = full + (ns.length - 1);
   const seqAt = (i: number) => (i < full ? 0 : 1);
   const nOf = [ns[0].n, ns[ns.length - 1].n];
   const NI = ns.length;
+  const NM = ms.length;
+  const P0 = seqPositions([g.groups]);
+  const P1 = seqPositions(ms.map((m) => m.count));
+  // Records (offsets into R): the weight loads per (m, i), which the row and column tiles do not change; then,
+  // per call, the input loads per (r, c, i) and, per output-tile class k = (m·NR + r)·NC + c (at most 3 row
+  // and 3 column classes), its store and its compute per input size class i.
+  const oW = 0;
+  const oIn = oW + NM * NI * REC;
+  const oStore = oIn + 9 * NI * REC;
+  const oComp = oStore + NM * 9 * REC;
+  const R = new Float64Array(oComp + NM * 9 * NI * REC);
+  for (let m = 0; m < NM; m++) {
+    for (let i = 0; i < NI; i++) {
+      loadWeightsRec(R, oW + (m * NI + i) * REC, arch, g, axi, nOf[i], ms[m].n);
+      seal(R, oW + (m * NI + i) * REC, arch, axi, per);
+    }
+  }
+  // Per output-tile class: its own MAC trips and DRAM bytes (its loads and its store, whichever steps they run in), its middle steps.
+  const trips = new Float64Array(NM * 9);
+  const bytesOf = new Float64Array(NM * 9);
+  const mids = new Float64Array(NM * 9);
+  return (tr, tc, cap = Infinity) => {
+  const rs = tileClasses(gr.gr, tr);
+  const cs = tileClasses(gr.gc, tc);
   const NR = rs.length;
   const NC = cs.length;
-  const T = ms.length * NR * NC;
-  // Records (offsets into R) per output-tile class k = (m·NR + r)·NC + c and input size class i: its compute
-  // k·NI + i; its store; the input loads per (r, c, i) and the weight loads per (m, i), which the other
-  // dimensions do not change.
-  const oComp = 0;
-  const oStore = oComp + T * NI * REC;
-  const oIn = oStore + T * REC;
-  const oW = oIn + NR * NC * NI * REC;
-  const R = records(oW + ms.length * NI * REC);
+  const T = NM * NR * NC;
   const comp = (k: number, i: number) => oComp + (k * NI + i) * REC;
   const store = (k: number) => oStore + k * REC;
   const load = (k: number, i: number) => oIn + ((k % (NR * NC)) * NI + i) * REC;
   const weights = (k: number, i: number) => oW + (Math.floor(k / (NR * NC)) * NI + i) * REC;
-  for (let m = 0; m < ms.length; m++) {
-    for (let i = 0; i < NI; i++) {
-      loadWeightsRec(R, weights(m * NR * NC, i), arch, g, axi, nOf[i], ms[m].n);
-      seal(R, weights(m * NR * NC, i), arch, axi);
-    }
-  }
+  const oys: { len: number }[] = [];
+  const oxs: { len: number }[] = [];
+  for (let c = 0; c < NC; c++) oxs.push(outRange(g, 'x', cs[c].start, cs[c].n));
   for (let r = 0; r < NR; r++) {
     const wy = window1(g, 'y', rs[r].start, rs[r].n);
+    oys.push(outRange(g, 'y', rs[r].start, rs[r].n));
     for (let c = 0; c < NC; c++) {
       const wx = window1(g, 'x', cs[c].start, cs[c].n);
       for (let i = 0; i < NI; i++) {
         loadInputRec(R, load(r * NC + c, i), arch, g, axi, nOf[i], wy, wx);
-        seal(R, load(r * NC + c, i), arch, axi);
+        seal(R, load(r * NC + c, i), arch, axi, per);
       }
     }
   }
   // Per output-tile class, its own MAC trips and DRAM bytes (its loads and its store, whichever steps they run in).
-  const trips = clsTrips;
-  const bytesOf = clsBytes;
   for (let k = 0; k < T; k++) {
     trips[k] = 0;
     bytesOf[k] = 0;
     const m = ms[Math.floor(k / (NR * NC))];
     const r = rs[Math.floor(k / NC) % NR];
     const c = cs[k % NC];
-    storeRec(R, store(k), arch, g, axi, m.n, outRange(g, 'y', r.start, r.n), outRange(g, 'x', c.start, c.n));
-    seal(R, store(k), arch, axi);
+    storeRec(R, store(k), arch, g, axi, m.n, oys[Math.floor(k / NC) % NR], oxs[k % NC]);
+    seal(R, store(k), arch, axi, per);
     for (let i = 0; i < NI; i++) {
       computeRec(R, comp(k, i), arch, g, taps, nOf[i], m.n, r.n, c.n);
-      seal(R, comp(k, i), arch, axi);
+      seal(R, comp(k, i), arch, axi, per);
       const runs = i === 0 ? full : 1;
       trips[k] += runs * R[comp(k, i) + TRIPS];
       bytesOf[k] += runs * (R[load(k, i) + PORT0 + 3 * RD + 2] + R[weights(k, i) + PORT0 + 3 * WP + 2]);
@@ -588,7 +607,6 @@ export function layerSchedule(arch: EngineArch, g: EngineGeom, axi: AxiParams, d
   const stepOf = (cur: number, ni: number, ld: number, li: number, so: number) =>
     stepRec(R, comp(cur, ni), ld >= 0 ? load(ld, li) : -1, ld >= 0 ? weights(ld, li) : -1, so >= 0 ? store(so) : -1, arch, axi, dramBytesPerCycle) + arch.perStepCycles;
   // The steps between an output tile's first and last, which touch no other output tile (summed in order).
-  const mids = clsMid;
   for (let k = 0; k < T; k++) mids[k] = -1;
   const midOf = (cur: number) => {
     if (mids[cur] < 0) {
@@ -606,7 +624,7 @@ export function layerSchedule(arch: EngineArch, g: EngineGeom, axi: AxiParams, d
   const tileOf = (prev: number, cur: number, next: number) =>
     S === 1 ? stepOf(cur, 0, next, 0, prev) : stepOf(cur, 0, cur, seqAt(1), prev) + midOf(cur) + stepOf(cur, seqAt(S - 1), next, 0, -1);
   const at = (m: number, r: number, c: number) => (m * NR + r) * NC + c;
-  const lastM = ms.length - 1;
+  const lastM = NM - 1;
   let cycles = arch.perLayerCycles;
   let compute = 0;
   let bytes = 0;
@@ -615,7 +633,7 @@ export function layerSchedule(arch: EngineArch, g: EngineGeom, axi: AxiParams, d
   // outer neighbour's last (or first) class along every inner dimension.
   const P2 = seqPositions(rs.map((r) => r.count));
   const P3 = seqPositions(cs.map((c) => c.count));
-  for (const p0 of seqPositions([g.groups])) for (const p1 of seqPositions(ms.map((m) => m.count))) for (const p2 of P2) for (const p3 of P3) {
+  for (const p0 of P0) for (const p1 of P1) for (const p2 of P2) for (const p3 of P3) {
     const mult = p0.count * p1.count * p2.count * p3.count;
     const cur = at(p1.cls, p2.cls, p3.cls);
     const prev = p3.prev >= 0 ? at(p1.cls, p2.cls, p3.prev) : p2.prev >= 0 ? at(p1.cls, p2.prev, NC - 1) : p1.prev >= 0 ? at(p1.prev, NR - 1, NC - 1) : p0.prev >= 0 ? at(lastM, NR - 1, NC - 1) : -1;
@@ -631,17 +649,7 @@ export function layerSchedule(arch: EngineArch, g: EngineGeom, axi: AxiParams, d
   cycles += prologue + epilogue;
   const overhead = arch.perLayerCycles + steps * (arch.computeDepth + arch.perStepCycles);
   return { cycles, computeCycles: compute, overheadCycles: overhead, memoryCycles: Math.max(0, cycles - compute - overhead), dramBytes: bytes, steps };
-}
-
-// Per output-tile class (at most 2 channel × 3 row × 3 column classes): MAC trips, DRAM bytes, middle steps.
-const clsTrips = new Float64Array(18);
-const clsBytes = new Float64Array(18);
-const clsMid = new Float64Array(18);
-// The schedule's records, reused from call to call (grown when a layer needs more).
-let recordPool = new Float64Array(128 * REC);
-function records(n: number): Float64Array {
-  if (recordPool.length < n) recordPool = new Float64Array(2 * n);
-  return recordPool;
+  };
 }
 
 /** Element-wise passes over memory (layers not folded into a producer): one beat per trip. */

@@ -1,5 +1,5 @@
 import type { AxiParams } from '../arch/axi.js';
-import { layerSchedule, tileDepths, type EngineArch, type EngineGeom } from '../arch/engine.js';
+import { layerSchedule, layerScheduler, tileDepths, type EngineArch, type EngineGeom } from '../arch/engine.js';
 import type { EngineLayer, EngineSpec } from '../mapping/schema.js';
 import type { Precision } from '../platform/precision.js';
 import type { Bound } from './types.js';
@@ -59,12 +59,16 @@ export function engineLayerCost(g: EngineGeom, gridSize: { gr: number; gc: numbe
 }
 
 /**
- * engineLayerCost's cycles alone, for the search; or, when a floor under them already reaches `cap`, that floor
- * (`floor` set): the tile cannot be the one chosen.
+ * engineLayerCost's cycles alone, for a search over the row and column tiles of one channel tiling; or, when a
+ * floor under them already reaches `cap`, that floor (`floor` set): the tile cannot be the one chosen.
  */
-export function engineLayerCycles(g: EngineGeom, gridSize: { gr: number; gc: number }, t: EngineLayer, ctx: EngineContext, cap = Infinity): { cycles: number; floor: boolean } {
-  const s = layerSchedule(ctx.arch, g, ctx.axi, ctx.dramBytesPerCycle, clampTile(g, t, gridSize), cap);
-  return s.floor ? { cycles: s.cycles, floor: true } : { cycles: Math.ceil(s.cycles), floor: false };
+export function engineLayerCycler(g: EngineGeom, gridSize: { gr: number; gc: number }, ctx: EngineContext, tn: number, tm: number): (t: { tr: number; tc: number }, cap?: number) => { cycles: number; floor: boolean } {
+  const c = clampTile(g, { tn, tm, tr: 1, tc: 1 }, gridSize);
+  const sched = layerScheduler(ctx.arch, g, ctx.axi, ctx.dramBytesPerCycle, c.tn, c.tm);
+  return (t, cap = Infinity) => {
+    const s = sched(Math.min(t.tr, gridSize.gr), Math.min(t.tc, gridSize.gc), cap);
+    return s.floor ? { cycles: s.cycles, floor: true } : { cycles: Math.ceil(s.cycles), floor: false };
+  };
 }
 
 /**
