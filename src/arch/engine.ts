@@ -522,8 +522,9 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   const nOf = [ns[0].n, ns[ns.length - 1].n];
   const NI = ns.length;
   const NM = ms.length;
-  const P0 = seqPositions([g.groups]);
-  const P1 = seqPositions(ms.map((m) => m.count));
+  // Places in the kernel's order (groups → m → rows → columns) as (previous, own, next class, count) quads.
+  const P0 = places(seqPositions([g.groups]));
+  const P1 = places(seqPositions(ms.map((m) => m.count)));
   // Records (offsets into R): the weight loads per (m, i), which the row and column tiles do not change; then,
   // per call, the input loads per (r, c, i) and, per output-tile class k = (m·NR + r)·NC + c (at most 3 row
   // and 3 column classes), its store and its compute per input size class i.
@@ -542,72 +543,21 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   const trips = new Float64Array(NM * 9);
   const bytesOf = new Float64Array(NM * 9);
   const mids = new Float64Array(NM * 9);
-  return (tr, tc, cap = Infinity) => {
-  const rs = tileClasses(gr.gr, tr);
-  const cs = tileClasses(gr.gc, tc);
-  const NR = rs.length;
-  const NC = cs.length;
-  const T = NM * NR * NC;
+  // The row and column classes of the tile asked about (first, interior, last: count, start, size) and their places.
+  let NR = 0;
+  let NC = 0;
+  const rows = new Float64Array(9);
+  const cols = new Float64Array(9);
+  const P2 = new Int32Array(20);
+  const P3 = new Int32Array(20);
   const comp = (k: number, i: number) => oComp + (k * NI + i) * REC;
   const store = (k: number) => oStore + k * REC;
   const load = (k: number, i: number) => oIn + ((k % (NR * NC)) * NI + i) * REC;
   const weights = (k: number, i: number) => oW + (Math.floor(k / (NR * NC)) * NI + i) * REC;
-  const oys: { len: number }[] = [];
-  const oxs: { len: number }[] = [];
-  for (let c = 0; c < NC; c++) oxs.push(outRange(g, 'x', cs[c].start, cs[c].n));
-  for (let r = 0; r < NR; r++) {
-    const wy = window1(g, 'y', rs[r].start, rs[r].n);
-    oys.push(outRange(g, 'y', rs[r].start, rs[r].n));
-    for (let c = 0; c < NC; c++) {
-      const wx = window1(g, 'x', cs[c].start, cs[c].n);
-      for (let i = 0; i < NI; i++) {
-        loadInputRec(R, load(r * NC + c, i), arch, g, axi, nOf[i], wy, wx);
-        seal(R, load(r * NC + c, i), arch, axi, per);
-      }
-    }
-  }
-  // Per output-tile class, its own MAC trips and DRAM bytes (its loads and its store, whichever steps they run in).
-  for (let k = 0; k < T; k++) {
-    trips[k] = 0;
-    bytesOf[k] = 0;
-    const m = ms[Math.floor(k / (NR * NC))];
-    const r = rs[Math.floor(k / NC) % NR];
-    const c = cs[k % NC];
-    storeRec(R, store(k), arch, g, axi, m.n, oys[Math.floor(k / NC) % NR], oxs[k % NC]);
-    seal(R, store(k), arch, axi, per);
-    for (let i = 0; i < NI; i++) {
-      computeRec(R, comp(k, i), arch, g, taps, nOf[i], m.n, r.n, c.n);
-      seal(R, comp(k, i), arch, axi, per);
-      const runs = i === 0 ? full : 1;
-      trips[k] += runs * R[comp(k, i) + TRIPS];
-      bytesOf[k] += runs * (R[load(k, i) + PORT0 + 3 * RD + 2] + R[weights(k, i) + PORT0 + 3 * WP + 2]);
-    }
-    bytesOf[k] += R[store(k) + PORT0 + 3 * WR + 2] + R[store(k) + PORT0 + 3 * AUX + 2];
-  }
-  if (cap < Infinity) {
-    // Every step lasts at least its compute alone, its loads alone, its store alone, or its DRAM time (the
-    // prologue and epilogue too): the largest of these sums over the layer is a floor under its cycles.
-    let fc = 0, fl = 0, fs = 0, fd = 0, n = 0;
-    for (let k = 0; k < T; k++) {
-      const tiles = g.groups * ms[Math.floor(k / (NR * NC))].count * rs[Math.floor(k / NC) % NR].count * cs[k % NC].count;
-      for (let i = 0; i < NI; i++) {
-        const runs = tiles * (i === 0 ? full : 1);
-        fc += runs * R[comp(k, i) + ALONE];
-        fl += runs * Math.max(R[load(k, i) + ALONE], R[weights(k, i) + ALONE]);
-      }
-      fs += tiles * R[store(k) + ALONE];
-      fd += tiles * bytesOf[k];
-      n += tiles * S;
-    }
-    const floor = arch.perLayerCycles + (n + 2) * arch.perStepCycles + Math.max(fc, fl, fs, fd / dramBytesPerCycle);
-    // Summed in another order than the schedule: a relative margin far above rounding keeps it a floor.
-    if (floor * (1 - 1e-9) >= cap) return { cycles: floor * (1 - 1e-9), computeCycles: NaN, overheadCycles: NaN, memoryCycles: NaN, dramBytes: NaN, steps: n, floor: true };
-  }
   // One step: compute (class cur, size ni), the loads of (class ld, size li) unless ld < 0, the store of class so unless so < 0.
   const stepOf = (cur: number, ni: number, ld: number, li: number, so: number) =>
     stepRec(R, comp(cur, ni), ld >= 0 ? load(ld, li) : -1, ld >= 0 ? weights(ld, li) : -1, so >= 0 ? store(so) : -1, arch, axi, dramBytesPerCycle) + arch.perStepCycles;
   // The steps between an output tile's first and last, which touch no other output tile (summed in order).
-  for (let k = 0; k < T; k++) mids[k] = -1;
   const midOf = (cur: number) => {
     if (mids[cur] < 0) {
       let c0 = 0;
@@ -624,32 +574,107 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   const tileOf = (prev: number, cur: number, next: number) =>
     S === 1 ? stepOf(cur, 0, next, 0, prev) : stepOf(cur, 0, cur, seqAt(1), prev) + midOf(cur) + stepOf(cur, seqAt(S - 1), next, 0, -1);
   const at = (m: number, r: number, c: number) => (m * NR + r) * NC + c;
-  const lastM = NM - 1;
-  let cycles = arch.perLayerCycles;
-  let compute = 0;
-  let bytes = 0;
-  let steps = 0;
-  // Output tiles in kernel order (groups → m → rows → columns): a neighbour across an outer boundary is the
-  // outer neighbour's last (or first) class along every inner dimension.
-  const P2 = seqPositions(rs.map((r) => r.count));
-  const P3 = seqPositions(cs.map((c) => c.count));
-  for (const p0 of P0) for (const p1 of P1) for (const p2 of P2) for (const p3 of P3) {
-    const mult = p0.count * p1.count * p2.count * p3.count;
-    const cur = at(p1.cls, p2.cls, p3.cls);
-    const prev = p3.prev >= 0 ? at(p1.cls, p2.cls, p3.prev) : p2.prev >= 0 ? at(p1.cls, p2.prev, NC - 1) : p1.prev >= 0 ? at(p1.prev, NR - 1, NC - 1) : p0.prev >= 0 ? at(lastM, NR - 1, NC - 1) : -1;
-    const next = p3.next >= 0 ? at(p1.cls, p2.cls, p3.next) : p2.next >= 0 ? at(p1.cls, p2.next, 0) : p1.next >= 0 ? at(p1.next, 0, 0) : p0.next >= 0 ? 0 : -1;
-    cycles += mult * tileOf(prev, cur, next);
-    compute += mult * trips[cur];
-    bytes += mult * bytesOf[cur];
-    steps += mult * S;
-  }
-  // Prologue (the first tile's loads) and epilogue (the last output tile's store).
-  const prologue = stepRec(R, -1, load(0, 0), weights(0, 0), -1, arch, axi, dramBytesPerCycle) + arch.perStepCycles;
-  const epilogue = stepRec(R, -1, -1, -1, store(T - 1), arch, axi, dramBytesPerCycle) + arch.perStepCycles;
-  cycles += prologue + epilogue;
-  const overhead = arch.perLayerCycles + steps * (arch.computeDepth + arch.perStepCycles);
-  return { cycles, computeCycles: compute, overheadCycles: overhead, memoryCycles: Math.max(0, cycles - compute - overhead), dramBytes: bytes, steps };
+
+  return (tr, tc, cap = Infinity) => {
+    NR = tileClassesInto(gr.gr, tr, rows);
+    NC = tileClassesInto(gr.gc, tc, cols);
+    const T = NM * NR * NC;
+    for (let r = 0; r < NR; r++) {
+      const wy = window1(g, 'y', rows[3 * r + 1], rows[3 * r + 2]);
+      for (let c = 0; c < NC; c++) {
+        const wx = window1(g, 'x', cols[3 * c + 1], cols[3 * c + 2]);
+        for (let i = 0; i < NI; i++) {
+          loadInputRec(R, load(r * NC + c, i), arch, g, axi, nOf[i], wy, wx);
+          seal(R, load(r * NC + c, i), arch, axi, per);
+        }
+      }
+    }
+    for (let k = 0; k < T; k++) {
+      const m = ms[Math.floor(k / (NR * NC))];
+      const r = Math.floor(k / NC) % NR;
+      const c = k % NC;
+      storeRec(R, store(k), arch, g, axi, m.n, outRange(g, 'y', rows[3 * r + 1], rows[3 * r + 2]), outRange(g, 'x', cols[3 * c + 1], cols[3 * c + 2]));
+      seal(R, store(k), arch, axi, per);
+      trips[k] = 0;
+      bytesOf[k] = 0;
+      mids[k] = -1;
+      for (let i = 0; i < NI; i++) {
+        computeRec(R, comp(k, i), arch, g, taps, nOf[i], m.n, rows[3 * r + 2], cols[3 * c + 2]);
+        seal(R, comp(k, i), arch, axi, per);
+        const runs = i === 0 ? full : 1;
+        trips[k] += runs * R[comp(k, i) + TRIPS];
+        bytesOf[k] += runs * (R[load(k, i) + PORT0 + 3 * RD + 2] + R[weights(k, i) + PORT0 + 3 * WP + 2]);
+      }
+      bytesOf[k] += R[store(k) + PORT0 + 3 * WR + 2] + R[store(k) + PORT0 + 3 * AUX + 2];
+    }
+    if (cap < Infinity) {
+      // Every step lasts at least its compute alone, its loads alone, its store alone, or its DRAM time (the
+      // prologue and epilogue too): the largest of these sums over the layer is a floor under its cycles.
+      let fc = 0, fl = 0, fs = 0, fd = 0, n = 0;
+      for (let k = 0; k < T; k++) {
+        const tiles = g.groups * ms[Math.floor(k / (NR * NC))].count * rows[3 * (Math.floor(k / NC) % NR)] * cols[3 * (k % NC)];
+        for (let i = 0; i < NI; i++) {
+          const runs = tiles * (i === 0 ? full : 1);
+          fc += runs * R[comp(k, i) + ALONE];
+          fl += runs * Math.max(R[load(k, i) + ALONE], R[weights(k, i) + ALONE]);
+        }
+        fs += tiles * R[store(k) + ALONE];
+        fd += tiles * bytesOf[k];
+        n += tiles * S;
+      }
+      const floor = arch.perLayerCycles + (n + 2) * arch.perStepCycles + Math.max(fc, fl, fs, fd / dramBytesPerCycle);
+      // Summed in another order than the schedule: a relative margin far above rounding keeps it a floor.
+      if (floor * (1 - 1e-9) >= cap) return { cycles: floor * (1 - 1e-9), computeCycles: NaN, overheadCycles: NaN, memoryCycles: NaN, dramBytes: NaN, steps: n, floor: true };
+    }
+    const lastM = NM - 1;
+    let cycles = arch.perLayerCycles;
+    let compute = 0;
+    let bytes = 0;
+    let steps = 0;
+    // Output tiles in kernel order: a neighbour across an outer boundary is the outer neighbour's last (or
+    // first) class along every inner dimension.
+    const n2 = placesInto(rows, NR, P2);
+    const n3 = placesInto(cols, NC, P3);
+    for (let a = 0; a < P0.length; a += 4) for (let b = 0; b < P1.length; b += 4) for (let c2 = 0; c2 < n2; c2 += 4) for (let c3 = 0; c3 < n3; c3 += 4) {
+      const mult = P0[a + 3] * P1[b + 3] * P2[c2 + 3] * P3[c3 + 3];
+      const m = P1[b + 1];
+      const r = P2[c2 + 1];
+      const cur = at(m, r, P3[c3 + 1]);
+      const prev = P3[c3] >= 0 ? at(m, r, P3[c3]) : P2[c2] >= 0 ? at(m, P2[c2], NC - 1) : P1[b] >= 0 ? at(P1[b], NR - 1, NC - 1) : P0[a] >= 0 ? at(lastM, NR - 1, NC - 1) : -1;
+      const next = P3[c3 + 2] >= 0 ? at(m, r, P3[c3 + 2]) : P2[c2 + 2] >= 0 ? at(m, P2[c2 + 2], 0) : P1[b + 2] >= 0 ? at(P1[b + 2], 0, 0) : P0[a + 2] >= 0 ? 0 : -1;
+      cycles += mult * tileOf(prev, cur, next);
+      compute += mult * trips[cur];
+      bytes += mult * bytesOf[cur];
+      steps += mult * S;
+    }
+    // Prologue (the first tile's loads) and epilogue (the last output tile's store).
+    const prologue = stepRec(R, -1, load(0, 0), weights(0, 0), -1, arch, axi, dramBytesPerCycle) + arch.perStepCycles;
+    const epilogue = stepRec(R, -1, -1, -1, store(T - 1), arch, axi, dramBytesPerCycle) + arch.perStepCycles;
+    cycles += prologue + epilogue;
+    const overhead = arch.perLayerCycles + steps * (arch.computeDepth + arch.perStepCycles);
+    return { cycles, computeCycles: compute, overheadCycles: overhead, memoryCycles: Math.max(0, cycles - compute - overhead), dramBytes: bytes, steps };
   };
+}
+
+/** tileClasses into out (count, start, size per class); returns how many. */
+function tileClassesInto(extent: number, t: number, out: Float64Array): number {
+  const cl = tileClasses(extent, t);
+  cl.forEach((x, j) => {
+    out[3 * j] = x.count;
+    out[3 * j + 1] = x.start;
+    out[3 * j + 2] = x.n;
+  });
+  return cl.length;
+}
+
+const places = (ps: SeqPos[]) => Int32Array.from(ps.flatMap((p) => [p.prev, p.cls, p.next, p.count]));
+/** seqPositions of the classes in `cls` (count first of each triple) into out; returns the length used. */
+function placesInto(cls: Float64Array, n: number, out: Int32Array): number {
+  const counts: number[] = [];
+  for (let j = 0; j < n; j++) counts.push(cls[3 * j]);
+  const ps = seqPositions(counts);
+  ps.forEach((p, j) => out.set([p.prev, p.cls, p.next, p.count], 4 * j));
+  return 4 * ps.length;
 }
 
 /** Element-wise passes over memory (layers not folded into a producer): one beat per trip. */
