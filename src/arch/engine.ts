@@ -398,7 +398,9 @@ const portTime = (b: number, t: number, per: number, axi: AxiParams) => (b <= 0 
 function seal(R: Float64Array, o: number, arch: EngineArch, axi: AxiParams, per = beatCycles(arch.beatBytes * 8, axi)): void {
   let alone = R[o + TRIPS] + R[o + FILLS] * (R[o + USED] & MOVERS ? arch.moveDepth : arch.computeDepth);
   let dram = 0;
+  const used = R[o + USED];
   for (let p = 0; p < PORTS.length; p++) {
+    if (!(used & (1 << p))) continue;
     const q = o + PORT0 + 3 * p;
     alone = Math.max(alone, portTime(R[q], R[q + 1], per, axi));
     dram += R[q + 2];
@@ -416,13 +418,27 @@ function stepRec(R: Float64Array, a: number, b: number, c: number, d: number, ar
   let shared = 0;
   let worst = 0;
   let dram = 0;
-  for (let k = 0; k < 4; k++) {
-    const o = k === 0 ? a : k === 1 ? b : k === 2 ? c : d;
-    if (o < 0) continue;
-    shared |= used & R[o + USED];
-    used |= R[o + USED];
-    worst = Math.max(worst, R[o + ALONE]);
-    dram += R[o + DRAM];
+  if (a >= 0) {
+    used = R[a + USED];
+    worst = R[a + ALONE];
+    dram = R[a + DRAM];
+  }
+  if (b >= 0) {
+    shared |= used & R[b + USED];
+    used |= R[b + USED];
+    worst = Math.max(worst, R[b + ALONE]);
+    dram += R[b + DRAM];
+  }
+  if (c >= 0) {
+    shared |= used & R[c + USED];
+    used |= R[c + USED];
+    worst = Math.max(worst, R[c + ALONE]);
+    dram += R[c + DRAM];
+  }
+  if (d >= 0) {
+    shared |= used & R[d + USED];
+    worst = Math.max(worst, R[d + ALONE]);
+    dram += R[d + DRAM];
   }
   // Processes on ports of their own (the template's: one process per port) each take their time alone.
   if (shared) {
@@ -550,6 +566,9 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   const cols = new Float64Array(9);
   const P2 = new Int32Array(20);
   const P3 = new Int32Array(20);
+  const wxs: { lo: number; len: number }[] = [];
+  const oxs: { len: number }[] = [];
+  const oys: { len: number }[] = [];
   const comp = (k: number, i: number) => oComp + (k * NI + i) * REC;
   const store = (k: number) => oStore + k * REC;
   const load = (k: number, i: number) => oIn + ((k % (NR * NC)) * NI + i) * REC;
@@ -579,12 +598,16 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
     NR = tileClassesInto(gr.gr, tr, rows);
     NC = tileClassesInto(gr.gc, tc, cols);
     const T = NM * NR * NC;
+    for (let c = 0; c < NC; c++) {
+      wxs[c] = window1(g, 'x', cols[3 * c + 1], cols[3 * c + 2]);
+      oxs[c] = outRange(g, 'x', cols[3 * c + 1], cols[3 * c + 2]);
+    }
     for (let r = 0; r < NR; r++) {
       const wy = window1(g, 'y', rows[3 * r + 1], rows[3 * r + 2]);
+      oys[r] = outRange(g, 'y', rows[3 * r + 1], rows[3 * r + 2]);
       for (let c = 0; c < NC; c++) {
-        const wx = window1(g, 'x', cols[3 * c + 1], cols[3 * c + 2]);
         for (let i = 0; i < NI; i++) {
-          loadInputRec(R, load(r * NC + c, i), arch, g, axi, nOf[i], wy, wx);
+          loadInputRec(R, load(r * NC + c, i), arch, g, axi, nOf[i], wy, wxs[c]);
           seal(R, load(r * NC + c, i), arch, axi, per);
         }
       }
@@ -593,7 +616,7 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
       const m = ms[Math.floor(k / (NR * NC))];
       const r = Math.floor(k / NC) % NR;
       const c = k % NC;
-      storeRec(R, store(k), arch, g, axi, m.n, outRange(g, 'y', rows[3 * r + 1], rows[3 * r + 2]), outRange(g, 'x', cols[3 * c + 1], cols[3 * c + 2]));
+      storeRec(R, store(k), arch, g, axi, m.n, oys[r], oxs[c]);
       seal(R, store(k), arch, axi, per);
       trips[k] = 0;
       bytesOf[k] = 0;
