@@ -569,35 +569,54 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   const wxs: { lo: number; len: number }[] = [];
   const oxs: { len: number }[] = [];
   const oys: { len: number }[] = [];
+  let NRC = 0;
   const comp = (k: number, i: number) => oComp + (k * NI + i) * REC;
   const store = (k: number) => oStore + k * REC;
-  const load = (k: number, i: number) => oIn + ((k % (NR * NC)) * NI + i) * REC;
-  const weights = (k: number, i: number) => oW + (Math.floor(k / (NR * NC)) * NI + i) * REC;
+  const load = (k: number, i: number) => oIn + ((k % NRC) * NI + i) * REC;
+  const weights = (k: number, i: number) => oW + (((k / NRC) | 0) * NI + i) * REC;
   // One step: compute (class cur, size ni), the loads of (class ld, size li) unless ld < 0, the store of class so unless so < 0.
   const stepOf = (cur: number, ni: number, ld: number, li: number, so: number) =>
     stepRec(R, comp(cur, ni), ld >= 0 ? load(ld, li) : -1, ld >= 0 ? weights(ld, li) : -1, so >= 0 ? store(so) : -1, arch, axi, dramBytesPerCycle) + arch.perStepCycles;
-  // The steps between an output tile's first and last, which touch no other output tile (summed in order).
+  // The steps between an output tile's first and last, which touch no other output tile (summed in order):
+  // the full input tile's step repeated, the last one loading the remainder.
   const midOf = (cur: number) => {
     if (mids[cur] < 0) {
       let c0 = 0;
       let same = -1;
       for (let i = 1; i < S - 1; i++) {
-        // Only the last may differ (full tile then remainder); the others are one step repeated.
-        if (seqAt(i + 1) === 0) c0 += same < 0 ? (same = stepOf(cur, 0, cur, 0, -1)) : same;
-        else c0 += stepOf(cur, seqAt(i), cur, seqAt(i + 1), -1);
+        if (i + 1 < full) c0 += same < 0 ? (same = stepOf(cur, 0, cur, 0, -1)) : same;
+        else c0 += stepOf(cur, 0, cur, 1, -1);
       }
       mids[cur] = c0;
     }
     return mids[cur];
   };
-  const tileOf = (prev: number, cur: number, next: number) =>
-    S === 1 ? stepOf(cur, 0, next, 0, prev) : stepOf(cur, 0, cur, seqAt(1), prev) + midOf(cur) + stepOf(cur, seqAt(S - 1), next, 0, -1);
-  const at = (m: number, r: number, c: number) => (m * NR + r) * NC + c;
+  // An output tile's first step (storing the previous tile, class prev) and last (loading the next, class
+  // next), kept per (class, neighbour): the places of a layer share them.
+  const firsts = new Float64Array(NM * 9 * (NM * 9 + 1));
+  const lasts = new Float64Array(NM * 9 * (NM * 9 + 1));
+  const seq1 = seqAt(1);
+  const seqLast = seqAt(S - 1);
+  let T1 = 0;
+  const tileOf = (prev: number, cur: number, next: number) => {
+    if (S === 1) return stepOf(cur, 0, next, 0, prev);
+    const f = cur * T1 + prev + 1;
+    const l = cur * T1 + next + 1;
+    if (firsts[f] < 0) firsts[f] = stepOf(cur, 0, cur, seq1, prev);
+    if (lasts[l] < 0) lasts[l] = stepOf(cur, seqLast, next, 0, -1);
+    return firsts[f] + midOf(cur) + lasts[l];
+  };
 
   return (tr, tc, cap = Infinity) => {
     NR = tileClassesInto(gr.gr, tr, rows);
     NC = tileClassesInto(gr.gc, tc, cols);
-    const T = NM * NR * NC;
+    NRC = NR * NC;
+    const T = NM * NRC;
+    T1 = T + 1;
+    for (let j = 0; j < T * T1; j++) {
+      firsts[j] = -1;
+      lasts[j] = -1;
+    }
     for (let c = 0; c < NC; c++) {
       wxs[c] = window1(g, 'x', cols[3 * c + 1], cols[3 * c + 2]);
       oxs[c] = outRange(g, 'x', cols[3 * c + 1], cols[3 * c + 2]);
@@ -649,7 +668,6 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
       // Summed in another order than the schedule: a relative margin far above rounding keeps it a floor.
       if (floor * (1 - 1e-9) >= cap) return { cycles: floor * (1 - 1e-9), computeCycles: NaN, overheadCycles: NaN, memoryCycles: NaN, dramBytes: NaN, steps: n, floor: true };
     }
-    const lastM = NM - 1;
     let cycles = arch.perLayerCycles;
     let compute = 0;
     let bytes = 0;
@@ -662,9 +680,10 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
       const mult = P0[a + 3] * P1[b + 3] * P2[c2 + 3] * P3[c3 + 3];
       const m = P1[b + 1];
       const r = P2[c2 + 1];
-      const cur = at(m, r, P3[c3 + 1]);
-      const prev = P3[c3] >= 0 ? at(m, r, P3[c3]) : P2[c2] >= 0 ? at(m, P2[c2], NC - 1) : P1[b] >= 0 ? at(P1[b], NR - 1, NC - 1) : P0[a] >= 0 ? at(lastM, NR - 1, NC - 1) : -1;
-      const next = P3[c3 + 2] >= 0 ? at(m, r, P3[c3 + 2]) : P2[c2 + 2] >= 0 ? at(m, P2[c2 + 2], 0) : P1[b + 2] >= 0 ? at(P1[b + 2], 0, 0) : P0[a + 2] >= 0 ? 0 : -1;
+      const row = (m * NR + r) * NC;
+      const cur = row + P3[c3 + 1];
+      const prev = P3[c3] >= 0 ? row + P3[c3] : P2[c2] >= 0 ? (m * NR + P2[c2]) * NC + NC - 1 : P1[b] >= 0 ? (P1[b] + 1) * NRC - 1 : P0[a] >= 0 ? T - 1 : -1;
+      const next = P3[c3 + 2] >= 0 ? row + P3[c3 + 2] : P2[c2 + 2] >= 0 ? (m * NR + P2[c2 + 2]) * NC : P1[b + 2] >= 0 ? P1[b + 2] * NRC : P0[a + 2] >= 0 ? 0 : -1;
       cycles += mult * tileOf(prev, cur, next);
       compute += mult * trips[cur];
       bytes += mult * bytesOf[cur];
