@@ -492,19 +492,35 @@ export interface SeqPos {
 
 /** The places of a run-length sequence grouped by (previous, own, next) class: at most three per run. */
 export function seqPositions(counts: number[]): SeqPos[] {
+  const q = new Int32Array(12 * counts.length);
+  const n = placesOf(counts, 1, counts.length, q);
   const out: SeqPos[] = [];
-  for (let j = 0; j < counts.length; j++) {
+  for (let j = 0; j < n; j += 4) out.push({ prev: q[j], cls: q[j + 1], next: q[j + 2], count: q[j + 3] });
+  return out;
+}
+
+/** seqPositions of the runs counts[0], counts[stride], … (n of them) into out as (prev, cls, next, count) quads; returns the length used. */
+function placesOf(counts: ArrayLike<number>, stride: number, n: number, out: Int32Array): number {
+  let k = 0;
+  const put = (prev: number, cls: number, next: number, count: number) => {
+    out[k++] = prev;
+    out[k++] = cls;
+    out[k++] = next;
+    out[k++] = count;
+  };
+  for (let j = 0; j < n; j++) {
+    const c = counts[stride * j];
     const before = j > 0 ? j - 1 : -1;
-    const after = j < counts.length - 1 ? j + 1 : -1;
-    if (counts[j] === 1) {
-      out.push({ prev: before, cls: j, next: after, count: 1 });
+    const after = j < n - 1 ? j + 1 : -1;
+    if (c === 1) {
+      put(before, j, after, 1);
       continue;
     }
-    out.push({ prev: before, cls: j, next: j, count: 1 });
-    if (counts[j] > 2) out.push({ prev: j, cls: j, next: j, count: counts[j] - 2 });
-    out.push({ prev: j, cls: j, next: after, count: 1 });
+    put(before, j, j, 1);
+    if (c > 2) put(j, j, j, c - 2);
+    put(j, j, after, 1);
   }
-  return out;
+  return k;
 }
 
 /**
@@ -538,9 +554,6 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   const nOf = [ns[0].n, ns[ns.length - 1].n];
   const NI = ns.length;
   const NM = ms.length;
-  // Places in the kernel's order (groups → m → rows → columns) as (previous, own, next class, count) quads.
-  const P0 = places(seqPositions([g.groups]));
-  const P1 = places(seqPositions(ms.map((m) => m.count)));
   // Records (offsets into R): the weight loads per (m, i), which the row and column tiles do not change; then,
   // per call, the input loads per (r, c, i) and, per output-tile class k = (m·NR + r)·NC + c (at most 3 row
   // and 3 column classes), its store and its compute per input size class i.
@@ -548,24 +561,27 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   const oIn = oW + NM * NI * REC;
   const oStore = oIn + 9 * NI * REC;
   const oComp = oStore + NM * 9 * REC;
-  const R = new Float64Array(oComp + NM * 9 * NI * REC);
-  for (let m = 0; m < NM; m++) {
-    for (let i = 0; i < NI; i++) {
-      loadWeightsRec(R, oW + (m * NI + i) * REC, arch, g, axi, nOf[i], ms[m].n);
-      seal(R, oW + (m * NI + i) * REC, arch, axi, per);
+  // The scratch is shared by every scheduler (the search makes one per layer and channel tiling: no allocation);
+  // a scheduler called after another rewrites what it keeps there.
+  const { R, trips, bytesOf, mids, rows, cols, P0, P1, P2, P3, firsts, lasts } = pool;
+  const me = {};
+  let n0 = 0;
+  let n1 = 0;
+  const own = () => {
+    owner = me;
+    // Places in the kernel's order (groups → m → rows → columns) as (previous, own, next class, count) quads.
+    n0 = placesOf([g.groups], 1, 1, P0);
+    n1 = placesOf(ms.map((m) => m.count), 1, NM, P1);
+    for (let m = 0; m < NM; m++) {
+      for (let i = 0; i < NI; i++) {
+        loadWeightsRec(R, oW + (m * NI + i) * REC, arch, g, axi, nOf[i], ms[m].n);
+        seal(R, oW + (m * NI + i) * REC, arch, axi, per);
+      }
     }
-  }
-  // Per output-tile class: its own MAC trips and DRAM bytes (its loads and its store, whichever steps they run in), its middle steps.
-  const trips = new Float64Array(NM * 9);
-  const bytesOf = new Float64Array(NM * 9);
-  const mids = new Float64Array(NM * 9);
-  // The row and column classes of the tile asked about (first, interior, last: count, start, size) and their places.
+  };
+  // The row and column classes of the tile asked about (first, interior, last: count, start, size).
   let NR = 0;
   let NC = 0;
-  const rows = new Float64Array(9);
-  const cols = new Float64Array(9);
-  const P2 = new Int32Array(20);
-  const P3 = new Int32Array(20);
   const wxs: { lo: number; len: number }[] = [];
   const oxs: { len: number }[] = [];
   const oys: { len: number }[] = [];
@@ -592,9 +608,7 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
     return mids[cur];
   };
   // An output tile's first step (storing the previous tile, class prev) and last (loading the next, class
-  // next), kept per (class, neighbour): the places of a layer share them.
-  const firsts = new Float64Array(NM * 9 * (NM * 9 + 1));
-  const lasts = new Float64Array(NM * 9 * (NM * 9 + 1));
+  // next), kept per (class, neighbour) in firsts and lasts: the places of a layer share them.
   const seq1 = seqAt(1);
   const seqLast = seqAt(S - 1);
   let T1 = 0;
@@ -608,6 +622,7 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   };
 
   return (tr, tc, cap = Infinity) => {
+    if (owner !== me) own();
     NR = tileClassesInto(gr.gr, tr, rows);
     NC = tileClassesInto(gr.gc, tc, cols);
     NRC = NR * NC;
@@ -674,9 +689,9 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
     let steps = 0;
     // Output tiles in kernel order: a neighbour across an outer boundary is the outer neighbour's last (or
     // first) class along every inner dimension.
-    const n2 = placesInto(rows, NR, P2);
-    const n3 = placesInto(cols, NC, P3);
-    for (let a = 0; a < P0.length; a += 4) for (let b = 0; b < P1.length; b += 4) for (let c2 = 0; c2 < n2; c2 += 4) for (let c3 = 0; c3 < n3; c3 += 4) {
+    const n2 = placesOf(rows, 3, NR, P2);
+    const n3 = placesOf(cols, 3, NC, P3);
+    for (let a = 0; a < n0; a += 4) for (let b = 0; b < n1; b += 4) for (let c2 = 0; c2 < n2; c2 += 4) for (let c3 = 0; c3 < n3; c3 += 4) {
       const mult = P0[a + 3] * P1[b + 3] * P2[c2 + 3] * P3[c3 + 3];
       const m = P1[b + 1];
       const r = P2[c2 + 1];
@@ -709,15 +724,22 @@ function tileClassesInto(extent: number, t: number, out: Float64Array): number {
   return cl.length;
 }
 
-const places = (ps: SeqPos[]) => Int32Array.from(ps.flatMap((p) => [p.prev, p.cls, p.next, p.count]));
-/** seqPositions of the classes in `cls` (count first of each triple) into out; returns the length used. */
-function placesInto(cls: Float64Array, n: number, out: Int32Array): number {
-  const counts: number[] = [];
-  for (let j = 0; j < n; j++) counts.push(cls[3 * j]);
-  const ps = seqPositions(counts);
-  ps.forEach((p, j) => out.set([p.prev, p.cls, p.next, p.count], 4 * j));
-  return 4 * ps.length;
-}
+// The schedulers' shared scratch, sized for 2 channel × 3 row × 3 column classes and 2 input sizes, and its user.
+const pool = {
+  R: new Float64Array((2 * 2 + 9 * 2 + 2 * 9 + 2 * 9 * 2) * REC),
+  trips: new Float64Array(18),
+  bytesOf: new Float64Array(18),
+  mids: new Float64Array(18),
+  rows: new Float64Array(9),
+  cols: new Float64Array(9),
+  P0: new Int32Array(36),
+  P1: new Int32Array(36),
+  P2: new Int32Array(36),
+  P3: new Int32Array(36),
+  firsts: new Float64Array(18 * 19),
+  lasts: new Float64Array(18 * 19),
+};
+let owner: object | undefined;
 
 /** Element-wise passes over memory (layers not folded into a producer): one beat per trip. */
 export function eltwiseSchedule(arch: EngineArch, axi: AxiParams, dramBytesPerCycle: number, e: { kind: 'add' | 'unary' | 'pixel_shuffle'; c: number; h: number; w: number; factor: number }): LayerSchedule {
