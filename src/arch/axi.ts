@@ -53,14 +53,27 @@ export const beatsPerPixel = (channels: number, lanes: number) => Math.ceil(chan
 
 /** Beats, transactions and DRAM bytes of a block on a port of `beatBytes`. */
 export function blockTraffic(b: Block, beatBytes: number, axi: AxiParams): Traffic {
-  if (b.runs <= 0 || b.beatsPerRun <= 0) return noTraffic();
-  const full = Math.floor(b.beatsPerRun / axi.maxBurstBeats);
-  const rest = b.beatsPerRun % axi.maxBurstBeats;
-  const txPerRun = full + (rest > 0 ? 1 : 0);
-  const granules = (beats: number) => Math.ceil((beats * beatBytes) / axi.granuleBytes);
-  const dramPerRun = (full * granules(axi.maxBurstBeats) + (rest > 0 ? granules(rest) : 0)) * axi.granuleBytes;
-  return { beats: b.runs * b.beatsPerRun, transactions: b.runs * txPerRun, dramBytes: b.runs * dramPerRun };
+  const s = scratch.fill(0);
+  addBlockTraffic(s, 0, b.runs, b.beatsPerRun, beatBytes, axi);
+  return { beats: s[0], transactions: s[1], dramBytes: s[2] };
 }
+const scratch = new Float64Array(3);
+
+/**
+ * blockTraffic of `runs` runs of `beatsPerRun` beats, added to out[o..o+2] (beats, transactions, DRAM bytes):
+ * the engine's step model sums a step's ports in place (its search costs millions of steps, allocating nothing).
+ */
+export function addBlockTraffic(out: Float64Array, o: number, runs: number, beatsPerRun: number, beatBytes: number, axi: AxiParams): void {
+  if (runs <= 0 || beatsPerRun <= 0) return;
+  const full = Math.floor(beatsPerRun / axi.maxBurstBeats);
+  const rest = beatsPerRun % axi.maxBurstBeats;
+  const txPerRun = full + (rest > 0 ? 1 : 0);
+  const dramPerRun = (full * granules(axi.maxBurstBeats, beatBytes, axi) + (rest > 0 ? granules(rest, beatBytes, axi) : 0)) * axi.granuleBytes;
+  out[o] += runs * beatsPerRun;
+  out[o + 1] += runs * txPerRun;
+  out[o + 2] += runs * dramPerRun;
+}
+const granules = (beats: number, beatBytes: number, axi: AxiParams) => Math.ceil((beats * beatBytes) / axi.granuleBytes);
 
 /**
  * Cycles one port needs for a traffic it carries in one go (one pipelined loop): a beat per cycle at best, at

@@ -17,7 +17,7 @@
  */
 import type { EngineSpec } from '../mapping/schema.js';
 import type { Precision } from '../platform/precision.js';
-import { addTraffic, beatCycles, blockTraffic, noTraffic, type AxiParams, type Block, type Traffic } from './axi.js';
+import { addBlockTraffic, beatCycles, type AxiParams, type Traffic } from './axi.js';
 
 const cdiv = (a: number, b: number) => Math.ceil(a / b);
 
@@ -260,39 +260,90 @@ export interface Work {
   ports: Partial<Record<PortName, Traffic>>;
 }
 export type PortName = 'rd' | 'w' | 'wr' | 'aux';
+const PORTS: PortName[] = ['rd', 'w', 'wr', 'aux'];
+
+/*
+ * The processes are written once, as records in a Float64Array (the search costs millions of steps: no
+ * allocation on that path): trips, fills, the ports used (bit p for PORTS[p]), then beats, transactions and
+ * DRAM bytes of each port; `seal` adds the process's time alone and its DRAM bytes. `Work` is the same record
+ * as an object (loadInput, storeWork, ...).
+ */
+const TRIPS = 0;
+const FILLS = 1;
+const USED = 2;
+const PORT0 = 3;
+const ALONE = PORT0 + 3 * PORTS.length;
+const DRAM = ALONE + 1;
+const REC = DRAM + 1;
+const RD = 0;
+const WP = 1;
+const WR = 2;
+const AUX = 3;
+/** Ports of the load/store loops (their pipelines fill in MOVE_DEPTH; a process without them is the MAC loop). */
+const MOVERS = (1 << RD) | (1 << WP) | (1 << WR);
 
 // A loop that runs no trip fills no pipeline (a zero-size tile's process only hands shake, inside the step's control cycles).
-// Every Work has the same four port keys (absent = undefined): stepCycles then reads one object shape.
-const work = (trips: number, fills: number, ports: Work['ports'] = {}): Work => ({ trips, fills: trips > 0 ? fills : 0, ports: { rd: ports.rd, w: ports.w, wr: ports.wr, aux: ports.aux } });
+function setWork(R: Float64Array, o: number, trips: number, fills: number): void {
+  for (let j = o; j < o + REC; j++) R[j] = 0;
+  R[o + TRIPS] = trips;
+  R[o + FILLS] = trips > 0 ? fills : 0;
+}
+
+/** A port's traffic: `runs` contiguous runs of `beatsPerRun` beats (added to what the port already carries in this process). */
+function addPort(R: Float64Array, o: number, port: number, runs: number, beatsPerRun: number, arch: EngineArch, axi: AxiParams): void {
+  R[o + USED] = (R[o + USED] as number) | (1 << port);
+  addBlockTraffic(R, o + PORT0 + 3 * port, runs, beatsPerRun, arch.beatBytes, axi);
+}
+
+const scratch = new Float64Array(REC);
+function toWork(R: Float64Array): Work {
+  const ports: Work['ports'] = {};
+  PORTS.forEach((name, p) => {
+    ports[name] = R[USED] & (1 << p) ? { beats: R[PORT0 + 3 * p], transactions: R[PORT0 + 3 * p + 1], dramBytes: R[PORT0 + 3 * p + 2] } : undefined;
+  });
+  return { trips: R[TRIPS], fills: R[FILLS], ports };
+}
 
 /** Rows of a zero-inserted window that hold real input rows (multiples of s). */
 const realCount = (lo: number, len: number, s: number) => (len <= 0 ? 0 : Math.floor((lo + len - 1) / s) - Math.ceil(lo / s) + 1);
 
 /** The input tile load of `tn` channels over window rows×cols. */
-export function loadInput(arch: EngineArch, g: EngineGeom, axi: AxiParams, tn: number, wy: { lo: number; len: number }, wx: { lo: number; len: number }): Work {
+function loadInputRec(R: Float64Array, o: number, arch: EngineArch, g: EngineGeom, axi: AxiParams, tn: number, wy: { lo: number; len: number }, wx: { lo: number; len: number }): void {
   const blocks = cdiv(tn, arch.L);
-  const trips = wy.len * wx.len * moveTrips(tn, arch.L, arch.pif);
+  setWork(R, o, wy.len * wx.len * moveTrips(tn, arch.L, arch.pif), 1);
   const zi = g.kind === 'zero-insert';
   const rows = zi ? realCount(wy.lo, wy.len, g.sh) : wy.len;
   const cols = zi ? realCount(wx.lo, wx.len, g.sw) : wx.len;
   const fullRows = cols === g.iw;
-  const block: Block = fullRows ? { runs: blocks, beatsPerRun: rows * cols } : { runs: blocks * rows, beatsPerRun: cols };
-  return work(trips, 1, { rd: blockTraffic(block, arch.beatBytes, axi) });
+  if (fullRows) addPort(R, o, RD, blocks, rows * cols, arch, axi);
+  else addPort(R, o, RD, blocks * rows, cols, arch, axi);
+}
+export function loadInput(arch: EngineArch, g: EngineGeom, axi: AxiParams, tn: number, wy: { lo: number; len: number }, wx: { lo: number; len: number }): Work {
+  loadInputRec(scratch, 0, arch, g, axi, tn, wy, wx);
+  return toWork(scratch);
 }
 
 /** Weight rows of a tile (POF×PIF padded to whole beats) and its bias, one beat per trip. */
-export function loadWeights(arch: EngineArch, g: EngineGeom, axi: AxiParams, tn: number, tm: number): Work {
+function loadWeightsRec(R: Float64Array, o: number, arch: EngineArch, g: EngineGeom, axi: AxiParams, tn: number, tm: number): void {
   const rows = cdiv(tm, arch.pof) * cdiv(tn, arch.pif) * weightTaps(g);
   const perRow = cdiv(arch.pof * arch.pif * arch.wBytes, arch.beatBytes);
   const biasBeats = cdiv(tm * arch.accBytes, arch.beatBytes);
-  const w = blockTraffic({ runs: 1, beatsPerRun: rows * perRow }, arch.beatBytes, axi);
-  const b = blockTraffic({ runs: 1, beatsPerRun: biasBeats }, arch.beatBytes, axi);
-  return work(rows * perRow + biasBeats, (rows > 0 ? 1 : 0) + (biasBeats > 0 ? 1 : 0), { w: addTraffic(w, b) });
+  setWork(R, o, rows * perRow + biasBeats, (rows > 0 ? 1 : 0) + (biasBeats > 0 ? 1 : 0));
+  addPort(R, o, WP, 1, rows * perRow, arch, axi);
+  addPort(R, o, WP, 1, biasBeats, arch, axi);
+}
+export function loadWeights(arch: EngineArch, g: EngineGeom, axi: AxiParams, tn: number, tm: number): Work {
+  loadWeightsRec(scratch, 0, arch, g, axi, tn, tm);
+  return toWork(scratch);
 }
 
 /** The flattened MAC loop of one input tile. */
+function computeRec(R: Float64Array, o: number, arch: EngineArch, g: EngineGeom, taps: number, tn: number, tm: number, tr: number, tc: number): void {
+  setWork(R, o, g.passes * taps * cdiv(tm, arch.pof) * cdiv(tn, arch.pif) * cdiv(tr, arch.poy) * cdiv(tc, arch.pox), 1);
+}
 export function computeWork(arch: EngineArch, g: EngineGeom, taps: number, tn: number, tm: number, tr: number, tc: number): Work {
-  return work(g.passes * taps * cdiv(tm, arch.pof) * cdiv(tn, arch.pif) * cdiv(tr, arch.poy) * cdiv(tc, arch.pox), 1);
+  computeRec(scratch, 0, arch, g, taps, tn, tm, tr, tc);
+  return toWork(scratch);
 }
 
 /** Output range [lo, lo+len) that grid positions [gStart, gStart+n) produce along one dimension. */
@@ -308,51 +359,97 @@ export function outRange(g: EngineGeom, dim: 'y' | 'x', gStart: number, n: numbe
 }
 
 /** The store of one output tile: accumulator words read, beats written (and re-read for GDN / residual). */
-export function storeWork(arch: EngineArch, g: EngineGeom, axi: AxiParams, tm: number, oy: { len: number }, ox: { len: number }): Work {
+function storeRec(R: Float64Array, o: number, arch: EngineArch, g: EngineGeom, axi: AxiParams, tm: number, oy: { len: number }, ox: { len: number }): void {
   const pos = oy.len * ox.len;
-  if (pos === 0) return work(0, 0);
+  if (pos === 0) return setWork(R, o, 0, 0);
   const r = g.shuffle;
-  let trips: number;
-  let block: Block;
   if (r > 1) {
     // Every channel of a position read first, then r² destination pixels × channel blocks written.
     const blocks = cdiv(tm / (r * r), arch.L);
-    trips = pos * (cdiv(tm, arch.pof) + r * r * blocks);
+    setWork(R, o, pos * (cdiv(tm, arch.pof) + r * r * blocks), 1);
     // Runs of r beats (a destination row of a position); with one channel block and full-width rows, a row's
     // last run and the next row's first are adjacent in DRAM and make one run of 2r.
     const joins = blocks === 1 && ox.len === g.ow ? oy.len - 1 : 0;
-    const t2 = addTraffic(blockTraffic({ runs: pos * r - 2 * joins, beatsPerRun: r }, arch.beatBytes, axi), blockTraffic({ runs: joins, beatsPerRun: 2 * r }, arch.beatBytes, axi));
-    return work(trips, 1, { wr: t2, ...(g.storeReads ? { aux: t2 } : {}) });
+    addPort(R, o, WR, pos * r - 2 * joins, r, arch, axi);
+    addPort(R, o, WR, joins, 2 * r, arch, axi);
   } else {
     const blocks = cdiv(tm, arch.L);
     let words = 0;
     for (let c = 0; c < tm; c += arch.L) words += wordsTouched(c, Math.min(arch.L, tm - c), arch.pof);
-    trips = pos * words;
-    block = ox.len === g.ow ? { runs: blocks, beatsPerRun: pos } : { runs: blocks * oy.len, beatsPerRun: ox.len };
+    setWork(R, o, pos * words, 1);
+    if (ox.len === g.ow) addPort(R, o, WR, blocks, pos, arch, axi);
+    else addPort(R, o, WR, blocks * oy.len, ox.len, arch, axi);
   }
-  const t = blockTraffic(block, arch.beatBytes, axi);
-  return work(trips, 1, { wr: t, ...(g.storeReads ? { aux: t } : {}) });
+  // The re-read of x (GDN) or of the residual operand has the write's shape.
+  if (g.storeReads) {
+    R[o + USED] = (R[o + USED] as number) | (1 << AUX);
+    for (let j = 0; j < 3; j++) R[o + PORT0 + 3 * AUX + j] = R[o + PORT0 + 3 * WR + j];
+  }
+}
+export function storeWork(arch: EngineArch, g: EngineGeom, axi: AxiParams, tm: number, oy: { len: number }, ox: { len: number }): Work {
+  storeRec(scratch, 0, arch, g, axi, tm, oy, ox);
+  return toWork(scratch);
 }
 
 /** One port's cycles in a step: a beat per `per` cycles or the round trips its transactions need, plus one exposed round trip. */
 const portTime = (b: number, t: number, per: number, axi: AxiParams) => (b <= 0 ? 0 : Math.max(b * per, Math.ceil((t * axi.latencyCycles) / axi.outstanding)) + axi.latencyCycles);
 
-/** A step of the schedule: its processes run together; the DRAM serves all their traffic. */
-export function stepCycles(ws: Work[], arch: EngineArch, axi: AxiParams, dramBytesPerCycle: number, fillOf: (w: Work) => number): number {
-  let worst = 0;
-  // The four ports, summed over the processes that use them (no allocation: this is the search's hot path).
-  let b0 = 0, t0 = 0, b1 = 0, t1 = 0, b2 = 0, t2 = 0, b3 = 0, t3 = 0, dram = 0;
-  for (const w of ws) {
-    worst = Math.max(worst, w.trips + fillOf(w));
-    const p = w.ports;
-    if (p.rd) { b0 += p.rd.beats; t0 += p.rd.transactions; dram += p.rd.dramBytes; }
-    if (p.w) { b1 += p.w.beats; t1 += p.w.transactions; dram += p.w.dramBytes; }
-    if (p.wr) { b2 += p.wr.beats; t2 += p.wr.transactions; dram += p.wr.dramBytes; }
-    if (p.aux) { b3 += p.aux.beats; t3 += p.aux.transactions; dram += p.aux.dramBytes; }
+/** A process's time with its ports to itself (trips and fills, each port's time) and its DRAM bytes, into the record. */
+function seal(R: Float64Array, o: number, arch: EngineArch, axi: AxiParams, per = beatCycles(arch.beatBytes * 8, axi)): void {
+  let alone = R[o + TRIPS] + R[o + FILLS] * (R[o + USED] & MOVERS ? arch.moveDepth : arch.computeDepth);
+  let dram = 0;
+  const used = R[o + USED];
+  for (let p = 0; p < PORTS.length; p++) {
+    if (!(used & (1 << p))) continue;
+    const q = o + PORT0 + 3 * p;
+    alone = Math.max(alone, portTime(R[q], R[q + 1], per, axi));
+    dram += R[q + 2];
   }
-  const per = beatCycles(arch.beatBytes * 8, axi);
-  worst = Math.max(worst, portTime(b0, t0, per, axi), portTime(b1, t1, per, axi), portTime(b2, t2, per, axi), portTime(b3, t3, per, axi));
-  void arch;
+  R[o + ALONE] = alone;
+  R[o + DRAM] = dram;
+}
+
+/**
+ * A step of the schedule: the sealed processes at offsets a, b, c, d of R (−1: none) run together, each taking
+ * its trips plus its fills; a port carries the sum of their traffic on it; the DRAM serves all of it.
+ */
+function stepRec(R: Float64Array, a: number, b: number, c: number, d: number, arch: EngineArch, axi: AxiParams, dramBytesPerCycle: number): number {
+  let used = 0;
+  let shared = 0;
+  let worst = 0;
+  let dram = 0;
+  if (a >= 0) {
+    used = R[a + USED];
+    worst = R[a + ALONE];
+    dram = R[a + DRAM];
+  }
+  if (b >= 0) {
+    shared |= used & R[b + USED];
+    used |= R[b + USED];
+    worst = Math.max(worst, R[b + ALONE]);
+    dram += R[b + DRAM];
+  }
+  if (c >= 0) {
+    shared |= used & R[c + USED];
+    used |= R[c + USED];
+    worst = Math.max(worst, R[c + ALONE]);
+    dram += R[c + DRAM];
+  }
+  if (d >= 0) {
+    shared |= used & R[d + USED];
+    worst = Math.max(worst, R[d + ALONE]);
+    dram += R[d + DRAM];
+  }
+  // Processes on ports of their own (the template's: one process per port) each take their time alone.
+  if (shared) {
+    const per = beatCycles(arch.beatBytes * 8, axi);
+    for (let p = 0; p < PORTS.length; p++) {
+      let beats = 0;
+      let tx = 0;
+      for (const o of [a, b, c, d]) if (o >= 0) { beats += R[o + PORT0 + 3 * p]; tx += R[o + PORT0 + 3 * p + 1]; }
+      worst = Math.max(worst, portTime(beats, tx, per, axi));
+    }
+  }
   return Math.max(worst, dram / dramBytesPerCycle);
 }
 
@@ -381,6 +478,8 @@ export interface LayerSchedule {
   memoryCycles: number;
   dramBytes: number;
   steps: number;
+  /** Set when the layer was not scheduled because a floor under its cycles (`cycles`) already reaches the cap asked for. */
+  floor?: true;
 }
 
 /** A place in a sequence of tile classes (run lengths in order): its class, its neighbours' classes (−1: none) and how many places look alike. */
@@ -393,19 +492,35 @@ export interface SeqPos {
 
 /** The places of a run-length sequence grouped by (previous, own, next) class: at most three per run. */
 export function seqPositions(counts: number[]): SeqPos[] {
+  const q = new Int32Array(12 * counts.length);
+  const n = placesOf(counts, 1, counts.length, q);
   const out: SeqPos[] = [];
-  for (let j = 0; j < counts.length; j++) {
+  for (let j = 0; j < n; j += 4) out.push({ prev: q[j], cls: q[j + 1], next: q[j + 2], count: q[j + 3] });
+  return out;
+}
+
+/** seqPositions of the runs counts[0], counts[stride], … (n of them) into out as (prev, cls, next, count) quads; returns the length used. */
+function placesOf(counts: ArrayLike<number>, stride: number, n: number, out: Int32Array): number {
+  let k = 0;
+  const put = (prev: number, cls: number, next: number, count: number) => {
+    out[k++] = prev;
+    out[k++] = cls;
+    out[k++] = next;
+    out[k++] = count;
+  };
+  for (let j = 0; j < n; j++) {
+    const c = counts[stride * j];
     const before = j > 0 ? j - 1 : -1;
-    const after = j < counts.length - 1 ? j + 1 : -1;
-    if (counts[j] === 1) {
-      out.push({ prev: before, cls: j, next: after, count: 1 });
+    const after = j < n - 1 ? j + 1 : -1;
+    if (c === 1) {
+      put(before, j, after, 1);
       continue;
     }
-    out.push({ prev: before, cls: j, next: j, count: 1 });
-    if (counts[j] > 2) out.push({ prev: j, cls: j, next: j, count: counts[j] - 2 });
-    out.push({ prev: j, cls: j, next: after, count: 1 });
+    put(before, j, j, 1);
+    if (c > 2) put(j, j, j, c - 2);
+    put(j, j, after, 1);
   }
-  return out;
+  return k;
 }
 
 /**
@@ -415,119 +530,237 @@ export function seqPositions(counts: number[]): SeqPos[] {
  * tile and an epilogue stores the last. A step's cost depends on the shapes of the tiles it touches, so each
  * output tile is costed with its own, its predecessor's and its successor's shape classes (first, interior,
  * last along rows and columns; full and remainder along channels); places in the tile order with the same
- * three classes are costed once.
+ * three classes are costed once. With a `cap`, a layer whose floor (each step at least its compute, its loads,
+ * its store or its DRAM time alone) already reaches it is not walked: the answer is that floor, marked.
  */
-export function layerSchedule(arch: EngineArch, g: EngineGeom, axi: AxiParams, dramBytesPerCycle: number, t: { tn: number; tm: number; tr: number; tc: number }): LayerSchedule {
+export function layerSchedule(arch: EngineArch, g: EngineGeom, axi: AxiParams, dramBytesPerCycle: number, t: { tn: number; tm: number; tr: number; tc: number }, cap = Infinity): LayerSchedule {
+  return layerScheduler(arch, g, axi, dramBytesPerCycle, t.tn, t.tm)(t.tr, t.tc, cap);
+}
+
+/**
+ * layerSchedule for the tiles of one channel tiling (tn, tm): what does not depend on the row and column
+ * tiles (channel classes, weight loads) is worked out once, for a search that asks about many.
+ */
+export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, dramBytesPerCycle: number, tn: number, tm: number): (tr: number, tc: number, cap?: number) => LayerSchedule {
   const gr = grid(g);
   const taps = tapCount(g);
-  const ms = channelClasses(g.M, t.tm);
-  const ns = channelClasses(g.N, t.tn);
-  const rs = tileClasses(gr.gr, t.tr);
-  const cs = tileClasses(gr.gc, t.tc);
-  const fill = (w: Work) => w.fills * (w.ports.rd || w.ports.w || w.ports.wr ? arch.moveDepth : arch.computeDepth);
-  const step = (ws: Work[]) => stepCycles(ws, arch, axi, dramBytesPerCycle, fill) + arch.perStepCycles;
-  // Input tiles of an output tile in order, by size class (0: full, 1: remainder).
-  const seq: number[] = [];
-  ns.forEach((n, k) => { for (let i = 0; i < n.count; i++) seq.push(k); });
-  const S = seq.length;
+  const per = beatCycles(arch.beatBytes * 8, axi);
+  const ms = channelClasses(g.M, tm);
+  const ns = channelClasses(g.N, tn);
+  // Input tiles of an output tile in order, by size class (0: full, 1: remainder): `full` of class 0, then the rest.
+  const full = ns[0].count;
+  const S = full + (ns.length - 1);
+  const seqAt = (i: number) => (i < full ? 0 : 1);
   const nOf = [ns[0].n, ns[ns.length - 1].n];
-  const NR = rs.length;
-  const NC = cs.length;
-  const T = ms.length * NR * NC;
-  // Per output-tile class (index (m·NR + r)·NC + c): its store, and per input size class its compute and loads.
-  type Cls = { st: Work; comp: Work[]; li: Work[]; lw: Work[]; trips: number; bytes: number };
-  const infos: (Cls | undefined)[] = new Array(T);
-  const info = (k: number): Cls => {
-    let v = infos[k];
-    if (!v) {
-      const m = ms[Math.floor(k / (NR * NC))];
-      const r = rs[Math.floor(k / NC) % NR];
-      const c = cs[k % NC];
-      const wy = window1(g, 'y', r.start, r.n);
-      const wx = window1(g, 'x', c.start, c.n);
-      const st = storeWork(arch, g, axi, m.n, outRange(g, 'y', r.start, r.n), outRange(g, 'x', c.start, c.n));
-      v = { st, comp: [], li: [], lw: [], trips: 0, bytes: 0 };
-      for (let i = 0; i < ns.length; i++) {
-        v.comp[i] = computeWork(arch, g, taps, nOf[i], m.n, r.n, c.n);
-        v.li[i] = loadInput(arch, g, axi, nOf[i], wy, wx);
-        v.lw[i] = loadWeights(arch, g, axi, nOf[i], m.n);
+  const NI = ns.length;
+  const NM = ms.length;
+  // Records (offsets into R): the weight loads per (m, i), which the row and column tiles do not change; then,
+  // per call, the input loads per (r, c, i) and, per output-tile class k = (m·NR + r)·NC + c (at most 3 row
+  // and 3 column classes), its store and its compute per input size class i.
+  const oW = 0;
+  const oIn = oW + NM * NI * REC;
+  const oStore = oIn + 9 * NI * REC;
+  const oComp = oStore + NM * 9 * REC;
+  // The scratch is shared by every scheduler (the search makes one per layer and channel tiling: no allocation);
+  // a scheduler called after another rewrites what it keeps there.
+  const { R, trips, bytesOf, mids, rows, cols, P0, P1, P2, P3, firsts, lasts } = pool;
+  const me = {};
+  let n0 = 0;
+  let n1 = 0;
+  const own = () => {
+    owner = me;
+    // Places in the kernel's order (groups → m → rows → columns) as (previous, own, next class, count) quads.
+    n0 = placesOf([g.groups], 1, 1, P0);
+    n1 = placesOf(ms.map((m) => m.count), 1, NM, P1);
+    for (let m = 0; m < NM; m++) {
+      for (let i = 0; i < NI; i++) {
+        loadWeightsRec(R, oW + (m * NI + i) * REC, arch, g, axi, nOf[i], ms[m].n);
+        seal(R, oW + (m * NI + i) * REC, arch, axi, per);
       }
-      // Its own MAC trips and DRAM bytes (its loads and its store, whichever steps they run in).
-      for (const i of seq) {
-        v.trips += v.comp[i].trips;
-        v.bytes += v.li[i].ports.rd!.dramBytes + v.lw[i].ports.w!.dramBytes;
-      }
-      for (const p of [st.ports.wr, st.ports.aux]) v.bytes += p ? p.dramBytes : 0;
-      infos[k] = v;
     }
-    return v;
   };
-  // One step: compute (class cur, size ni), the load of (class ld, size li) unless ld < 0, the store of class so unless so < 0.
-  const steps1 = new Map<number, number>();
-  const stepOf = (cur: number, ni: number, ld: number, li: number, so: number) => {
-    const key = (((cur * 2 + ni) * (T + 1) + ld + 1) * 2 + li) * (T + 1) + so + 1;
-    let v = steps1.get(key);
-    if (v === undefined) {
-      const ws = [info(cur).comp[ni]];
-      if (ld >= 0) ws.push(info(ld).li[li], info(ld).lw[li]);
-      if (so >= 0) ws.push(info(so).st);
-      v = step(ws);
-      steps1.set(key, v);
-    }
-    return v;
-  };
-  // The steps between an output tile's first and last, which touch no other output tile.
-  const mids: number[] = new Array(T);
+  // The row and column classes of the tile asked about (first, interior, last: count, start, size).
+  let NR = 0;
+  let NC = 0;
+  const wxs: { lo: number; len: number }[] = [];
+  const oxs: { len: number }[] = [];
+  const oys: { len: number }[] = [];
+  let NRC = 0;
+  const comp = (k: number, i: number) => oComp + (k * NI + i) * REC;
+  const store = (k: number) => oStore + k * REC;
+  const load = (k: number, i: number) => oIn + ((k % NRC) * NI + i) * REC;
+  const weights = (k: number, i: number) => oW + (((k / NRC) | 0) * NI + i) * REC;
+  // One step: compute (class cur, size ni), the loads of (class ld, size li) unless ld < 0, the store of class so unless so < 0.
+  const stepOf = (cur: number, ni: number, ld: number, li: number, so: number) =>
+    stepRec(R, comp(cur, ni), ld >= 0 ? load(ld, li) : -1, ld >= 0 ? weights(ld, li) : -1, so >= 0 ? store(so) : -1, arch, axi, dramBytesPerCycle) + arch.perStepCycles;
+  // The steps between an output tile's first and last, which touch no other output tile (summed in order):
+  // the full input tile's step repeated, the last one loading the remainder.
   const midOf = (cur: number) => {
-    if (mids[cur] === undefined) {
+    if (mids[cur] < 0) {
       let c0 = 0;
-      for (let i = 1; i < S - 1; i++) c0 += stepOf(cur, seq[i], cur, seq[i + 1], -1);
+      let same = -1;
+      for (let i = 1; i < S - 1; i++) {
+        if (i + 1 < full) c0 += same < 0 ? (same = stepOf(cur, 0, cur, 0, -1)) : same;
+        else c0 += stepOf(cur, 0, cur, 1, -1);
+      }
       mids[cur] = c0;
     }
     return mids[cur];
   };
-  const tileOf = (prev: number, cur: number, next: number) =>
-    S === 1 ? stepOf(cur, seq[0], next, seq[0], prev) : stepOf(cur, seq[0], cur, seq[1], prev) + midOf(cur) + stepOf(cur, seq[S - 1], next, seq[0], -1);
-  const at = (m: number, r: number, c: number) => (m * NR + r) * NC + c;
-  const lastM = ms.length - 1;
-  let cycles = arch.perLayerCycles;
-  let compute = 0;
-  let bytes = 0;
-  let steps = 0;
-  // Output tiles in kernel order (groups → m → rows → columns): a neighbour across an outer boundary is the
-  // outer neighbour's last (or first) class along every inner dimension.
-  const P2 = seqPositions(rs.map((r) => r.count));
-  const P3 = seqPositions(cs.map((c) => c.count));
-  for (const p0 of seqPositions([g.groups])) for (const p1 of seqPositions(ms.map((m) => m.count))) for (const p2 of P2) for (const p3 of P3) {
-    const mult = p0.count * p1.count * p2.count * p3.count;
-    const cur = at(p1.cls, p2.cls, p3.cls);
-    const prev = p3.prev >= 0 ? at(p1.cls, p2.cls, p3.prev) : p2.prev >= 0 ? at(p1.cls, p2.prev, NC - 1) : p1.prev >= 0 ? at(p1.prev, NR - 1, NC - 1) : p0.prev >= 0 ? at(lastM, NR - 1, NC - 1) : -1;
-    const next = p3.next >= 0 ? at(p1.cls, p2.cls, p3.next) : p2.next >= 0 ? at(p1.cls, p2.next, 0) : p1.next >= 0 ? at(p1.next, 0, 0) : p0.next >= 0 ? 0 : -1;
-    cycles += mult * tileOf(prev, cur, next);
-    compute += mult * info(cur).trips;
-    bytes += mult * info(cur).bytes;
-    steps += mult * S;
-  }
-  // Prologue (the first tile's loads) and epilogue (the last output tile's store).
-  cycles += step([info(0).li[seq[0]], info(0).lw[seq[0]]]) + step([info(T - 1).st]);
-  const overhead = arch.perLayerCycles + steps * (arch.computeDepth + arch.perStepCycles);
-  return { cycles, computeCycles: compute, overheadCycles: overhead, memoryCycles: Math.max(0, cycles - compute - overhead), dramBytes: bytes, steps };
+  // An output tile's first step (storing the previous tile, class prev) and last (loading the next, class
+  // next), kept per (class, neighbour) in firsts and lasts: the places of a layer share them.
+  const seq1 = seqAt(1);
+  const seqLast = seqAt(S - 1);
+  let T1 = 0;
+  const tileOf = (prev: number, cur: number, next: number) => {
+    if (S === 1) return stepOf(cur, 0, next, 0, prev);
+    const f = cur * T1 + prev + 1;
+    const l = cur * T1 + next + 1;
+    if (firsts[f] < 0) firsts[f] = stepOf(cur, 0, cur, seq1, prev);
+    if (lasts[l] < 0) lasts[l] = stepOf(cur, seqLast, next, 0, -1);
+    return firsts[f] + midOf(cur) + lasts[l];
+  };
+
+  return (tr, tc, cap = Infinity) => {
+    if (owner !== me) own();
+    NR = tileClassesInto(gr.gr, tr, rows);
+    NC = tileClassesInto(gr.gc, tc, cols);
+    NRC = NR * NC;
+    const T = NM * NRC;
+    T1 = T + 1;
+    for (let j = 0; j < T * T1; j++) {
+      firsts[j] = -1;
+      lasts[j] = -1;
+    }
+    for (let c = 0; c < NC; c++) {
+      wxs[c] = window1(g, 'x', cols[3 * c + 1], cols[3 * c + 2]);
+      oxs[c] = outRange(g, 'x', cols[3 * c + 1], cols[3 * c + 2]);
+    }
+    for (let r = 0; r < NR; r++) {
+      const wy = window1(g, 'y', rows[3 * r + 1], rows[3 * r + 2]);
+      oys[r] = outRange(g, 'y', rows[3 * r + 1], rows[3 * r + 2]);
+      for (let c = 0; c < NC; c++) {
+        for (let i = 0; i < NI; i++) {
+          loadInputRec(R, load(r * NC + c, i), arch, g, axi, nOf[i], wy, wxs[c]);
+          seal(R, load(r * NC + c, i), arch, axi, per);
+        }
+      }
+    }
+    for (let k = 0; k < T; k++) {
+      const m = ms[Math.floor(k / (NR * NC))];
+      const r = Math.floor(k / NC) % NR;
+      const c = k % NC;
+      storeRec(R, store(k), arch, g, axi, m.n, oys[r], oxs[c]);
+      seal(R, store(k), arch, axi, per);
+      trips[k] = 0;
+      bytesOf[k] = 0;
+      mids[k] = -1;
+      for (let i = 0; i < NI; i++) {
+        computeRec(R, comp(k, i), arch, g, taps, nOf[i], m.n, rows[3 * r + 2], cols[3 * c + 2]);
+        seal(R, comp(k, i), arch, axi, per);
+        const runs = i === 0 ? full : 1;
+        trips[k] += runs * R[comp(k, i) + TRIPS];
+        bytesOf[k] += runs * (R[load(k, i) + PORT0 + 3 * RD + 2] + R[weights(k, i) + PORT0 + 3 * WP + 2]);
+      }
+      bytesOf[k] += R[store(k) + PORT0 + 3 * WR + 2] + R[store(k) + PORT0 + 3 * AUX + 2];
+    }
+    if (cap < Infinity) {
+      // Every step lasts at least its compute alone, its loads alone, its store alone, or its DRAM time (the
+      // prologue and epilogue too): the largest of these sums over the layer is a floor under its cycles.
+      let fc = 0, fl = 0, fs = 0, fd = 0, n = 0;
+      for (let k = 0; k < T; k++) {
+        const tiles = g.groups * ms[Math.floor(k / (NR * NC))].count * rows[3 * (Math.floor(k / NC) % NR)] * cols[3 * (k % NC)];
+        for (let i = 0; i < NI; i++) {
+          const runs = tiles * (i === 0 ? full : 1);
+          fc += runs * R[comp(k, i) + ALONE];
+          fl += runs * Math.max(R[load(k, i) + ALONE], R[weights(k, i) + ALONE]);
+        }
+        fs += tiles * R[store(k) + ALONE];
+        fd += tiles * bytesOf[k];
+        n += tiles * S;
+      }
+      const floor = arch.perLayerCycles + (n + 2) * arch.perStepCycles + Math.max(fc, fl, fs, fd / dramBytesPerCycle);
+      // Summed in another order than the schedule: a relative margin far above rounding keeps it a floor.
+      if (floor * (1 - 1e-9) >= cap) return { cycles: floor * (1 - 1e-9), computeCycles: NaN, overheadCycles: NaN, memoryCycles: NaN, dramBytes: NaN, steps: n, floor: true };
+    }
+    let cycles = arch.perLayerCycles;
+    let compute = 0;
+    let bytes = 0;
+    let steps = 0;
+    // Output tiles in kernel order: a neighbour across an outer boundary is the outer neighbour's last (or
+    // first) class along every inner dimension.
+    const n2 = placesOf(rows, 3, NR, P2);
+    const n3 = placesOf(cols, 3, NC, P3);
+    for (let a = 0; a < n0; a += 4) for (let b = 0; b < n1; b += 4) for (let c2 = 0; c2 < n2; c2 += 4) for (let c3 = 0; c3 < n3; c3 += 4) {
+      const mult = P0[a + 3] * P1[b + 3] * P2[c2 + 3] * P3[c3 + 3];
+      const m = P1[b + 1];
+      const r = P2[c2 + 1];
+      const row = (m * NR + r) * NC;
+      const cur = row + P3[c3 + 1];
+      const prev = P3[c3] >= 0 ? row + P3[c3] : P2[c2] >= 0 ? (m * NR + P2[c2]) * NC + NC - 1 : P1[b] >= 0 ? (P1[b] + 1) * NRC - 1 : P0[a] >= 0 ? T - 1 : -1;
+      const next = P3[c3 + 2] >= 0 ? row + P3[c3 + 2] : P2[c2 + 2] >= 0 ? (m * NR + P2[c2 + 2]) * NC : P1[b + 2] >= 0 ? P1[b + 2] * NRC : P0[a + 2] >= 0 ? 0 : -1;
+      cycles += mult * tileOf(prev, cur, next);
+      compute += mult * trips[cur];
+      bytes += mult * bytesOf[cur];
+      steps += mult * S;
+    }
+    // Prologue (the first tile's loads) and epilogue (the last output tile's store).
+    const prologue = stepRec(R, -1, load(0, 0), weights(0, 0), -1, arch, axi, dramBytesPerCycle) + arch.perStepCycles;
+    const epilogue = stepRec(R, -1, -1, -1, store(T - 1), arch, axi, dramBytesPerCycle) + arch.perStepCycles;
+    cycles += prologue + epilogue;
+    const overhead = arch.perLayerCycles + steps * (arch.computeDepth + arch.perStepCycles);
+    return { cycles, computeCycles: compute, overheadCycles: overhead, memoryCycles: Math.max(0, cycles - compute - overhead), dramBytes: bytes, steps };
+  };
 }
+
+/** tileClasses into out (count, start, size per class); returns how many. */
+function tileClassesInto(extent: number, t: number, out: Float64Array): number {
+  const cl = tileClasses(extent, t);
+  cl.forEach((x, j) => {
+    out[3 * j] = x.count;
+    out[3 * j + 1] = x.start;
+    out[3 * j + 2] = x.n;
+  });
+  return cl.length;
+}
+
+// The schedulers' shared scratch, sized for 2 channel × 3 row × 3 column classes and 2 input sizes, and its user.
+const pool = {
+  R: new Float64Array((2 * 2 + 9 * 2 + 2 * 9 + 2 * 9 * 2) * REC),
+  trips: new Float64Array(18),
+  bytesOf: new Float64Array(18),
+  mids: new Float64Array(18),
+  rows: new Float64Array(9),
+  cols: new Float64Array(9),
+  P0: new Int32Array(36),
+  P1: new Int32Array(36),
+  P2: new Int32Array(36),
+  P3: new Int32Array(36),
+  firsts: new Float64Array(18 * 19),
+  lasts: new Float64Array(18 * 19),
+};
+let owner: object | undefined;
 
 /** Element-wise passes over memory (layers not folded into a producer): one beat per trip. */
 export function eltwiseSchedule(arch: EngineArch, axi: AxiParams, dramBytesPerCycle: number, e: { kind: 'add' | 'unary' | 'pixel_shuffle'; c: number; h: number; w: number; factor: number }): LayerSchedule {
   const beats = cdiv(e.c, arch.L) * e.h * e.w;
-  const whole = blockTraffic({ runs: 1, beatsPerRun: beats }, arch.beatBytes, axi);
-  let ws: Work;
+  const R = new Float64Array(REC);
+  // The pass fills its load/store pipeline once.
   if (e.kind === 'pixel_shuffle') {
     // Each output beat gathers its channels from r² input beats of one pixel (channel blocks H·W apart).
     const r2 = e.factor * e.factor;
-    const rd = blockTraffic({ runs: beats * r2, beatsPerRun: 1 }, arch.beatBytes, axi);
-    ws = work(beats * r2, 1, { rd, wr: whole });
+    setWork(R, 0, beats * r2, 1);
+    addPort(R, 0, RD, beats * r2, 1, arch, axi);
+    addPort(R, 0, WR, 1, beats, arch, axi);
   } else {
-    ws = work(beats, 1, { rd: whole, wr: whole, ...(e.kind === 'add' ? { aux: whole } : {}) });
+    setWork(R, 0, beats, 1);
+    addPort(R, 0, RD, 1, beats, arch, axi);
+    addPort(R, 0, WR, 1, beats, arch, axi);
+    if (e.kind === 'add') addPort(R, 0, AUX, 1, beats, arch, axi);
   }
-  const c = stepCycles([ws], arch, axi, dramBytesPerCycle, () => arch.moveDepth) + arch.perStepCycles + arch.perLayerCycles;
-  const bytes = Object.values(ws.ports).reduce((s, t) => s + (t ? t.dramBytes : 0), 0);
+  R[FILLS] = 1;
+  seal(R, 0, arch, axi);
+  const c = stepRec(R, 0, -1, -1, -1, arch, axi, dramBytesPerCycle) + arch.perStepCycles + arch.perLayerCycles;
+  const bytes = R[PORT0 + 2] + R[PORT0 + 5] + R[PORT0 + 8] + R[PORT0 + 11];
   return { cycles: c, computeCycles: 0, overheadCycles: arch.perLayerCycles, memoryCycles: c - arch.perLayerCycles, dramBytes: bytes, steps: 1 };
 }

@@ -1,5 +1,5 @@
 import type { AxiParams } from '../arch/axi.js';
-import { layerSchedule, tileDepths, type EngineArch, type EngineGeom } from '../arch/engine.js';
+import { layerSchedule, layerScheduler, tileDepths, type EngineArch, type EngineGeom } from '../arch/engine.js';
 import type { EngineLayer, EngineSpec } from '../mapping/schema.js';
 import type { Precision } from '../platform/precision.js';
 import type { Bound } from './types.js';
@@ -55,6 +55,19 @@ export function engineLayerCost(g: EngineGeom, gridSize: { gr: number; gc: numbe
     executedMacs: usefulMacs,
     bound,
     need: { inDepth: d.inDepth, wDepth: d.wDepth, outDepth: d.outDepth },
+  };
+}
+
+/**
+ * engineLayerCost's cycles alone, for a search over the row and column tiles of one channel tiling; or, when a
+ * floor under them already reaches `cap`, that floor (`floor` set): the tile cannot be the one chosen.
+ */
+export function engineLayerCycler(g: EngineGeom, gridSize: { gr: number; gc: number }, ctx: EngineContext, tn: number, tm: number): (t: { tr: number; tc: number }, cap?: number) => { cycles: number; floor: boolean } {
+  const c = clampTile(g, { tn, tm, tr: 1, tc: 1 }, gridSize);
+  const sched = layerScheduler(ctx.arch, g, ctx.axi, ctx.dramBytesPerCycle, c.tn, c.tm);
+  return (t, cap = Infinity) => {
+    const s = sched(Math.min(t.tr, gridSize.gr), Math.min(t.tc, gridSize.gc), cap);
+    return s.floor ? { cycles: s.cycles, floor: true } : { cycles: Math.ceil(s.cycles), floor: false };
   };
 }
 

@@ -6,7 +6,7 @@ import type { Workload } from '../workload/types.js';
 import type { AxiParams } from '../arch/axi.js';
 import { channelClasses, engineMultipliers, grid, outRange, storeWork, tapCount, weightTaps, type EngineArch, type EngineGeom } from '../arch/engine.js';
 import { engineGeom } from '../arch/geometry.js';
-import { engineLayerCost, tileFits, type EngineContext } from '../cost/engine.js';
+import { engineLayerCycler, tileFits, type EngineContext } from '../cost/engine.js';
 import { engineContext, engineFusion } from '../cost/engine-design.js';
 import { DEFAULT_CAPS, pathPlan, widest, type PathLayer } from '../cost/evaluate.js';
 import { engineResources } from '../cost/resources.js';
@@ -110,46 +110,58 @@ interface TileResult {
 
 /**
  * The row tile candidates of a layer (every distinct tile count) and, for each, the widest column tile that
- * fits the buffers and one narrower split; the first of least cycles. Candidates whose floor (tileFloor)
- * already reaches the best so far, or `cap`, are not costed: they could not be chosen, so the answer is the
- * one the full enumeration gives whenever it is below `cap`.
+ * fits the buffers and one narrower split; the first of least cycles (in that order). Candidates are costed
+ * lowest floor (tileFloor, storeFloor) first, and one whose floor, or the schedule's own, shows it cannot beat
+ * the best so far (nor tie it from an earlier place) or `cap` is not costed: the answer is the one the full
+ * enumeration gives whenever it is below `cap`.
  */
-function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap = Infinity, cost = (t: EngineLayer) => engineLayerCost(g, grid(g), t, ctx, 0).cycles): TileResult {
+function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: number, cost: (t: EngineLayer, below: number) => number): TileResult {
   const gs = grid(g);
   const tn = Math.min(g.N, spec.tif);
   const tm = Math.min(g.M, spec.tof);
-  let tile: EngineLayer | undefined;
-  let best = cap;
   if (!tileFits(g, gs, ctx.arch, spec, { tn, tm, tr: 1, tc: 1 })) return { cycles: Infinity, limited: true };
+  // A buffer-fit question answered no: the widest column tile of a row tile whose floor is under `cap` does not
+  // fit. (Depths grow with tr and tc, and row tiles come largest first: only the first such row tile can say no,
+  // and every enumeration asks it.)
   let limited = false;
   const stores = storeAll(g, ctx.arch, ctx.axi, tm);
+  const cands: { t: EngineLayer; floor: number }[] = [];
+  let lo = 0;
   for (const tr of ceilSet(gs.gr)) {
     // The widest column tile gives this row tile's floor (fewest steps, no column waste).
-    if (tileFloor(g, gs, ctx.arch, { tn, tm, tr, tc: gs.gc }) >= best) continue;
-    // Widest column tile within the bank depths (depths grow with tc: bisection), then one narrower split.
-    let lo = 0;
+    if (tileFloor(g, gs, ctx.arch, { tn, tm, tr, tc: gs.gc }) >= cap) continue;
+    // Widest column tile within the bank depths (depths grow with tc: bisection; a shorter row tile fits at
+    // least what the taller one did), then one narrower split.
     let hi = gs.gc;
     while (lo < hi) {
       const mid = Math.floor((lo + hi + 1) / 2);
       if (tileFits(g, gs, ctx.arch, spec, { tn, tm, tr, tc: mid })) lo = mid;
-      else {
-        hi = mid - 1;
-        limited = true;
-      }
+      else hi = mid - 1;
     }
+    if (lo < gs.gc) limited = true;
     if (lo < 1) continue;
     const ncMin = Math.ceil(gs.gc / lo);
     for (let nc = ncMin; nc <= Math.min(gs.gc, ncMin + 1); nc++) {
       const t = { tn, tm, tr, tc: Math.ceil(gs.gc / nc) };
-      if (tileFloor(g, gs, ctx.arch, t) >= best || storeFloor(g, gs, ctx.arch, ctx.axi, stores, t) >= best) continue;
-      const c = cost(t);
-      if (c < best) {
-        best = c;
-        tile = t;
-      }
+      const floor = Math.max(tileFloor(g, gs, ctx.arch, t), storeFloor(g, gs, ctx.arch, ctx.axi, stores, t));
+      if (floor < cap) cands.push({ t, floor });
     }
   }
-  return { tile, cycles: best, limited };
+  const order = cands.map((_, j) => j).sort((x, y) => cands[x].floor - cands[y].floor || x - y);
+  let best = cap;
+  let at = -1;
+  for (const j of order) {
+    const { t, floor } = cands[j];
+    if (floor > best) break;
+    // An earlier candidate wins a tie; a later one must beat the best.
+    if (floor === best && j > at) continue;
+    const c = cost(t, j < at ? best + 1 : best);
+    if (c < best || (c === best && j < at)) {
+      best = c;
+      at = j;
+    }
+  }
+  return { tile: at >= 0 ? cands[at].t : undefined, cycles: best, limited };
 }
 
 /**
@@ -267,14 +279,16 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
     if (!costs) tileCosts.set(key, (costs = new Map()));
     const known = costs;
     const gs = grid(g);
-    const r = bestTile(g, spec, ctx, cap, (t) => {
+    let cycler: ReturnType<typeof engineLayerCycler> | undefined;
+    const r = bestTile(g, spec, ctx, cap, (t, below) => {
       const k = t.tr * (gs.gc + 1) + t.tc;
-      let c = known.get(k);
-      if (c === undefined) {
-        c = engineLayerCost(g, gs, t, ctx, 0).cycles;
-        known.set(k, c);
-      }
-      return c;
+      // Costs, and floors (negated) that answer a question with a cap no higher.
+      const c = known.get(k);
+      if (c !== undefined && (c >= 0 || -c >= below)) return Math.abs(c);
+      cycler ??= engineLayerCycler(g, gs, ctx, t.tn, t.tm);
+      const e = cycler(t, below);
+      known.set(k, e.floor ? -e.cycles : e.cycles);
+      return e.cycles;
     });
     evaluated++;
     list.push({ inDepth: spec.inBufDepth, wDepth: spec.wBufDepth, outDepth: spec.outBufDepth, r });
