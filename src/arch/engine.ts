@@ -463,6 +463,25 @@ export function tileClasses(extent: number, t: number): { count: number; start: 
   return out;
 }
 
+/**
+ * Whether tileClasses' three classes describe every tile along `dim` exactly: the interior class stands for
+ * tiles 1 … nt-2 costed as tile 1, which holds while padding clips the input window of none of them (it
+ * clips tile 0 and tile nt-1 at most). A tile narrower than the padding's reach (a 5×5 conv with padding 2
+ * and one-column tiles) clips tile 1 too: layerSchedule would miscount its DRAM traffic, so the search
+ * does not offer such tiles.
+ */
+export function tileClassesExact(g: EngineGeom, dim: 'y' | 'x', extent: number, t: number): boolean {
+  const nt = cdiv(extent, t);
+  if (nt <= 3) return true;
+  const clip = (start: number) => {
+    const w = window1(g, dim, start, t);
+    return { clipped: w.lo !== w.origin || w.len !== w.span, out: outRange(g, dim, start, t).len };
+  };
+  const a = clip(t);
+  const b = clip((nt - 2) * t);
+  return !a.clipped && !b.clipped && a.out === b.out;
+}
+
 /** Sizes along a channel dimension: full tiles and the remainder. */
 export function channelClasses(extent: number, t: number): { count: number; n: number }[] {
   const full = Math.floor(extent / t);

@@ -4,7 +4,7 @@ import type { Platform, ResourceKind } from '../platform/schema.js';
 import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
 import type { AxiParams } from '../arch/axi.js';
-import { channelClasses, engineMultipliers, grid, outRange, storeWork, tapCount, weightTaps, type EngineArch, type EngineGeom } from '../arch/engine.js';
+import { channelClasses, engineMultipliers, grid, outRange, storeWork, tapCount, tileClassesExact, weightTaps, type EngineArch, type EngineGeom } from '../arch/engine.js';
 import { engineGeom } from '../arch/geometry.js';
 import { engineLayerCycler, tileFits, type EngineContext } from '../cost/engine.js';
 import { engineContext, engineFusion } from '../cost/engine-design.js';
@@ -130,6 +130,7 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: numb
   for (const tr of ceilSet(gs.gr)) {
     // The widest column tile gives this row tile's floor (fewest steps, no column waste).
     if (tileFloor(g, gs, ctx.arch, { tn, tm, tr, tc: gs.gc }) >= cap) continue;
+    if (!tileClassesExact(g, 'y', gs.gr, tr)) continue;
     // Widest column tile within the bank depths (depths grow with tc: bisection; a shorter row tile fits at
     // least what the taller one did), then one narrower split.
     let hi = gs.gc;
@@ -143,6 +144,7 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: numb
     const ncMin = Math.ceil(gs.gc / lo);
     for (let nc = ncMin; nc <= Math.min(gs.gc, ncMin + 1); nc++) {
       const t = { tn, tm, tr, tc: Math.ceil(gs.gc / nc) };
+      if (!tileClassesExact(g, 'x', gs.gc, t.tc)) continue;
       const floor = Math.max(tileFloor(g, gs, ctx.arch, t), storeFloor(g, gs, ctx.arch, ctx.axi, stores, t));
       if (floor < cap) cands.push({ t, floor });
     }

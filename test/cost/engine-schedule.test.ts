@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { beatCycles, type AxiParams } from '../../src/arch/axi.js';
-import { computeWork, grid, layerSchedule, loadInput, loadWeights, outRange, storeWork, tapCount, window1, type EngineArch, type EngineGeom, type Work } from '../../src/arch/engine.js';
+import { computeWork, grid, layerSchedule, loadInput, tileClassesExact, loadWeights, outRange, storeWork, tapCount, window1, type EngineArch, type EngineGeom, type Work } from '../../src/arch/engine.js';
 import { engineGeom } from '../../src/arch/geometry.js';
 import { engineContext, engineFusion } from '../../src/cost/engine-design.js';
 import { pathPlan, widest } from '../../src/cost/evaluate.js';
@@ -82,8 +82,10 @@ describe('engine schedule', () => {
             // Channel tiles with and without a remainder; row and column tiles with one, two or more classes, at
             // least a kernel wide: the schedule costs every interior tile like the second, which holds only while
             // the padding clips no more than the first and the last (a narrower tile is a known approximation).
-            const tr = Math.min(gs.gr, Math.max(g.kh, 1 + (next() % gs.gr)));
-            const tc = Math.min(gs.gc, Math.max(g.kw, 1 + (next() % gs.gc)));
+            const tr = Math.min(gs.gr, Math.max(i === 2 ? 1 : g.kh, 1 + (next() % gs.gr)));
+            const tc = Math.min(gs.gc, Math.max(i === 2 ? 1 : g.kw, 1 + (next() % gs.gc)));
+            // Narrower tiles (the third draw) only where tileClassesExact says the classes hold: the search offers no other.
+            if (!tileClassesExact(g, 'y', gs.gr, tr) || !tileClassesExact(g, 'x', gs.gc, tc)) continue;
             const t = { tn: Math.min(g.N, 1 + (next() % Math.max(1, spec.tif))), tm: Math.min(g.M, 1 + (next() % Math.max(1, spec.tof))), tr, tc };
             const tiles = g.groups * Math.ceil(g.M / t.tm) * Math.ceil(g.N / t.tn) * Math.ceil(gs.gr / t.tr) * Math.ceil(gs.gc / t.tc);
             if (tiles > 4000) continue;
@@ -105,4 +107,21 @@ describe('engine schedule', () => {
     }
     expect(checked).toBeGreaterThan(200);
   }, 300_000);
+
+  it('tileClassesExact: one-column tiles of a 5x5 conv with padding 2 clip the second tile (the schedule would miscount them); two columns do not', () => {
+    const base = basePoint({ model: 'bmshj2018-hyperprior', platform: 'zcu102', precision: 'int8', res: '128x64', arch: 'engine', path: 'encode' });
+    const c = contextFor(base);
+    const full = pathPlan(c.workload, { ...base, engine: undefined }, 'subpixel');
+    const fusion = engineFusion(full);
+    const x = full.find((l) => l.kind === 'mac' && !l.serial && l.id === 'g_a/2')!;
+    const g = engineGeom(x.layer, x.lowered!, 'subpixel', fusion.store.get(x.id));
+    expect([g.kw, g.sw, g.pl]).toEqual([5, 2, 2]);
+    const gs = grid(g);
+    // Stride 2: output column 1's window starts at 1·2 - 2 = 0 (unclipped); one column per tile: tile 1 is column 1.
+    expect(tileClassesExact(g, 'x', gs.gc, 1)).toBe(true);
+    const g1 = { ...g, sw: 1, pl: 2, iw: gs.gc } as typeof g;
+    expect(tileClassesExact(g1, 'x', gs.gc, 1)).toBe(false);
+    expect(tileClassesExact(g1, 'x', gs.gc, 2)).toBe(true);
+    expect(tileClassesExact(g1, 'x', gs.gc, gs.gc)).toBe(true);
+  });
 });
