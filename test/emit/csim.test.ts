@@ -13,7 +13,11 @@ import { runAsync } from '../spawn.js';
 // The testbenches run for well under a second, so the builds are the cost, and -O0 builds a pipeline in about half
 // the CPU of -O1. The flow-dependent warnings -O1 adds (-Wmaybe-uninitialized and kin) are still checked, with
 // -Werror, on both templates: the pragma builds below and `make sim` build at -O1.
-/** Every project, with the counting shim (-DLIC_PERF): one build checks bit-exactness and writes perf.json. */
+/**
+ * Every project, with the counting shim (-DLIC_PERF): one build checks bit-exactness and writes perf.json. It is
+ * one translation unit (compileAndRun's `unity`); separate units are still built for every pipeline (THREADED) and,
+ * for the engine, by the pragma builds below, perf-full.test.ts and project.test.ts.
+ */
 const SEQUENTIAL = ['-std=c++17', '-Wall', '-Werror', '-O0', '-DLIC_PERF'];
 /** Pipelines again, one thread per stage and every FIFO bounded to its emitted depth (the deadlock check). */
 const THREADED = ['-std=c++17', '-Wall', '-Werror', '-O0', '-pthread', '-DLIC_THREADED_DATAFLOW'];
@@ -109,7 +113,7 @@ describe.skipIf(!gpp)(`emitted projects: g++ -Wall -Werror C simulation against 
       emitPoint(pointFor(c), dir, { part: c.part });
       dirs.push(dir);
       emitMs += Date.now() - e0;
-      jobs.push(limit(async () => { results[k] = await compileAndRun(dir, [...SEQUENTIAL, ...await pch.seq]); }));
+      jobs.push(limit(async () => { results[k] = await compileAndRun(dir, [...SEQUENTIAL, ...await pch.seq], 'sim.bin', { unity: true }); }));
       if (c.arch === 'pipeline') jobs.push(limit(async () => { dataflow[k] = await compileAndRun(dir, [...THREADED, ...await pch.thr], 'sim-dataflow.bin'); }));
       await tick(); // let vitest's RPC and the finished builds through between emits (a long synchronous stretch misses its 60 s limit)
     }
