@@ -86,5 +86,5 @@ int main() {
     expect(perf.totalCounted).toBe(464 + 1014);
     expect(perf.buffers).toEqual([{ name: 'in', banks: 4, widthBits: 128, depth: 1024, impl: 'bram' }]);
     expect(perf.multipliers).toEqual({ dsp_packed2: 64 });
-  }, 120_000);
+  });
 });

@@ -17,7 +17,6 @@ import { loadCostTables } from '../../src/platform/load.js';
 import { explore } from '../../src/search/explore.js';
 
 const FIX = 'test/fixtures/calibrate';
-const SLOW = 300_000;
 const CLI = path.resolve('dist/bin/main.js');
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
 
@@ -68,7 +67,7 @@ describe('synthesis reports', () => {
     expect(unified).toMatch(new RegExp(`${u.estimate.resources.lut.used.toLocaleString('en-US')} +71,532 +${pct(u.estimate.resources.lut.used, 71532)} `));
     expect(r.stdout).toMatch(/LUT shipped model: MAPE [0-9.]+ %, R² /);
     expect(r.stdout).toMatch(/note: 2 report\(s\) for \d+ varying coefficients/);
-  }, SLOW);
+  });
 });
 
 /** Known coefficients: the shipped ones scaled by fixed, different factors. */
@@ -143,7 +142,7 @@ describe('least-squares refit', () => {
     const calib = calibrationFile(pairs, fit);
     expect(calib.board).toBe('zcu102');
     expect(new Set(calib.fit.reports.map((r) => r.version))).toEqual(new Set(['2018.3', '2023.2']));
-  }, SLOW);
+  });
 });
 
 describe('--calib', () => {
@@ -187,5 +186,5 @@ describe('--calib', () => {
     const e = run('evaluate', '--point', pointFile, '--calib', out);
     expect(e.status).toBe(2);
     expect(e.stderr).toMatch(/^lic-dse: .*zcu102\.calib\.json: lut\.base: .*\n$/);
-  }, SLOW);
+  });
 });

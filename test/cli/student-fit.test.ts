@@ -22,7 +22,7 @@ describe('CLI student and fit', () => {
     const e = await run('explore', '--model', out, '--platform', 'kv260', '--res', '128x128', '--json');
     expect(e.status).toBe(0);
     expect(JSON.parse(e.stdout).model).toBe('bmshj2018-hyperprior-w0.5-r8-sgdn');
-  }, 600_000);
+  });
 
   it('fit --json reports the student, its plan and the next wider step; --save writes both files', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'lic-fit-'));
@@ -38,7 +38,7 @@ describe('CLI student and fit', () => {
     expect(point.workload.model).toBe(path.join(dir, 'balle2017-student.json'));
     expect(ev.status).toBe(0);
     expect(JSON.parse(ev.stdout).fps).toBeCloseTo(j.student.paths[0].fps, 9);
-  }, 600_000);
+  });
 
   it('bad input: one line, exit 2, no file written', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'lic-bad-'));
@@ -55,5 +55,5 @@ describe('CLI student and fit', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
     expect(existsSync(path.join(dir, 'x.json'))).toBe(false);
-  }, 600_000);
+  });
 });

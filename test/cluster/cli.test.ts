@@ -12,7 +12,6 @@ import { isUserError } from '../../src/errors.js';
 const CLI = path.resolve('dist/bin/main.js');
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
 const FIX = 'test/fixtures/cluster';
-const SLOW = { timeout: 600_000 };
 
 /** A copy of the fixture cluster file with some fields changed, in a temp dir beside a copy of its point. */
 function variant(change: (doc: Record<string, unknown>) => void): string {
@@ -26,7 +25,7 @@ function variant(change: (doc: Record<string, unknown>) => void): string {
 }
 
 describe('lic-dse cluster', () => {
-  it('each board\'s FPS is its own estimate (the same as lic-dse evaluate), and the cluster sums them', SLOW, () => {
+  it('each board\'s FPS is its own estimate (the same as lic-dse evaluate), and the cluster sums them', () => {
     const r = run('cluster', '--config', path.join(FIX, 'two-zcu102.json'), '--json');
     expect(r.status, r.stderr).toBe(0);
     const rep = JSON.parse(r.stdout);
@@ -44,7 +43,7 @@ describe('lic-dse cluster', () => {
     expect(rep.availability.probability).toBeCloseTo((1000 / 1010) ** 2, 12);
   });
 
-  it('--simulate --out writes the CSVs, the PNGs and cluster.json; the same run twice gives the same bytes', SLOW, () => {
+  it('--simulate --out writes the CSVs, the PNGs and cluster.json; the same run twice gives the same bytes', () => {
     const outs = [0, 1].map(() => path.join(mkdtempSync(path.join(tmpdir(), 'lic-cluster-out-')), 'rep'));
     for (const out of outs) {
       const r = run('cluster', '--config', path.join(FIX, 'two-zcu102.json'), '--failed', '1', '--simulate', '--seconds', '20', '--seeds', '2', '--out', out);
@@ -63,7 +62,7 @@ describe('lic-dse cluster', () => {
     expect(readFileSync(path.join(outs[0], 'degradation.csv'), 'utf8').split('\n')[0]).toBe('failed,up,fps,limit,latency_ms,saturated_latency_ms,sim_fps,sim_error_pct');
   });
 
-  it('a tile-parallel cluster: the halo from the analysis transform, each strip timed by the board\'s own estimate at the strip\'s size', SLOW, () => {
+  it('a tile-parallel cluster: the halo from the analysis transform, each strip timed by the board\'s own estimate at the strip\'s size', () => {
     const c = loadCluster(variant((d) => { d.split = { policy: 'tile', halo: 'analysis' }; }));
     // g_a's field is 61 px: ⌈30 / 64⌉ × 64 = 64 rows (strips start on the hyperprior's 64-pixel latent grid).
     expect(c.model.tile).toEqual({ haloRows: 64, rowMultiple: 64, receptiveField: 61, haloFrom: 'analysis' });
@@ -88,7 +87,7 @@ describe('lic-dse cluster', () => {
     ['tile parallel on the decode path', (d) => { d.split = { policy: 'tile' }; (d.workload as Record<string, unknown>).path = 'decode'; }, /cluster\.json: workload\.path: tile parallelism is modelled for the encode path only/],
   ];
   for (const [name, change, re] of bad) {
-    it(`bad input (${name}): a user error naming the file, the field and what is allowed`, SLOW, () => {
+    it(`bad input (${name}): a user error naming the file, the field and what is allowed`, () => {
       const file = variant(change);
       let err: unknown;
       try { loadCluster(file); } catch (e) { err = e; }
@@ -102,7 +101,7 @@ describe('lic-dse cluster', () => {
     ['unknown link', bad[0][1], [], bad[0][2]],
     ['--failed beyond the boards', () => {}, ['--failed', '3'], /^lic-dse: failed: 3 is not a number of boards \(allowed: 0\.\.2\)$/],
   ] as [string, (d: Record<string, unknown>) => void, string[], RegExp][]) {
-    it(`CLI, bad input (${name}): one line on stderr, exit 2, nothing written`, SLOW, () => {
+    it(`CLI, bad input (${name}): one line on stderr, exit 2, nothing written`, () => {
       const file = variant(change);
       const out = path.join(path.dirname(file), 'out');
       const r = run('cluster', '--config', file, '--out', out, ...extra);

@@ -8,7 +8,6 @@ import { board, cluster, link } from './synthetic.js';
 const base: SimulationOptions = { seconds: 60, seed: 1, arrivalFps: 'saturate', heartbeatMs: 100, missedBeats: 3, redispatch: true, window: 2, queueLimit: 64, warmupSeconds: 2 };
 const SEEDS = [1, 2, 3, 4];
 // Simulations take a few seconds of CPU; a busy machine may take much longer, which is not a failure.
-const SLOW = { timeout: 600_000 };
 
 const gbe = link('1gbe', 117.5e6, 50e-6);
 const cases: [string, ClusterModel][] = [
@@ -23,7 +22,7 @@ const cases: [string, ClusterModel][] = [
 describe('simulation against the closed form (steady state, several seeds)', () => {
   for (const [name, c] of cases) {
     for (const failed of [0, 1]) {
-      it(`${name}, ${failed} failed: within 3% for every seed`, SLOW, () => {
+      it(`${name}, ${failed} failed: within 3% for every seed`, () => {
         const closed = clusterThroughput(c, survivors(c, failed)).fps;
         for (const seed of SEEDS) {
           // Poisson arrivals above capacity: the master always has work, and the seed changes the run.
@@ -36,7 +35,7 @@ describe('simulation against the closed form (steady state, several seeds)', () 
     }
   }
 
-  it('light load: the simulated median latency is the closed-form unloaded latency', SLOW, () => {
+  it('light load: the simulated median latency is the closed-form unloaded latency', () => {
     const c = cases[2][1];
     const r = simulate(c, { ...base, arrivalFps: 1, seconds: 200, randomFailures: false });
     expect(r.latencyMs.p50).toBeCloseTo(clusterThroughput(c).latencyMs, 6);
@@ -44,7 +43,7 @@ describe('simulation against the closed form (steady state, several seeds)', () 
 });
 
 describe('simulation: determinism', () => {
-  it('is a pure function of the cluster, the options and the seed', SLOW, () => {
+  it('is a pure function of the cluster, the options and the seed', () => {
     const c = cluster([1, 2, 3].map((i) => board(`a#${i}`, 0.1, { mtbfHours: 10 / 3600, mttrHours: 2 / 3600 })));
     const o = { ...base, arrivalFps: 20, seconds: 120 };
     expect(simulate(c, o)).toEqual(simulate(c, o));
@@ -56,7 +55,7 @@ describe('simulation: board failures', () => {
   // MTBF 20 s, MTTR 5 s (A = 0.8): many failures in a short run.
   const flaky = cluster([1, 2, 3, 4].map((i) => board(`a#${i}`, 0.1, { latencySec: 0.15, mtbfHours: 20 / 3600, mttrHours: 5 / 3600 })));
 
-  it('with re-dispatch no frame is ever lost, and every frame is accounted for', SLOW, () => {
+  it('with re-dispatch no frame is ever lost, and every frame is accounted for', () => {
     for (const seed of SEEDS) {
       for (const arrivalFps of ['saturate', 25] as const) {
         const r = simulate(flaky, { ...base, seed, arrivalFps, seconds: 300 });
@@ -69,7 +68,7 @@ describe('simulation: board failures', () => {
     }
   });
 
-  it('without re-dispatch every loss is counted: arrived = completed + lost + pending', SLOW, () => {
+  it('without re-dispatch every loss is counted: arrived = completed + lost + pending', () => {
     for (const seed of SEEDS) {
       const r = simulate(flaky, { ...base, seed, arrivalFps: 25, seconds: 300, redispatch: false });
       expect(r.lost).toBeGreaterThan(0);
@@ -79,14 +78,14 @@ describe('simulation: board failures', () => {
     }
   });
 
-  it('detection takes missedBeats heartbeats: between (m − 1) and m intervals after the failure', SLOW, () => {
+  it('detection takes missedBeats heartbeats: between (m − 1) and m intervals after the failure', () => {
     const r = simulate(flaky, { ...base, seconds: 300 });
     // Heartbeat 100 ms, 3 missed: 200..300 ms after a failure (less when a board restarts sooner and re-registers).
     expect(r.meanDetectionSec).toBeGreaterThan(0.19);
     expect(r.meanDetectionSec).toBeLessThanOrEqual(0.3);
   });
 
-  it('long run with random failures: throughput within 3% of the availability model\'s mean', SLOW, () => {
+  it('long run with random failures: throughput within 3% of the availability model\'s mean', () => {
     const expected = availability(flaky, 1).expectedFps; // 40 × P(4 up) + 30 × … = 40 × 0.8 = 32 FPS
     expect(expected).toBeCloseTo(32, 9);
     for (const seed of [1, 2, 3]) {
@@ -96,7 +95,7 @@ describe('simulation: board failures', () => {
     }
   });
 
-  it('a result already on the wire when its board dies arrives after the re-dispatch: counted as a duplicate, completed once', SLOW, () => {
+  it('a result already on the wire when its board dies arrives after the re-dispatch: counted as a duplicate, completed once', () => {
     // Slow way back (1 MB results at 10 MB/s = 100 ms on the wire) and a fast detector (1 ms, 1 beat).
     const c = cluster([1, 2, 3, 4].map((i) => board(`a#${i}`, 0.1, { mtbfHours: 5 / 3600, mttrHours: 1 / 3600 })), {
       frame: { width: 1000, height: 1000, inBytes: 1e5, outBytes: 1e6, symbols: 0, inBytesPerPixel: 0.1, outBytesPerPixel: 1 },

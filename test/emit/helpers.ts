@@ -1,5 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { evaluate } from '../../src/cost/evaluate.js';
@@ -80,14 +81,75 @@ function run(cmd: string, args: string[], cwd: string): Promise<{ status: number
   });
 }
 
-/** g++ -std=c++17 -Wall -Werror, then the testbench (from the project folder, as `make sim` runs it). */
-export async function compileAndRun(dir: string, flags = CXXFLAGS, exe = 'sim.bin'): Promise<SimResult> {
+/**
+ * g++ -std=c++17 -Wall -Werror, then the testbench (from the project folder, as `make sim` runs it).
+ * `unity`: the project's sources as one translation unit (a file beside them that includes each), which builds in
+ * about half the CPU: the kernel and the testbench instantiate the same standard containers (the counting shim's
+ * maps), and g++ then generates them once. What only separate units check (a definition in a header that two
+ * units include, a unit that misses an include) is left to the builds that keep them.
+ */
+export async function compileAndRun(dir: string, flags = CXXFLAGS, exe = 'sim.bin', opts: { unity?: boolean } = {}): Promise<SimResult> {
   const t0 = Date.now();
-  const c = await run('g++', [...flags, ...sources(dir), '-o', exe], dir);
+  let units = sources(dir);
+  if (opts.unity) {
+    writeFileSync(path.join(dir, 'lic_unity.cpp'), units.map((f) => `#include "${f}"\n`).join(''));
+    units = ['lic_unity.cpp'];
+  }
+  const c = await run('g++', [...flags, ...units, '-o', exe], dir);
   const t1 = Date.now();
   if (c.status !== 0) return { compiled: false, passed: false, status: c.status, output: c.out, compileMs: t1 - t0, runMs: 0 };
   const r = await run(`./${exe}`, [], dir);
   return { compiled: true, passed: r.status === 0 && /PASS/.test(r.out) && !/FAIL/.test(r.out), status: r.status, output: r.out, compileMs: t1 - t0, runMs: Date.now() - t1 };
+}
+
+/** The standard headers the HLS templates include (not Vitis' own): what a precompiled header may hold. */
+export function templateStdHeaders(dir = 'hls-templates'): string[] {
+  const found = new Set<string>();
+  for (const f of listFiles(dir)) {
+    for (const m of readFileSync(path.join(dir, f), 'utf8').matchAll(/^\s*#\s*include\s*<([^>]+)>/gm)) if (!m[1].startsWith('hls_')) found.add(m[1]);
+  }
+  return [...found].sort();
+}
+
+/**
+ * A precompiled header of the templates' standard headers, built once for these flags under `root`; returns the
+ * flags that make g++ read it first. Parsing the C++ standard library is about a second of CPU per translation
+ * unit, most of a small project's build. -Winvalid-pch (an error under -Werror) makes sure it is really used.
+ * It also hides a standard header the emitted sources forget to include: builds without it (the pragma builds,
+ * `make sim`, perf-full, project.test.ts) keep that check.
+ */
+export async function stdPch(root: string, flags: string[]): Promise<string[]> {
+  const dir = path.join(root, `pch-${createHash('sha256').update(flags.join('\0')).digest('hex').slice(0, 12)}`);
+  const hdr = path.join(dir, 'lic_std.h');
+  let ready = pchBuilds.get(hdr);
+  if (!ready) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(hdr, `${templateStdHeaders().map((h) => `#include <${h}>`).join('\n')}\n`);
+    ready = run('g++', [...flags, '-x', 'c++-header', 'lic_std.h', '-o', 'lic_std.h.gch'], dir).then((r) => {
+      if (r.status !== 0) throw new Error(`precompiled header for ${flags.join(' ')}: ${r.out}`);
+    });
+    pchBuilds.set(hdr, ready);
+  }
+  await ready;
+  return ['-Winvalid-pch', '-include', hdr];
+}
+const pchBuilds = new Map<string, Promise<void>>();
+
+/** A gate that runs at most `limit` of the jobs given to it at a time, in the order given. */
+export function limiter(limit: number): <T>(job: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(job: () => Promise<T>): Promise<T> => {
+    if (active >= limit) await new Promise<void>((go) => waiting.push(go));
+    else active++;
+    try {
+      return await job();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
 }
 
 /** Run jobs with at most `limit` at a time (one per core). */

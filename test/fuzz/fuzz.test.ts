@@ -144,7 +144,7 @@ beforeAll(async () => {
   const res = await runCli('explore', '--model', MODEL, '--platform', 'zcu102', '--res', '32x32', '--save', path.join(d, 'p.json'));
   expect(res.code, res.stderr).toBe(0);
   basePoint = JSON.parse(readFileSync(path.join(d, 'p.json'), 'utf8'));
-}, 120_000);
+});
 
 describe('issue 11 fuzz (seeded): every outcome is exit 0 with sound numbers, or one line and exit 2', () => {
   it('model files (describe, then evaluate of a point on the model)', async () => {
@@ -159,7 +159,7 @@ describe('issue 11 fuzz (seeded): every outcome is exit 0 with sound numbers, or
       writeFileSync(path.join(d, 'p.json'), JSON.stringify({ ...basePoint, workload: { ...(basePoint.workload as object), model: path.join(d, 'm.json') } }));
       classify('model→evaluate', i, text.toString('latin1'), await runCli('evaluate', '--point', path.join(d, 'p.json'), '--json'), d, ['m.json', 'p.json']);
     }
-  }, 900_000);
+  });
 
   it('board files (platform, then evaluate of a point on the board)', async () => {
     const doc = JSON.parse(readFileSync('platforms/zcu102.json', 'utf8')) as Json;
@@ -173,7 +173,7 @@ describe('issue 11 fuzz (seeded): every outcome is exit 0 with sound numbers, or
       writeFileSync(path.join(d, 'p.json'), JSON.stringify({ ...basePoint, platform: path.join(d, 'b.json') }));
       classify('board→evaluate', i, text.toString('latin1'), await runCli('evaluate', '--point', path.join(d, 'p.json'), '--json'), d, ['b.json', 'p.json']);
     }
-  }, 900_000);
+  });
 
   it('design points (evaluate)', async () => {
     for (let i = 0; i < COUNTS.point; i++) {
@@ -182,7 +182,7 @@ describe('issue 11 fuzz (seeded): every outcome is exit 0 with sound numbers, or
       writeFileSync(path.join(d, 'p.json'), text);
       classify('point', i, text.toString('latin1'), await runCli('evaluate', '--point', path.join(d, 'p.json'), '--json'), d, ['p.json']);
     }
-  }, 900_000);
+  });
 
   it('sweep files (every one planned; the first valid ones run into a report folder)', async () => {
     const doc: Json = { schema: 'lic-dse/sweep@1', models: [MODEL], platforms: ['zcu102'], precisions: ['int8'], res: ['32x32'], arch: ['engine'], path: ['encode'] };
@@ -208,7 +208,7 @@ describe('issue 11 fuzz (seeded): every outcome is exit 0 with sound numbers, or
       const res = await runCli('sweep', '--config', file, '--out', path.join(d, 'out'), '--jobs', '1', '--no-charts');
       classify('sweep (run)', i, text.toString('latin1'), res, d, ['s.json'], 'out', false);
     }
-  }, 900_000);
+  });
 
   it('CLI arguments', async () => {
     const modelOpts = ['--model', MODEL];
@@ -242,7 +242,7 @@ describe('issue 11 fuzz (seeded): every outcome is exit 0 with sound numbers, or
       const json = args.includes('--json') && !['emit', 'sweep', 'merge', 'bogus'].includes(cmd) && args[0] !== 'emit';
       classify('args', i, JSON.stringify(args), res, d, ['p.json'], 'out', json && res.stdout.trimStart().startsWith('{') || json && res.stdout.trimStart().startsWith('['));
     }
-  }, 900_000);
+  });
 
   it('no failure in any class', () => {
     // eslint-disable-next-line no-console

@@ -36,7 +36,7 @@ describe('issue 11 class 1: a report folder is recognised by its marker; nothing
     }
     expect(snapshot(dir)).toEqual(before);
     expect(readdirSync(path.dirname(dir)).filter((f) => f.startsWith(`.${path.basename(dir)}.`))).toEqual([]);
-  }, 120_000);
+  });
 
   it('a sweep.json of the sweep schema does not make a report; a report with a file added is refused', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'lic-marker-'));
@@ -58,7 +58,7 @@ describe('issue 11 class 1: a report folder is recognised by its marker; nothing
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/holds files lic-dse did not write \(my-notes\.md\)/);
     expect(snapshot(out)).toEqual(before);
-  }, 120_000);
+  });
 });
 
 describe('issue 11 class 6: staging folders of a killed run are cleaned by the next one', () => {

@@ -62,7 +62,7 @@ describe('engine search', () => {
       const r = exhaustive(doc, w, h, dsp);
       expect(r.search).toBeGreaterThanOrEqual(r.exhaustive);
       expect(r.search / r.exhaustive).toBeLessThanOrEqual(1.05);
-    }, 300_000);
+    });
   }
 });
 
@@ -142,7 +142,7 @@ describe('engine search shortcuts', () => {
       const s = searchEngine(wl, pl, tables, pt);
       expect(s.best.cycles).toBe(ref.cycles);
       expect(s.best.resources.dsp).toBe(ref.dsp);
-    }, 300_000);
+    });
   }
 
   it('its floors never exceed the step model (zoo layers, boards, arrays, random tiles)', () => {
@@ -171,5 +171,5 @@ describe('engine search shortcuts', () => {
       }
     }
     expect(checked).toBeGreaterThan(500);
-  }, 300_000);
+  });
 });

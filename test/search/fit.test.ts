@@ -37,7 +37,7 @@ describe('fit: the widest student that reaches a frame rate', () => {
         for (let i = 1; i < fps.length; i++) expect(fps[i], `${model} ${path} rung ${i}`).toBeLessThanOrEqual(fps[i - 1] * (1 + 1e-9));
       }
     }
-  }, 600_000);
+  });
 
   it('returns a student that meets the target while the next wider rounded step does not (pipeline and best, where FPS can dip)', () => {
     const r = rng(12);
@@ -72,14 +72,14 @@ describe('fit: the widest student that reaches a frame rate', () => {
         }
       }
     }
-  }, 600_000);
+  });
 
   it('says when even the narrowest student cannot reach the target, and what bounds it', () => {
     const got = fit(request('bmshj2018-hyperprior', 'kv260', ['engine'], ['encode'], { fps: 1e7, minWidth: 0.9 }));
     expect(got.met).toBe(false);
     expect(got.statement).toMatch(/^even the narrowest allowed student \(width 0\.9, M=176 N=112\) cannot reach 10000000 FPS on kv260 with plan int8: encode: [0-9.]+ FPS, bounded by /);
     expect(got.narrowest!.paths[0].by).toBe('explore');
-  }, 600_000);
+  });
 
   it('the precision plan never exceeds a cap, and is the widest plan within it', () => {
     const r = rng(7);
@@ -97,7 +97,7 @@ describe('fit: the widest student that reaches a frame rate', () => {
       expect(got.student!.plan).toBe(within[0].name);
     }
     expect(() => fit({ ...base, maxBits: 5 })).toThrow(/no precision plan of .* stays within 5 bits/);
-  }, 600_000);
+  });
 
   it('MAC-weighted bits of a plan: int16 on the ends of a two-conv model, by hand', () => {
     const doc = modelDoc([

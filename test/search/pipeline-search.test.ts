@@ -116,7 +116,7 @@ describe('pipeline search', () => {
       .toThrow(/^budget: no pipeline design fits testboard: even one MAC per layer needs bram18 \d+ > 1 \(cap 0\.8 of 2\)/);
   });
 
-  it('the Pareto front and the chosen design agree (a serial-chain decode): the front\'s fastest point is the chosen estimate', { timeout: 600_000 }, () => {
+  it('the Pareto front and the chosen design agree (a serial-chain decode): the front\'s fastest point is the chosen estimate', () => {
     for (const model of ['mbt2018', 'cheng2020-anchor']) {
       const w = workloadOf(model, {}, 128, 128);
       const base = { ...basePoint({ model, platform: 'zcu102', precision: 'int8', res: '128x128', arch: 'pipeline', path: 'decode', clockMHz: 200 }), platform: 'testboard' };

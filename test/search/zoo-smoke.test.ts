@@ -7,7 +7,7 @@ import { zooNames } from '../../src/workload/load.js';
 
 describe('every zoo model explores on both templates and paths', () => {
   for (const model of zooNames()) {
-    it(model, { timeout: 600_000 }, () => {
+    it(model, () => {
       for (const arch of ['engine', 'pipeline'] as const) {
         for (const path of ['encode', 'decode'] as const) {
           const base = basePoint({ model, platform: 'u50', precision: 'int8', res: '256x256', arch, path });

@@ -36,7 +36,7 @@ describe('baselines in sweeps, points.csv and the comparison table', () => {
     expect(c.stdout).toMatch(/\| bmshj2018-factorized q\S* \| Vitis AI DPU \| [0-9.]+ \| +\|/);
     expect(c.stdout).toMatch(/\| GPU \(roofline\) \| [0-9.]+ \(jetson-orin-nano\) \|/);
     expect(c.stdout).toMatch(/\| encode \| kv260 \| 1× DPU B4096 @ 300 MHz \| 1: g_a\/1; 2: g_a\/3; 3: g_a\/5 \|/);
-  }, 300_000);
+  });
 
   it('explore --arch dpu lists the CPU subgraphs on the terminal; --emit refuses a baseline', async () => {
     const r = await cli('explore', '--model', 'bmshj2018-factorized', '--platform', 'zcu102', '--res', '256x256', '--arch', 'dpu', '--path', 'decode');
@@ -46,5 +46,5 @@ describe('baselines in sweeps, points.csv and the comparison table', () => {
     const e = await cli('explore', '--model', 'bmshj2018-factorized', '--platform', 'zcu102', '--res', '256x256', '--arch', 'gpu', '--emit', path.join(tempDir('emit'), 'x'));
     expect(e.status).toBe(2);
     expect(e.stderr).toMatch(/baseline/);
-  }, 120_000);
+  });
 });

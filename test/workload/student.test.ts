@@ -53,7 +53,7 @@ describe('students', () => {
       expect(spec.name).toBe(s.spec.name);
       expect(checkStudent(spec, 'x')).toBeUndefined();
     }
-  }, 600_000);
+  });
 
   it('keeps divisibility constraints: ms2020 M stays a multiple of num_slices, STF dims of the heads', () => {
     const ms = famOf('ms2020');
@@ -65,7 +65,7 @@ describe('students', () => {
     expect(stf.channelParams).toEqual(['embed_dim']);
     // heads0 = 3 divides embed_dim, heads3 = 24 divides 8·embed_dim, 2·embed_dim/3 slices: unit lcm(8, 3) = 24.
     expect(stf.units.embed_dim).toBe(24);
-  }, 600_000);
+  });
 
   it('says clearly when no rounding keeps the model valid', () => {
     const doc = modelDoc([
@@ -91,7 +91,7 @@ describe('students', () => {
     // Every width of the interval gives the rung's student.
     const mid = ladder[3];
     expect(makeStudent(fam, mid.from + (mid.to - mid.from) / 3).key).toBe(mid.key);
-  }, 600_000);
+  });
 
   it('prunes a part\'s inner layers but not its interface, and a named layer exactly', () => {
     const fam = famOf('bmshj2018-hyperprior', { round: 8, prune: { g_a: 0.5, 'h_s/0': 0.25 } });
