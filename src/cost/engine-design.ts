@@ -3,7 +3,7 @@ import type { EngineLayer, EngineSpec, Point } from '../mapping/schema.js';
 import type { Precision } from '../platform/precision.js';
 import type { Platform } from '../platform/schema.js';
 import type { CostTables } from '../platform/tables.js';
-import { eltwiseSchedule, engineArch, grid, type EngineArch, type EngineGeom } from '../arch/engine.js';
+import { eltwiseSchedule, engineArch, grid, tileClassesExact, type EngineArch, type EngineGeom } from '../arch/engine.js';
 import { fuseLayers } from '../arch/fusion.js';
 import { engineGeom } from '../arch/geometry.js';
 import { engineLayerCost, macPipelineDepth, scheduleBound, tileFits, type EngineContext } from './engine.js';
@@ -13,7 +13,21 @@ import { engineResources } from './resources.js';
 import { roofline } from './roofline.js';
 import type { LayerEstimate } from './types.js';
 
-/** The largest tile (channels first, then rows and columns) that fits the engine's buffers. */
+/** Whether the schedule's tile classes cost this tile exactly along rows and columns (see tileClassesExact). */
+export function tileExact(g: EngineGeom, t: { tr: number; tc: number }): boolean {
+  const gs = grid(g);
+  return tileClassesExact(g, 'y', gs.gr, Math.min(t.tr, gs.gr)) && tileClassesExact(g, 'x', gs.gc, Math.min(t.tc, gs.gc));
+}
+
+/** The narrowest tile along `dim` that tileClassesExact accepts. */
+function narrowestExact(g: EngineGeom, dim: 'y' | 'x'): number {
+  const extent = dim === 'y' ? grid(g).gr : grid(g).gc;
+  let t = 1;
+  while (t < extent && !tileClassesExact(g, dim, extent, t)) t++;
+  return t;
+}
+
+/** The largest tile (channels first, then rows and columns) that fits the engine's buffers and that the schedule costs exactly. */
 export function fitTile(g: EngineGeom, arch: EngineArch, spec: EngineSpec): EngineLayer | undefined {
   const gs = grid(g);
   const tn = Math.min(g.N, spec.tif);
@@ -21,7 +35,7 @@ export function fitTile(g: EngineGeom, arch: EngineArch, spec: EngineSpec): Engi
   for (let tr = gs.gr; tr >= 1; tr = tr > 1 ? Math.max(1, Math.floor(tr / 2)) : 0) {
     for (let tc = gs.gc; tc >= 1; tc = tc > 1 ? Math.max(1, Math.floor(tc / 2)) : 0) {
       const t = { tn, tm, tr, tc };
-      if (tileFits(g, gs, arch, spec, t)) return t;
+      if (tileFits(g, gs, arch, spec, t) && tileExact(g, t)) return t;
     }
   }
   return undefined;
@@ -128,6 +142,9 @@ export function evalEngine(plan: PathLayer[], point: Point, platform: Platform, 
     if (!tile) throw new UserError(`no tile of layer ${pl.id} fits the engine's buffers (in ${spec.inBufDepth}, weights ${spec.wBufDepth}, out ${spec.outBufDepth} words per bank)`, { field: 'engine' });
     if (given && !tileFits(geo, gs, ctx.arch, spec, given)) {
       throw new UserError(`tile tn=${given.tn} tm=${given.tm} tr=${given.tr} tc=${given.tc} does not fit the buffers (tif ${spec.tif}, tof ${spec.tof}, depths in/w/out ${spec.inBufDepth}/${spec.wBufDepth}/${spec.outBufDepth})`, { field: `engine.layers.${pl.id}` });
+    }
+    if (given && !tileExact(geo, given)) {
+      throw new UserError(`tile tr=${given.tr} tc=${given.tc} is narrower than the padding reaches: padding clips more than the first and last tiles, which the estimate cannot cost (allowed: tr from ${narrowestExact(geo, 'y')}, tc from ${narrowestExact(geo, 'x')})`, { field: `engine.layers.${pl.id}` });
     }
     const c = engineLayerCost(geo, gs, tile, ctx, lwx.groups * lwx.M * lwx.N * lwx.R * lwx.C * lwx.taps);
     frame += c.cycles;

@@ -84,4 +84,16 @@ describe('explore and evaluate', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/engine\.layers\.features\/conv1: tile tn=7 tm=64 tr=55 tc=11 does not fit the buffers/);
   });
+
+  it('a point file with a tile narrower than the padding reaches: one error line naming the layer and the narrowest tiles allowed', async () => {
+    const p = JSON.parse(readFileSync('test/fixtures/zhang15-point.json', 'utf8'));
+    // conv2 is 5x5, stride 1, padding 2: with one-column tiles the padding clips the second tile as well as the first.
+    p.engine.layers['features/conv2'].tc = 1;
+    const f = path.join(dir, 'narrow-tile.json');
+    writeFileSync(f, JSON.stringify(p));
+    const r = await run('evaluate', '--point', f);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/engine\.layers\.features\/conv2: tile tr=27 tc=1 is narrower than the padding reaches.*\(allowed: tr from 3, tc from 3\)/);
+  });
 });
