@@ -73,9 +73,10 @@ for (const arch of ['engine', 'pipeline'] as const) {
 cases.push(
   { name: 'zero-insert deconv, engine (one layer sub-pixel)', model: 'bmshj2018-hyperprior', params: { N: 8, M: 12 }, arch: 'engine', path: 'decode', mutate: (p) => {
     p.engine!.deconv = 'zero-insert';
-    p.engine!.layers['g_s/2'] = { ...p.engine!.layers['g_s/2'], deconv: 'subpixel' };
+    // The searched tiles were for sub-pixel geometry; under zero-insert the others are the emitter's own fit.
+    p.engine!.layers = { 'g_s/2': { ...p.engine!.layers['g_s/2'], deconv: 'subpixel' } };
   } },
-  { name: 'zero-insert deconv, engine, every op', model: OPS, arch: 'engine', path: 'decode', res: '24x16', mutate: (p) => { p.engine!.deconv = 'zero-insert'; } },
+  { name: 'zero-insert deconv, engine, every op', model: OPS, arch: 'engine', path: 'decode', res: '24x16', mutate: (p) => { p.engine!.deconv = 'zero-insert'; p.engine!.layers = {}; } },
   { name: 'zero-insert deconv, pipeline', model: 'balle2017', params: { N: 8 }, arch: 'pipeline', path: 'decode', mutate: (p) => { p.pipeline!.deconv = 'zero-insert'; } },
   { name: 'zero-insert deconv, pipeline, every op', model: OPS, arch: 'pipeline', path: 'decode', res: '24x16', mutate: (p) => { p.pipeline!.deconv = 'zero-insert'; } },
   { name: 'odd unroll, 64-bit beats, URAM buffers, engine encode', model: OPS, arch: 'engine', path: 'encode', res: '24x16', mutate: oddEngine },
