@@ -144,7 +144,9 @@ export function evalEngine(plan: PathLayer[], point: Point, platform: Platform, 
       throw new UserError(`tile tn=${given.tn} tm=${given.tm} tr=${given.tr} tc=${given.tc} does not fit the buffers (tif ${spec.tif}, tof ${spec.tof}, depths in/w/out ${spec.inBufDepth}/${spec.wBufDepth}/${spec.outBufDepth})`, { field: `engine.layers.${pl.id}` });
     }
     if (given && !tileExact(geo, given)) {
-      throw new UserError(`tile tr=${given.tr} tc=${given.tc} is narrower than the padding reaches: padding clips more than the first and last tiles, which the estimate cannot cost (allowed: tr from ${narrowestExact(geo, 'y')}, tc from ${narrowestExact(geo, 'x')})`, { field: `engine.layers.${pl.id}` });
+      // Name only the dimension(s) at fault, each with the narrowest tile the schedule costs exactly.
+      const bad = ([['y', 'tr', given.tr, gs.gr], ['x', 'tc', given.tc, gs.gc]] as const).filter(([d, , t, e]) => !tileClassesExact(geo, d, e, Math.min(t, e)));
+      throw new UserError(`tile ${bad.map(([, n, t]) => `${n}=${t}`).join(' ')} is narrower than the padding reaches: padding clips more than the first and last tiles, which the estimate cannot cost (allowed: ${bad.map(([d, n]) => `${n} from ${narrowestExact(geo, d)}`).join(', ')})`, { field: `engine.layers.${pl.id}` });
     }
     const c = engineLayerCost(geo, gs, tile, ctx, lwx.groups * lwx.M * lwx.N * lwx.R * lwx.C * lwx.taps);
     frame += c.cycles;

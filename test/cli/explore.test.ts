@@ -75,25 +75,24 @@ describe('explore and evaluate', () => {
     expect((await run(...args, '--force')).status).toBe(0);
   });
 
-  it('a contradictory point file: a tile larger than the buffers', async () => {
+  /** evaluate on the Zhang'15 point with one layer's tile changed: exit 2 and one error line. */
+  const badTile = async (layer: string, tile: Record<string, number>, name: string) => {
     const p = JSON.parse(readFileSync('test/fixtures/zhang15-point.json', 'utf8'));
-    p.engine.layers['features/conv1'].tr = 55;
-    const f = path.join(dir, 'big-tile.json');
-    writeFileSync(f, JSON.stringify(p));
-    const r = await run('evaluate', '--point', f);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/engine\.layers\.features\/conv1: tile tn=7 tm=64 tr=55 tc=11 does not fit the buffers/);
-  });
-
-  it('a point file with a tile narrower than the padding reaches: one error line naming the layer and the narrowest tiles allowed', async () => {
-    const p = JSON.parse(readFileSync('test/fixtures/zhang15-point.json', 'utf8'));
-    // conv2 is 5x5, stride 1, padding 2: with one-column tiles the padding clips the second tile as well as the first.
-    p.engine.layers['features/conv2'].tc = 1;
-    const f = path.join(dir, 'narrow-tile.json');
+    Object.assign(p.engine.layers[layer], tile);
+    const f = path.join(dir, name);
     writeFileSync(f, JSON.stringify(p));
     const r = await run('evaluate', '--point', f);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/engine\.layers\.features\/conv2: tile tr=27 tc=1 is narrower than the padding reaches.*\(allowed: tr from 3, tc from 3\)/);
+    return r.stderr;
+  };
+
+  it('a contradictory point file: a tile larger than the buffers', async () => {
+    expect(await badTile('features/conv1', { tr: 55 }, 'big-tile.json')).toMatch(/engine\.layers\.features\/conv1: tile tn=7 tm=64 tr=55 tc=11 does not fit the buffers/);
+  });
+
+  it('a point file with a tile narrower than the padding reaches: the layer, the dimension at fault and the narrowest tile allowed', async () => {
+    // conv2 is 5x5, stride 1, padding 2: with one-column tiles the padding clips the second tile as well as the first.
+    expect(await badTile('features/conv2', { tc: 1 }, 'narrow-tile.json')).toMatch(/engine\.layers\.features\/conv2: tile tc=1 is narrower than the padding reaches.*\(allowed: tc from 3\)$/m);
   });
 });
