@@ -88,7 +88,7 @@ describe('pipeline search', () => {
     for (let i = 0; i < 16; i++) {
       const model = r.pick(models);
       const N = r.pick([8, 16, 24]);
-      const params = model === 'balle2017' || model === 'cheng2020-anchor' ? { N } : { N, M: N + 8 };
+      const params: Record<string, number> = model === 'balle2017' || model === 'cheng2020-anchor' ? { N } : { N, M: N + 8 };
       const res = r.pick([64, 128, 192]);
       const w = workloadOf(model, { params }, res, res);
       const pl = board({ dsp: r.int(20, 1500), bram18: r.int(20, 900), lut: r.int(20000, 200000), ff: r.int(40000, 400000) });
@@ -112,7 +112,7 @@ describe('pipeline search', () => {
     const w = workloadOf('bmshj2018-hyperprior', {}, 256, 256);
     const base = { ...basePoint({ model: 'bmshj2018-hyperprior', platform: 'zcu102', precision: 'int8', res: '256x256', arch: 'engine', path: 'encode', clockMHz: 200 }), platform: 'testboard' };
     expect(() => explore(w, board({ dsp: 1 }), tables, base)).toThrow(/^budget: no engine design fits testboard: even the smallest needs dsp \d+ > 0 \(cap 0\.8 of 1\)/);
-    expect(() => explore(w, board({ bram18: 2 }), tables, { ...base, arch: 'pipeline', engine: undefined, pipeline: { weightsInUram: false, deconv: 'subpixel', layers: {} } }))
+    expect(() => explore(w, board({ bram18: 2 }), tables, { ...base, arch: 'pipeline', engine: undefined, pipeline: { weightsInUram: false, buffersInUram: false, deconv: 'subpixel', layers: {} } }))
       .toThrow(/^budget: no pipeline design fits testboard: even one MAC per layer needs bram18 \d+ > 1 \(cap 0\.8 of 2\)/);
   });
 

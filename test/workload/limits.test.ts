@@ -15,7 +15,7 @@ const base = () => ({
   params: { N: 8 },
   paths: { encode: ['g_a'], decode: ['g_a'] },
   parts: [{ name: 'g_a', input: [{ from: 'image' }] as Record<string, unknown>[], layers: [{ name: 'c', op: 'conv', cout: 'N', kernel: 3, stride: 2 }] as unknown[] }],
-}) as Record<string, unknown> & { params: Record<string, number>; parts: { input: Record<string, unknown>[]; layers: unknown[] }[] };
+}) as Record<string, unknown> & { params: Record<string, number>; parts: { name: string; input: Record<string, unknown>[]; layers: unknown[] }[] };
 
 function errorOf(f: () => unknown): string {
   try {
