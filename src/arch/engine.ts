@@ -134,11 +134,17 @@ export const weightTaps = (g: EngineGeom) => (g.kind === 'pointwise' ? 1 : g.kh 
 
 /** Buffer coordinates [lo, hi) that grid positions [g0, g0+n) read, clipped to the (zero-inserted) input, and the unclipped origin. */
 export function window1(geo: EngineGeom, dim: 'y' | 'x', gStart: number, n: number) {
+  windowInto(geo, dim, dim === 'y' ? grid(geo).gy0 : grid(geo).gx0, gStart, n, win, 0);
+  return { origin: win[0], span: win[1], lo: win[2], len: win[3] };
+}
+const win = new Float64Array(4);
+
+/** window1's origin, span, lo and len into out[j..j+3] (g0: the grid's origin along dim), allocating nothing. */
+function windowInto(geo: EngineGeom, dim: 'y' | 'x', g0: number, gStart: number, n: number, out: Float64Array, j: number): void {
   const k = dim === 'y' ? geo.kh : geo.kw;
   const s = dim === 'y' ? geo.sh : geo.sw;
   const p = dim === 'y' ? geo.pt : geo.pl;
   const extent = dim === 'y' ? geo.ih : geo.iw;
-  const g0 = dim === 'y' ? grid(geo).gy0 : grid(geo).gx0;
   let lo: number;
   let hi: number;
   if (geo.kind === 'conv') { lo = gStart * s - p; hi = (gStart + n - 1) * s - p + k; }
@@ -148,7 +154,10 @@ export function window1(geo: EngineGeom, dim: 'y' | 'x', gStart: number, n: numb
   const ext = geo.kind === 'zero-insert' ? (extent - 1) * s + 1 : extent;
   const clo = Math.max(0, lo);
   const chi = Math.max(clo, Math.min(hi, ext));
-  return { origin: lo, span: hi - lo, lo: clo, len: chi - clo };
+  out[j] = lo;
+  out[j + 1] = hi - lo;
+  out[j + 2] = clo;
+  out[j + 3] = chi - clo;
 }
 
 /** The engine's fixed structure for a design point and precision. */
@@ -308,18 +317,18 @@ function toWork(R: Float64Array): Work {
 const realCount = (lo: number, len: number, s: number) => (len <= 0 ? 0 : Math.floor((lo + len - 1) / s) - Math.ceil(lo / s) + 1);
 
 /** The input tile load of `tn` channels over window rows×cols. */
-function loadInputRec(R: Float64Array, o: number, arch: EngineArch, g: EngineGeom, axi: AxiParams, tn: number, wy: { lo: number; len: number }, wx: { lo: number; len: number }): void {
+function loadInputRec(R: Float64Array, o: number, arch: EngineArch, g: EngineGeom, axi: AxiParams, tn: number, moves: number, wyLo: number, wyLen: number, wxLo: number, wxLen: number): void {
   const blocks = cdiv(tn, arch.L);
-  setWork(R, o, wy.len * wx.len * moveTrips(tn, arch.L, arch.pif), 1);
+  setWork(R, o, wyLen * wxLen * moves, 1);
   const zi = g.kind === 'zero-insert';
-  const rows = zi ? realCount(wy.lo, wy.len, g.sh) : wy.len;
-  const cols = zi ? realCount(wx.lo, wx.len, g.sw) : wx.len;
+  const rows = zi ? realCount(wyLo, wyLen, g.sh) : wyLen;
+  const cols = zi ? realCount(wxLo, wxLen, g.sw) : wxLen;
   const fullRows = cols === g.iw;
   if (fullRows) addPort(R, o, RD, blocks, rows * cols, arch, axi);
   else addPort(R, o, RD, blocks * rows, cols, arch, axi);
 }
 export function loadInput(arch: EngineArch, g: EngineGeom, axi: AxiParams, tn: number, wy: { lo: number; len: number }, wx: { lo: number; len: number }): Work {
-  loadInputRec(scratch, 0, arch, g, axi, tn, wy, wx);
+  loadInputRec(scratch, 0, arch, g, axi, tn, moveTrips(tn, arch.L, arch.pif), wy.lo, wy.len, wx.lo, wx.len);
   return toWork(scratch);
 }
 
@@ -346,6 +355,17 @@ export function computeWork(arch: EngineArch, g: EngineGeom, taps: number, tn: n
   return toWork(scratch);
 }
 
+/** outRange's len (g0: the grid's origin along dim), allocating nothing. */
+function outLen(g: EngineGeom, dim: 'y' | 'x', g0: number, gStart: number, n: number): number {
+  const ext = dim === 'y' ? g.oh : g.ow;
+  if (g.kind !== 'subpixel') return Math.max(0, Math.min(n, ext - gStart));
+  const s = dim === 'y' ? g.sh : g.sw;
+  const p = dim === 'y' ? g.pt : g.pl;
+  const lo = Math.max(0, (gStart + g0) * s - p);
+  const hi = Math.min(ext, (gStart + n + g0) * s - p);
+  return Math.max(0, hi - lo);
+}
+
 /** Output range [lo, lo+len) that grid positions [gStart, gStart+n) produce along one dimension. */
 export function outRange(g: EngineGeom, dim: 'y' | 'x', gStart: number, n: number) {
   const ext = dim === 'y' ? g.oh : g.ow;
@@ -359,8 +379,8 @@ export function outRange(g: EngineGeom, dim: 'y' | 'x', gStart: number, n: numbe
 }
 
 /** The store of one output tile: accumulator words read, beats written (and re-read for GDN / residual). */
-function storeRec(R: Float64Array, o: number, arch: EngineArch, g: EngineGeom, axi: AxiParams, tm: number, oy: { len: number }, ox: { len: number }): void {
-  const pos = oy.len * ox.len;
+function storeRec(R: Float64Array, o: number, arch: EngineArch, g: EngineGeom, axi: AxiParams, tm: number, words: number, oyLen: number, oxLen: number): void {
+  const pos = oyLen * oxLen;
   if (pos === 0) return setWork(R, o, 0, 0);
   const r = g.shuffle;
   if (r > 1) {
@@ -369,16 +389,14 @@ function storeRec(R: Float64Array, o: number, arch: EngineArch, g: EngineGeom, a
     setWork(R, o, pos * (cdiv(tm, arch.pof) + r * r * blocks), 1);
     // Runs of r beats (a destination row of a position); with one channel block and full-width rows, a row's
     // last run and the next row's first are adjacent in DRAM and make one run of 2r.
-    const joins = blocks === 1 && ox.len === g.ow ? oy.len - 1 : 0;
+    const joins = blocks === 1 && oxLen === g.ow ? oyLen - 1 : 0;
     addPort(R, o, WR, pos * r - 2 * joins, r, arch, axi);
     addPort(R, o, WR, joins, 2 * r, arch, axi);
   } else {
     const blocks = cdiv(tm, arch.L);
-    let words = 0;
-    for (let c = 0; c < tm; c += arch.L) words += wordsTouched(c, Math.min(arch.L, tm - c), arch.pof);
     setWork(R, o, pos * words, 1);
-    if (ox.len === g.ow) addPort(R, o, WR, blocks, pos, arch, axi);
-    else addPort(R, o, WR, blocks * oy.len, ox.len, arch, axi);
+    if (oxLen === g.ow) addPort(R, o, WR, blocks, pos, arch, axi);
+    else addPort(R, o, WR, blocks * oyLen, oxLen, arch, axi);
   }
   // The re-read of x (GDN) or of the residual operand has the write's shape.
   if (g.storeReads) {
@@ -387,8 +405,23 @@ function storeRec(R: Float64Array, o: number, arch: EngineArch, g: EngineGeom, a
   }
 }
 export function storeWork(arch: EngineArch, g: EngineGeom, axi: AxiParams, tm: number, oy: { len: number }, ox: { len: number }): Work {
-  storeRec(scratch, 0, arch, g, axi, tm, oy, ox);
+  storeRec(scratch, 0, arch, g, axi, tm, storeWords(arch, tm), oy.len, ox.len);
   return toWork(scratch);
+}
+
+/** storeWork's trips alone (the search's floors ask for them per tile), allocating nothing. */
+export function storeTrips(arch: EngineArch, g: EngineGeom, tm: number, oyLen: number, oxLen: number): number {
+  const pos = oyLen * oxLen;
+  if (pos === 0) return 0;
+  const r = g.shuffle;
+  return r > 1 ? pos * (cdiv(tm, arch.pof) + r * r * cdiv(tm / (r * r), arch.L)) : pos * storeWords(arch, tm);
+}
+
+/** Accumulator words a store reads per output position without a folded shuffle (a beat's channels, POF per word). */
+function storeWords(arch: EngineArch, tm: number): number {
+  let words = 0;
+  for (let c = 0; c < tm; c += arch.L) words += wordsTouched(c, Math.min(arch.L, tm - c), arch.pof);
+  return words;
 }
 
 /** One port's cycles in a step: a beat per `per` cycles or the round trips its transactions need, plus one exposed round trip. */
@@ -573,6 +606,13 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   const nOf = [ns[0].n, ns[ns.length - 1].n];
   const NI = ns.length;
   const NM = ms.length;
+  // What the row and column tiles do not change, per channel size class: a pixel's load trips, a position's
+  // store words, the MAC trips of a grid position.
+  const moves = nOf.map((n) => moveTrips(n, arch.L, arch.pif));
+  const mN = ms.map((m) => m.n);
+  const mCount = ms.map((m) => m.count);
+  const words = mN.map((n) => storeWords(arch, n));
+  const macs = mN.map((m) => nOf.map((n) => g.passes * taps * cdiv(m, arch.pof) * cdiv(n, arch.pif)));
   // Records (offsets into R): the weight loads per (m, i), which the row and column tiles do not change; then,
   // per call, the input loads per (r, c, i) and, per output-tile class k = (m·NR + r)·NC + c (at most 3 row
   // and 3 column classes), its store and its compute per input size class i.
@@ -582,7 +622,7 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   const oComp = oStore + NM * 9 * REC;
   // The scratch is shared by every scheduler (the search makes one per layer and channel tiling: no allocation);
   // a scheduler called after another rewrites what it keeps there.
-  const { R, trips, bytesOf, mids, rows, cols, P0, P1, P2, P3, firsts, lasts } = pool;
+  const { R, trips, bytesOf, mids, rows, cols, wins, outs, P0, P1, P2, P3, firsts, lasts, firstAt, lastAt } = pool;
   const me = {};
   let n0 = 0;
   let n1 = 0;
@@ -590,7 +630,7 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
     owner = me;
     // Places in the kernel's order (groups → m → rows → columns) as (previous, own, next class, count) quads.
     n0 = placesOf([g.groups], 1, 1, P0);
-    n1 = placesOf(ms.map((m) => m.count), 1, NM, P1);
+    n1 = placesOf(mCount, 1, NM, P1);
     for (let m = 0; m < NM; m++) {
       for (let i = 0; i < NI; i++) {
         loadWeightsRec(R, oW + (m * NI + i) * REC, arch, g, axi, nOf[i], ms[m].n);
@@ -601,10 +641,9 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   // The row and column classes of the tile asked about (first, interior, last: count, start, size).
   let NR = 0;
   let NC = 0;
-  const wxs: { lo: number; len: number }[] = [];
-  const oxs: { len: number }[] = [];
-  const oys: { len: number }[] = [];
   let NRC = 0;
+  // Which call the memos firsts and lasts were written for.
+  let call = 0;
   const comp = (k: number, i: number) => oComp + (k * NI + i) * REC;
   const store = (k: number) => oStore + k * REC;
   const load = (k: number, i: number) => oIn + ((k % NRC) * NI + i) * REC;
@@ -635,66 +674,77 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
     if (S === 1) return stepOf(cur, 0, next, 0, prev);
     const f = cur * T1 + prev + 1;
     const l = cur * T1 + next + 1;
-    if (firsts[f] < 0) firsts[f] = stepOf(cur, 0, cur, seq1, prev);
-    if (lasts[l] < 0) lasts[l] = stepOf(cur, seqLast, next, 0, -1);
+    if (firstAt[f] !== call) {
+      firstAt[f] = call;
+      firsts[f] = stepOf(cur, 0, cur, seq1, prev);
+    }
+    if (lastAt[l] !== call) {
+      lastAt[l] = call;
+      lasts[l] = stepOf(cur, seqLast, next, 0, -1);
+    }
     return firsts[f] + midOf(cur) + lasts[l];
   };
 
   return (tr, tc, cap = Infinity) => {
     if (owner !== me) own();
+    call = ++pool.calls;
     NR = tileClassesInto(gr.gr, tr, rows);
     NC = tileClassesInto(gr.gc, tc, cols);
     NRC = NR * NC;
     const T = NM * NRC;
     T1 = T + 1;
-    for (let j = 0; j < T * T1; j++) {
-      firsts[j] = -1;
-      lasts[j] = -1;
-    }
+    // Per column class its input window (lo, len) and output columns; per row class the same.
     for (let c = 0; c < NC; c++) {
-      wxs[c] = window1(g, 'x', cols[3 * c + 1], cols[3 * c + 2]);
-      oxs[c] = outRange(g, 'x', cols[3 * c + 1], cols[3 * c + 2]);
+      windowInto(g, 'x', gr.gx0, cols[3 * c + 1], cols[3 * c + 2], wins, 4 * c);
+      outs[c] = outLen(g, 'x', gr.gx0, cols[3 * c + 1], cols[3 * c + 2]);
     }
     for (let r = 0; r < NR; r++) {
-      const wy = window1(g, 'y', rows[3 * r + 1], rows[3 * r + 2]);
-      oys[r] = outRange(g, 'y', rows[3 * r + 1], rows[3 * r + 2]);
+      windowInto(g, 'y', gr.gy0, rows[3 * r + 1], rows[3 * r + 2], wins, 12);
+      outs[3 + r] = outLen(g, 'y', gr.gy0, rows[3 * r + 1], rows[3 * r + 2]);
       for (let c = 0; c < NC; c++) {
         for (let i = 0; i < NI; i++) {
-          loadInputRec(R, load(r * NC + c, i), arch, g, axi, nOf[i], wy, wxs[c]);
-          seal(R, load(r * NC + c, i), arch, axi, per);
+          const o = oIn + ((r * NC + c) * NI + i) * REC;
+          loadInputRec(R, o, arch, g, axi, nOf[i], moves[i], wins[14], wins[15], wins[4 * c + 2], wins[4 * c + 3]);
+          seal(R, o, arch, axi, per);
         }
       }
     }
     for (let k = 0; k < T; k++) {
-      const m = ms[Math.floor(k / (NR * NC))];
-      const r = Math.floor(k / NC) % NR;
+      const m = (k / NRC) | 0;
+      const r = ((k / NC) | 0) % NR;
       const c = k % NC;
-      storeRec(R, store(k), arch, g, axi, m.n, oys[r], oxs[c]);
-      seal(R, store(k), arch, axi, per);
-      trips[k] = 0;
-      bytesOf[k] = 0;
+      const so = oStore + k * REC;
+      storeRec(R, so, arch, g, axi, mN[m], words[m], outs[3 + r], outs[c]);
+      seal(R, so, arch, axi, per);
+      let tk = 0;
+      let bk = 0;
       mids[k] = -1;
+      const spatial = cdiv(rows[3 * r + 2], arch.poy) * cdiv(cols[3 * c + 2], arch.pox);
       for (let i = 0; i < NI; i++) {
-        computeRec(R, comp(k, i), arch, g, taps, nOf[i], m.n, rows[3 * r + 2], cols[3 * c + 2]);
-        seal(R, comp(k, i), arch, axi, per);
+        // The MAC loop: no port, its own pipeline fill (seal's arithmetic for a record without ports).
+        const o = oComp + (k * NI + i) * REC;
+        setWork(R, o, macs[m][i] * spatial, 1);
+        R[o + ALONE] = R[o + TRIPS] + R[o + FILLS] * arch.computeDepth;
         const runs = i === 0 ? full : 1;
-        trips[k] += runs * R[comp(k, i) + TRIPS];
-        bytesOf[k] += runs * (R[load(k, i) + PORT0 + 3 * RD + 2] + R[weights(k, i) + PORT0 + 3 * WP + 2]);
+        tk += runs * R[o + TRIPS];
+        bk += runs * (R[oIn + ((k % NRC) * NI + i) * REC + PORT0 + 3 * RD + 2] + R[oW + (m * NI + i) * REC + PORT0 + 3 * WP + 2]);
       }
-      bytesOf[k] += R[store(k) + PORT0 + 3 * WR + 2] + R[store(k) + PORT0 + 3 * AUX + 2];
+      trips[k] = tk;
+      bytesOf[k] = bk + R[so + PORT0 + 3 * WR + 2] + R[so + PORT0 + 3 * AUX + 2];
     }
     if (cap < Infinity) {
       // Every step lasts at least its compute alone, its loads alone, its store alone, or its DRAM time (the
       // prologue and epilogue too): the largest of these sums over the layer is a floor under its cycles.
       let fc = 0, fl = 0, fs = 0, fd = 0, n = 0;
       for (let k = 0; k < T; k++) {
-        const tiles = g.groups * ms[Math.floor(k / (NR * NC))].count * rows[3 * (Math.floor(k / NC) % NR)] * cols[3 * (k % NC)];
+        const m = (k / NRC) | 0;
+        const tiles = g.groups * mCount[m] * rows[3 * (((k / NC) | 0) % NR)] * cols[3 * (k % NC)];
         for (let i = 0; i < NI; i++) {
           const runs = tiles * (i === 0 ? full : 1);
-          fc += runs * R[comp(k, i) + ALONE];
-          fl += runs * Math.max(R[load(k, i) + ALONE], R[weights(k, i) + ALONE]);
+          fc += runs * R[oComp + (k * NI + i) * REC + ALONE];
+          fl += runs * Math.max(R[oIn + ((k % NRC) * NI + i) * REC + ALONE], R[oW + (m * NI + i) * REC + ALONE]);
         }
-        fs += tiles * R[store(k) + ALONE];
+        fs += tiles * R[oStore + k * REC + ALONE];
         fd += tiles * bytesOf[k];
         n += tiles * S;
       }
@@ -734,13 +784,26 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
 
 /** tileClasses into out (count, start, size per class); returns how many. */
 function tileClassesInto(extent: number, t: number, out: Float64Array): number {
-  const cl = tileClasses(extent, t);
-  cl.forEach((x, j) => {
-    out[3 * j] = x.count;
-    out[3 * j + 1] = x.start;
-    out[3 * j + 2] = x.n;
-  });
-  return cl.length;
+  const nt = cdiv(extent, t);
+  if (nt === 1) {
+    out[0] = 1;
+    out[1] = 0;
+    out[2] = extent;
+    return 1;
+  }
+  let j = 0;
+  out[j++] = 1;
+  out[j++] = 0;
+  out[j++] = t;
+  if (nt > 2) {
+    out[j++] = nt - 2;
+    out[j++] = t;
+    out[j++] = t;
+  }
+  out[j++] = 1;
+  out[j++] = (nt - 1) * t;
+  out[j++] = extent - (nt - 1) * t;
+  return j / 3;
 }
 
 // The schedulers' shared scratch, sized for 2 channel × 3 row × 3 column classes and 2 input sizes, and its user.
@@ -751,12 +814,18 @@ const pool = {
   mids: new Float64Array(18),
   rows: new Float64Array(9),
   cols: new Float64Array(9),
+  // Input windows (lo, len at +2, +3) of the column classes and of the row class at hand; output lengths of the column and row classes.
+  wins: new Float64Array(16),
+  outs: new Float64Array(6),
   P0: new Int32Array(36),
   P1: new Int32Array(36),
   P2: new Int32Array(36),
   P3: new Int32Array(36),
   firsts: new Float64Array(18 * 19),
   lasts: new Float64Array(18 * 19),
+  firstAt: new Float64Array(18 * 19),
+  lastAt: new Float64Array(18 * 19),
+  calls: 0,
 };
 let owner: object | undefined;
 

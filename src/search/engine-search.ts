@@ -4,9 +4,9 @@ import type { Platform, ResourceKind } from '../platform/schema.js';
 import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
 import type { AxiParams } from '../arch/axi.js';
-import { channelClasses, engineMultipliers, grid, outRange, storeWork, tapCount, tileClassesExact, weightTaps, type EngineArch, type EngineGeom } from '../arch/engine.js';
+import { channelClasses, engineMultipliers, grid, outRange, storeTrips, storeWork, tapCount, tileClassesExact, weightTaps, type EngineArch, type EngineGeom } from '../arch/engine.js';
 import { engineGeom } from '../arch/geometry.js';
-import { engineLayerCycler, tileFits, type EngineContext } from '../cost/engine.js';
+import { engineLayerCycler, tileFits, widestTc, type EngineContext } from '../cost/engine.js';
 import { engineContext, engineFusion } from '../cost/engine-design.js';
 import { DEFAULT_CAPS, pathPlan, widest, type PathLayer } from '../cost/evaluate.js';
 import { engineResources } from '../cost/resources.js';
@@ -94,7 +94,7 @@ export function storeFloor(g: EngineGeom, gs: { gr: number; gc: number }, arch: 
   const tc = Math.min(t.tc, gs.gc);
   const outTiles = g.groups * Math.ceil(g.M / tm) * Math.ceil(gs.gr / tr) * Math.ceil(gs.gc / tc);
   const steps = outTiles * Math.ceil(g.N / tn);
-  const first = storeWork(arch, g, axi, tm, outRange(g, 'y', 0, tr), outRange(g, 'x', 0, tc)).trips;
+  const first = storeTrips(arch, g, tm, outRange(g, 'y', 0, tr).len, outRange(g, 'x', 0, tc).len);
   return arch.perLayerCycles + steps * arch.perStepCycles + all - first + (outTiles - 1) * arch.moveDepth;
 }
 
@@ -115,7 +115,7 @@ interface TileResult {
  * the best so far (nor tie it from an earlier place) or `cap` is not costed: the answer is the one the full
  * enumeration gives whenever it is below `cap`.
  */
-function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: number, cost: (t: EngineLayer, below: number) => number): TileResult {
+function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: number, exact: ExactTiles, cost: (t: EngineLayer, below: number) => number): TileResult {
   const gs = grid(g);
   const tn = Math.min(g.N, spec.tif);
   const tm = Math.min(g.M, spec.tof);
@@ -126,25 +126,18 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: numb
   let limited = false;
   const stores = storeAll(g, ctx.arch, ctx.axi, tm);
   const cands: { t: EngineLayer; floor: number }[] = [];
-  let lo = 0;
   for (const tr of ceilSet(gs.gr)) {
     // The widest column tile gives this row tile's floor (fewest steps, no column waste).
     if (tileFloor(g, gs, ctx.arch, { tn, tm, tr, tc: gs.gc }) >= cap) continue;
-    if (!tileClassesExact(g, 'y', gs.gr, tr)) continue;
-    // Widest column tile within the bank depths (depths grow with tc: bisection; a shorter row tile fits at
-    // least what the taller one did), then one narrower split.
-    let hi = gs.gc;
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi + 1) / 2);
-      if (tileFits(g, gs, ctx.arch, spec, { tn, tm, tr, tc: mid })) lo = mid;
-      else hi = mid - 1;
-    }
+    if (!exact.y(tr)) continue;
+    // Widest column tile within the bank depths, then one narrower split.
+    const lo = widestTc(g, gs, ctx.arch, spec, tn, tm, tr);
     if (lo < gs.gc) limited = true;
     if (lo < 1) continue;
     const ncMin = Math.ceil(gs.gc / lo);
     for (let nc = ncMin; nc <= Math.min(gs.gc, ncMin + 1); nc++) {
       const t = { tn, tm, tr, tc: Math.ceil(gs.gc / nc) };
-      if (!tileClassesExact(g, 'x', gs.gc, t.tc)) continue;
+      if (!exact.x(t.tc)) continue;
       const floor = Math.max(tileFloor(g, gs, ctx.arch, t), storeFloor(g, gs, ctx.arch, ctx.axi, stores, t));
       if (floor < cap) cands.push({ t, floor });
     }
@@ -164,6 +157,23 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: numb
     }
   }
   return { tile: at >= 0 ? cands[at].t : undefined, cycles: best, limited };
+}
+
+/** tileClassesExact of a layer's row and column tiles, asked once per search (it depends on the layer alone). */
+interface ExactTiles {
+  y: (tr: number) => boolean;
+  x: (tc: number) => boolean;
+}
+
+function exactTiles(g: EngineGeom): ExactTiles {
+  const gs = grid(g);
+  // 0: not asked yet, 1: exact, 2: not.
+  const ys = new Uint8Array(gs.gr + 1);
+  const xs = new Uint8Array(gs.gc + 1);
+  return {
+    y: (tr) => (ys[tr] ||= tileClassesExact(g, 'y', gs.gr, tr) ? 1 : 2) === 1,
+    x: (tc) => (xs[tc] ||= tileClassesExact(g, 'x', gs.gc, tc) ? 1 : 2) === 1,
+  };
 }
 
 /**
@@ -248,7 +258,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   if (!unrolls.length) unrolls.push([1, 1, 1, 1]);
 
   // Layers of the same shape and precision (repeated blocks, slice instances) share their best tile.
-  const shapes: { geo: EngineGeom; count: number }[] = [];
+  const shapes: { geo: EngineGeom; count: number; exact: ExactTiles }[] = [];
   const shapeOf = plan.map((x) => {
     const i = plan.findIndex((y) => y.key === x.key);
     return i;
@@ -257,7 +267,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   for (const i of shapeOf) {
     if (!shapeIndex.has(i)) {
       shapeIndex.set(i, shapes.length);
-      shapes.push({ geo: plan[i].geo, count: 0 });
+      shapes.push({ geo: plan[i].geo, count: 0, exact: exactTiles(plan[i].geo) });
     }
     shapes[shapeIndex.get(i)!].count++;
   }
@@ -282,7 +292,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
     const known = costs;
     const gs = grid(g);
     let cycler: ReturnType<typeof engineLayerCycler> | undefined;
-    const r = bestTile(g, spec, ctx, cap, (t, below) => {
+    const r = bestTile(g, spec, ctx, cap, shapes[si].exact, (t, below) => {
       const k = t.tr * (gs.gc + 1) + t.tc;
       // Costs, and floors (negated) that answer a question with a cap no higher.
       const c = known.get(k);
