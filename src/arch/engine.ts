@@ -292,17 +292,30 @@ const AUX = 3;
 const MOVERS = (1 << RD) | (1 << WP) | (1 << WR);
 
 // A loop that runs no trip fills no pipeline (a zero-size tile's process only hands shake, inside the step's control cycles).
+// A port's fields are cleared when the port is first used (addPort): those of ports not in USED are stale, and
+// every reader asks USED first.
 function setWork(R: Float64Array, o: number, trips: number, fills: number): void {
-  for (let j = o; j < o + REC; j++) R[j] = 0;
   R[o + TRIPS] = trips;
   R[o + FILLS] = trips > 0 ? fills : 0;
+  R[o + USED] = 0;
+  R[o + ALONE] = 0;
+  R[o + DRAM] = 0;
 }
 
 /** A port's traffic: `runs` contiguous runs of `beatsPerRun` beats (added to what the port already carries in this process). */
 function addPort(R: Float64Array, o: number, port: number, runs: number, beatsPerRun: number, arch: EngineArch, axi: AxiParams): void {
+  const q = o + PORT0 + 3 * port;
+  if (!(R[o + USED] & (1 << port))) {
+    R[q] = 0;
+    R[q + 1] = 0;
+    R[q + 2] = 0;
+  }
   R[o + USED] = (R[o + USED] as number) | (1 << port);
-  addBlockTraffic(R, o + PORT0 + 3 * port, runs, beatsPerRun, arch.beatBytes, axi);
+  addBlockTraffic(R, q, runs, beatsPerRun, arch.beatBytes, axi);
 }
+
+/** The DRAM bytes of one port of a process (0 when it does not use the port). */
+const portBytes = (R: Float64Array, o: number, port: number) => (R[o + USED] & (1 << port) ? R[o + PORT0 + 3 * port + 2] : 0);
 
 const scratch = new Float64Array(REC);
 function toWork(R: Float64Array): Work {
@@ -356,7 +369,7 @@ export function computeWork(arch: EngineArch, g: EngineGeom, taps: number, tn: n
 }
 
 /** outRange's len (g0: the grid's origin along dim), allocating nothing. */
-function outLen(g: EngineGeom, dim: 'y' | 'x', g0: number, gStart: number, n: number): number {
+export function outLen(g: EngineGeom, dim: 'y' | 'x', g0: number, gStart: number, n: number): number {
   const ext = dim === 'y' ? g.oh : g.ow;
   if (g.kind !== 'subpixel') return Math.max(0, Math.min(n, ext - gStart));
   const s = dim === 'y' ? g.sh : g.sw;
@@ -479,7 +492,7 @@ function stepRec(R: Float64Array, a: number, b: number, c: number, d: number, ar
     for (let p = 0; p < PORTS.length; p++) {
       let beats = 0;
       let tx = 0;
-      for (const o of [a, b, c, d]) if (o >= 0) { beats += R[o + PORT0 + 3 * p]; tx += R[o + PORT0 + 3 * p + 1]; }
+      for (const o of [a, b, c, d]) if (o >= 0 && R[o + USED] & (1 << p)) { beats += R[o + PORT0 + 3 * p]; tx += R[o + PORT0 + 3 * p + 1]; }
       worst = Math.max(worst, portTime(beats, tx, per, axi));
     }
   }
@@ -727,10 +740,10 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
         R[o + ALONE] = R[o + TRIPS] + R[o + FILLS] * arch.computeDepth;
         const runs = i === 0 ? full : 1;
         tk += runs * R[o + TRIPS];
-        bk += runs * (R[oIn + ((k % NRC) * NI + i) * REC + PORT0 + 3 * RD + 2] + R[oW + (m * NI + i) * REC + PORT0 + 3 * WP + 2]);
+        bk += runs * (portBytes(R, oIn + ((k % NRC) * NI + i) * REC, RD) + portBytes(R, oW + (m * NI + i) * REC, WP));
       }
       trips[k] = tk;
-      bytesOf[k] = bk + R[so + PORT0 + 3 * WR + 2] + R[so + PORT0 + 3 * AUX + 2];
+      bytesOf[k] = bk + portBytes(R, so, WR) + portBytes(R, so, AUX);
     }
     if (cap < Infinity) {
       // Every step lasts at least its compute alone, its loads alone, its store alone, or its DRAM time (the
@@ -849,6 +862,6 @@ export function eltwiseSchedule(arch: EngineArch, axi: AxiParams, dramBytesPerCy
   R[FILLS] = 1;
   seal(R, 0, arch, axi);
   const c = stepRec(R, 0, -1, -1, -1, arch, axi, dramBytesPerCycle) + arch.perStepCycles + arch.perLayerCycles;
-  const bytes = R[PORT0 + 2] + R[PORT0 + 5] + R[PORT0 + 8] + R[PORT0 + 11];
+  const bytes = portBytes(R, 0, RD) + portBytes(R, 0, WP) + portBytes(R, 0, WR) + portBytes(R, 0, AUX);
   return { cycles: c, computeCycles: 0, overheadCycles: arch.perLayerCycles, memoryCycles: c - arch.perLayerCycles, dramBytes: bytes, steps: 1 };
 }

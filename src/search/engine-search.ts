@@ -4,7 +4,7 @@ import type { Platform, ResourceKind } from '../platform/schema.js';
 import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
 import type { AxiParams } from '../arch/axi.js';
-import { channelClasses, engineMultipliers, grid, outRange, storeTrips, storeWork, tapCount, tileClassesExact, weightTaps, type EngineArch, type EngineGeom } from '../arch/engine.js';
+import { channelClasses, engineMultipliers, grid, outLen, storeTrips, storeWork, tapCount, tileClassesExact, weightTaps, type EngineArch, type EngineGeom } from '../arch/engine.js';
 import { engineGeom } from '../arch/geometry.js';
 import { engineLayerCycler, tileFits, widestTc, type EngineContext } from '../cost/engine.js';
 import { engineContext, engineFusion } from '../cost/engine-design.js';
@@ -66,13 +66,19 @@ const sumTiles = (ext: number, t: number, p: number) => Math.floor(ext / t) * Ma
  * test/search/engine-search.test.ts holds it under the model's cycles.
  */
 export function tileFloor(g: EngineGeom, gs: { gr: number; gc: number }, arch: EngineArch, t: EngineLayer): number {
-  const tn = Math.min(t.tn, g.N);
-  const tm = Math.min(t.tm, g.M);
-  const tr = Math.min(t.tr, gs.gr);
-  const tc = Math.min(t.tc, gs.gc);
-  const trips = g.groups * g.passes * tapCount(g) * sumTiles(g.M, tm, arch.pof) * sumTiles(g.N, tn, arch.pif) * sumTiles(gs.gr, tr, arch.poy) * sumTiles(gs.gc, tc, arch.pox);
-  const steps = g.groups * Math.ceil(g.M / tm) * Math.ceil(g.N / tn) * Math.ceil(gs.gr / tr) * Math.ceil(gs.gc / tc);
-  return arch.perLayerCycles + trips + steps * (arch.computeDepth + arch.perStepCycles);
+  return tileFloorOf(g, gs, arch, Math.min(t.tn, g.N), Math.min(t.tm, g.M))(Math.min(t.tr, gs.gr), Math.min(t.tc, gs.gc));
+}
+
+/** tileFloor for the row and column tiles (≤ the grid's) of one channel tiling (≤ the layer's), its channel factors worked out once. */
+function tileFloorOf(g: EngineGeom, gs: { gr: number; gc: number }, arch: EngineArch, tn: number, tm: number): (tr: number, tc: number) => number {
+  // Integer products: grouped differently from the formula's order, they are the same numbers.
+  const macs = g.groups * g.passes * tapCount(g) * sumTiles(g.M, tm, arch.pof) * sumTiles(g.N, tn, arch.pif);
+  const tiles = g.groups * Math.ceil(g.M / tm) * Math.ceil(g.N / tn);
+  return (tr, tc) => {
+    const trips = macs * sumTiles(gs.gr, tr, arch.poy) * sumTiles(gs.gc, tc, arch.pox);
+    const steps = tiles * Math.ceil(gs.gr / tr) * Math.ceil(gs.gc / tc);
+    return arch.perLayerCycles + trips + steps * (arch.computeDepth + arch.perStepCycles);
+  };
 }
 
 /**
@@ -88,14 +94,18 @@ export function storeAll(g: EngineGeom, arch: EngineArch, axi: AxiParams, tm: nu
 }
 
 export function storeFloor(g: EngineGeom, gs: { gr: number; gc: number }, arch: EngineArch, axi: AxiParams, all: number, t: EngineLayer): number {
-  const tn = Math.min(t.tn, g.N);
-  const tm = Math.min(t.tm, g.M);
-  const tr = Math.min(t.tr, gs.gr);
-  const tc = Math.min(t.tc, gs.gc);
-  const outTiles = g.groups * Math.ceil(g.M / tm) * Math.ceil(gs.gr / tr) * Math.ceil(gs.gc / tc);
-  const steps = outTiles * Math.ceil(g.N / tn);
-  const first = storeTrips(arch, g, tm, outRange(g, 'y', 0, tr).len, outRange(g, 'x', 0, tc).len);
-  return arch.perLayerCycles + steps * arch.perStepCycles + all - first + (outTiles - 1) * arch.moveDepth;
+  return storeFloorOf(g, gs, arch, all, Math.min(t.tn, g.N), Math.min(t.tm, g.M))(Math.min(t.tr, gs.gr), Math.min(t.tc, gs.gc));
+}
+
+/** storeFloor for the row and column tiles (≤ the grid's) of one channel tiling (≤ the layer's). */
+function storeFloorOf(g: EngineGeom, gs: { gr: number; gc: number }, arch: EngineArch, all: number, tn: number, tm: number): (tr: number, tc: number) => number {
+  const { gy0, gx0 } = grid(g);
+  return (tr, tc) => {
+    const outTiles = g.groups * Math.ceil(g.M / tm) * Math.ceil(gs.gr / tr) * Math.ceil(gs.gc / tc);
+    const steps = outTiles * Math.ceil(g.N / tn);
+    const first = storeTrips(arch, g, tm, outLen(g, 'y', gy0, 0, tr), outLen(g, 'x', gx0, 0, tc));
+    return arch.perLayerCycles + steps * arch.perStepCycles + all - first + (outTiles - 1) * arch.moveDepth;
+  };
 }
 
 /**
@@ -124,11 +134,12 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: numb
   // fit. (Depths grow with tr and tc, and row tiles come largest first: only the first such row tile can say no,
   // and every enumeration asks it.)
   let limited = false;
-  const stores = storeAll(g, ctx.arch, ctx.axi, tm);
+  const floorOf = tileFloorOf(g, gs, ctx.arch, tn, tm);
+  const storeFloorAt = storeFloorOf(g, gs, ctx.arch, storeAll(g, ctx.arch, ctx.axi, tm), tn, tm);
   const cands: { t: EngineLayer; floor: number }[] = [];
   for (const tr of ceilSet(gs.gr)) {
     // The widest column tile gives this row tile's floor (fewest steps, no column waste).
-    if (tileFloor(g, gs, ctx.arch, { tn, tm, tr, tc: gs.gc }) >= cap) continue;
+    if (floorOf(tr, gs.gc) >= cap) continue;
     if (!exact.y(tr)) continue;
     // Widest column tile within the bank depths, then one narrower split.
     const lo = widestTc(g, gs, ctx.arch, spec, tn, tm, tr);
@@ -138,11 +149,20 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: numb
     for (let nc = ncMin; nc <= Math.min(gs.gc, ncMin + 1); nc++) {
       const t = { tn, tm, tr, tc: Math.ceil(gs.gc / nc) };
       if (!exact.x(t.tc)) continue;
-      const floor = Math.max(tileFloor(g, gs, ctx.arch, t), storeFloor(g, gs, ctx.arch, ctx.axi, stores, t));
+      const floor = Math.max(floorOf(tr, t.tc), storeFloorAt(tr, t.tc));
       if (floor < cap) cands.push({ t, floor });
     }
   }
-  const order = cands.map((_, j) => j).sort((x, y) => cands[x].floor - cands[y].floor || x - y);
+  // Insertion sort by (floor, place): a few dozen candidates, stable like the sort it stands for.
+  const order: number[] = [];
+  for (let j = 0; j < cands.length; j++) {
+    let at = j;
+    while (at > 0 && cands[order[at - 1]].floor > cands[j].floor) {
+      order[at] = order[at - 1];
+      at--;
+    }
+    order[at] = j;
+  }
   let best = cap;
   let at = -1;
   for (const j of order) {
@@ -360,11 +380,12 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   // Branch and bound: a lower bound of an unroll's cycles is its pure compute with no tiling waste
   // (Σ ⌈N/pif⌉·⌈M/pof⌉·⌈R/poy⌉·⌈C/pox⌉·taps per layer) plus the per-layer overhead; tiles only add to it.
   // Unrolls are visited in bound order and the search stops when the bound reaches the best found: exact.
-  const bound = ([pif, pof, poy, pox]: [number, number, number, number]) => plan.reduce((sum, x) => {
-    const g = x.geo;
-    const gs = grid(g);
-    return sum + g.groups * g.passes * Math.ceil(g.N / pif) * Math.ceil(g.M / pof) * Math.ceil(gs.gr / poy) * Math.ceil(gs.gc / pox) * tapCount(g) + perLayer;
-  }, 0);
+  const dims = plan.map(({ geo: g }) => ({ gp: g.groups * g.passes, N: g.N, M: g.M, gr: grid(g).gr, gc: grid(g).gc, taps: tapCount(g) }));
+  const bound = ([pif, pof, poy, pox]: [number, number, number, number]) => {
+    let sum = 0;
+    for (const d of dims) sum = sum + d.gp * Math.ceil(d.N / pif) * Math.ceil(d.M / pof) * Math.ceil(d.gr / poy) * Math.ceil(d.gc / pox) * d.taps + perLayer;
+    return sum;
+  };
   const ordered = unrolls.map((u, i) => ({ u, i, lb: bound(u) })).sort((a, b) => a.lb - b.lb || a.i - b.i);
   let bestCycles = Infinity;
   const visited = new Set<string>();
