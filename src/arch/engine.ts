@@ -606,7 +606,12 @@ export function layerSchedule(arch: EngineArch, g: EngineGeom, axi: AxiParams, d
  * layerSchedule for the tiles of one channel tiling (tn, tm): what does not depend on the row and column
  * tiles (channel classes, weight loads) is worked out once, for a search that asks about many.
  */
-export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, dramBytesPerCycle: number, tn: number, tm: number): (tr: number, tc: number, cap?: number) => LayerSchedule {
+export type LayerScheduler = ((tr: number, tc: number, cap?: number) => LayerSchedule) & {
+  /** The same walk for a search: the cycles, or a floor that reaches `cap` negated; it allocates nothing. */
+  cycles: (tr: number, tc: number, cap: number) => number;
+};
+
+export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, dramBytesPerCycle: number, tn: number, tm: number): LayerScheduler {
   const gr = grid(g);
   const taps = tapCount(g);
   const per = beatCycles(arch.beatBytes * 8, axi);
@@ -698,7 +703,12 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
     return firsts[f] + midOf(cur) + lasts[l];
   };
 
-  return (tr, tc, cap = Infinity) => {
+  // What the walk found besides its cycles, for the LayerSchedule.
+  let floored = false;
+  let sCompute = 0;
+  let sBytes = 0;
+  let sSteps = 0;
+  const walk = (tr: number, tc: number, cap: number): number => {
     if (owner !== me) own();
     call = ++pool.calls;
     NR = tileClassesInto(gr.gr, tr, rows);
@@ -763,7 +773,11 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
       }
       const floor = arch.perLayerCycles + (n + 2) * arch.perStepCycles + Math.max(fc, fl, fs, fd / dramBytesPerCycle);
       // Summed in another order than the schedule: a relative margin far above rounding keeps it a floor.
-      if (floor * (1 - 1e-9) >= cap) return { cycles: floor * (1 - 1e-9), computeCycles: NaN, overheadCycles: NaN, memoryCycles: NaN, dramBytes: NaN, steps: n, floor: true };
+      if (floor * (1 - 1e-9) >= cap) {
+        floored = true;
+        sSteps = n;
+        return floor * (1 - 1e-9);
+      }
     }
     let cycles = arch.perLayerCycles;
     let compute = 0;
@@ -790,9 +804,23 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
     const prologue = stepRec(R, -1, load(0, 0), weights(0, 0), -1, arch, axi, dramBytesPerCycle) + arch.perStepCycles;
     const epilogue = stepRec(R, -1, -1, -1, store(T - 1), arch, axi, dramBytesPerCycle) + arch.perStepCycles;
     cycles += prologue + epilogue;
-    const overhead = arch.perLayerCycles + steps * (arch.computeDepth + arch.perStepCycles);
-    return { cycles, computeCycles: compute, overheadCycles: overhead, memoryCycles: Math.max(0, cycles - compute - overhead), dramBytes: bytes, steps };
+    floored = false;
+    sCompute = compute;
+    sBytes = bytes;
+    sSteps = steps;
+    return cycles;
   };
+  const sched = (tr: number, tc: number, cap = Infinity): LayerSchedule => {
+    const cycles = walk(tr, tc, cap);
+    if (floored) return { cycles, computeCycles: NaN, overheadCycles: NaN, memoryCycles: NaN, dramBytes: NaN, steps: sSteps, floor: true };
+    const overhead = arch.perLayerCycles + sSteps * (arch.computeDepth + arch.perStepCycles);
+    return { cycles, computeCycles: sCompute, overheadCycles: overhead, memoryCycles: Math.max(0, cycles - sCompute - overhead), dramBytes: sBytes, steps: sSteps };
+  };
+  sched.cycles = (tr: number, tc: number, cap: number) => {
+    const c = walk(tr, tc, cap);
+    return floored ? -c : c;
+  };
+  return sched;
 }
 
 /** tileClasses into out (count, start, size per class); returns how many. */

@@ -60,14 +60,14 @@ export function engineLayerCost(g: EngineGeom, gridSize: { gr: number; gc: numbe
 
 /**
  * engineLayerCost's cycles alone, for a search over the row and column tiles of one channel tiling; or, when a
- * floor under them already reaches `cap`, that floor (`floor` set): the tile cannot be the one chosen.
+ * floor under them already reaches `cap`, that floor negated (the tile cannot be the one chosen). Allocates nothing.
  */
-export function engineLayerCycler(g: EngineGeom, gridSize: { gr: number; gc: number }, ctx: EngineContext, tn: number, tm: number): (t: { tr: number; tc: number }, cap?: number) => { cycles: number; floor: boolean } {
+export function engineLayerCycler(g: EngineGeom, gridSize: { gr: number; gc: number }, ctx: EngineContext, tn: number, tm: number): (tr: number, tc: number, cap?: number) => number {
   const c = clampTile(g, { tn, tm, tr: 1, tc: 1 }, gridSize);
-  const sched = layerScheduler(ctx.arch, g, ctx.axi, ctx.dramBytesPerCycle, c.tn, c.tm);
-  return (t, cap = Infinity) => {
-    const s = sched(Math.min(t.tr, gridSize.gr), Math.min(t.tc, gridSize.gc), cap);
-    return s.floor ? { cycles: s.cycles, floor: true } : { cycles: Math.ceil(s.cycles), floor: false };
+  const sched = layerScheduler(ctx.arch, g, ctx.axi, ctx.dramBytesPerCycle, c.tn, c.tm).cycles;
+  return (tr, tc, cap = Infinity) => {
+    const s = sched(Math.min(tr, gridSize.gr), Math.min(tc, gridSize.gc), cap);
+    return s < 0 ? s : Math.ceil(s);
   };
 }
 

@@ -318,9 +318,9 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
       const c = known.get(k);
       if (c !== undefined && (c >= 0 || -c >= below)) return Math.abs(c);
       cycler ??= engineLayerCycler(g, gs, ctx, t.tn, t.tm);
-      const e = cycler(t, below);
-      known.set(k, e.floor ? -e.cycles : e.cycles);
-      return e.cycles;
+      const e = cycler(t.tr, t.tc, below);
+      known.set(k, e);
+      return Math.abs(e);
     });
     evaluated++;
     list.push({ inDepth: spec.inBufDepth, wDepth: spec.wBufDepth, outDepth: spec.outBufDepth, r });
