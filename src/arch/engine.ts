@@ -667,8 +667,34 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   const load = (k: number, i: number) => oIn + ((k % NRC) * NI + i) * REC;
   const weights = (k: number, i: number) => oW + (((k / NRC) | 0) * NI + i) * REC;
   // One step: compute (class cur, size ni), the loads of (class ld, size li) unless ld < 0, the store of class so unless so < 0.
-  const stepOf = (cur: number, ni: number, ld: number, li: number, so: number) =>
-    stepRec(R, comp(cur, ni), ld >= 0 ? load(ld, li) : -1, ld >= 0 ? weights(ld, li) : -1, so >= 0 ? store(so) : -1, arch, axi, dramBytesPerCycle) + arch.perStepCycles;
+  // stepRec's arithmetic, in its order; the processes of a step use ports of their own here (loads, weights,
+  // store), so the shared-port case is left to stepRec itself.
+  const stepOf = (cur: number, ni: number, ld: number, li: number, so: number) => {
+    const a = comp(cur, ni);
+    let used = R[a + USED];
+    let worst = R[a + ALONE];
+    let dram = R[a + DRAM];
+    let shared = 0;
+    const b = ld >= 0 ? load(ld, li) : -1;
+    const c = ld >= 0 ? weights(ld, li) : -1;
+    const d = so >= 0 ? store(so) : -1;
+    if (b >= 0) {
+      shared |= used & R[b + USED];
+      used |= R[b + USED];
+      worst = Math.max(worst, R[b + ALONE]);
+      dram += R[b + DRAM];
+      shared |= used & R[c + USED];
+      used |= R[c + USED];
+      worst = Math.max(worst, R[c + ALONE]);
+      dram += R[c + DRAM];
+    }
+    if (d >= 0) {
+      shared |= used & R[d + USED];
+      worst = Math.max(worst, R[d + ALONE]);
+      dram += R[d + DRAM];
+    }
+    return (shared ? stepRec(R, a, b, c, d, arch, axi, dramBytesPerCycle) : Math.max(worst, dram / dramBytesPerCycle)) + arch.perStepCycles;
+  };
   // The steps between an output tile's first and last, which touch no other output tile (summed in order):
   // the full input tile's step repeated, the last one loading the remainder.
   const midOf = (cur: number) => {
@@ -708,7 +734,8 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   let sCompute = 0;
   let sBytes = 0;
   let sSteps = 0;
-  const walk = (tr: number, tc: number, cap: number): number => {
+  // `report`: also the compute, bytes and steps a LayerSchedule reports (the search wants the cycles alone).
+  const walk = (tr: number, tc: number, cap: number, report: boolean): number => {
     if (owner !== me) own();
     call = ++pool.calls;
     NR = tileClassesInto(gr.gr, tr, rows);
@@ -796,9 +823,11 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
       const prev = P3[c3] >= 0 ? row + P3[c3] : P2[c2] >= 0 ? (m * NR + P2[c2]) * NC + NC - 1 : P1[b] >= 0 ? (P1[b] + 1) * NRC - 1 : P0[a] >= 0 ? T - 1 : -1;
       const next = P3[c3 + 2] >= 0 ? row + P3[c3 + 2] : P2[c2 + 2] >= 0 ? (m * NR + P2[c2 + 2]) * NC : P1[b + 2] >= 0 ? P1[b + 2] * NRC : P0[a + 2] >= 0 ? 0 : -1;
       cycles += mult * tileOf(prev, cur, next);
-      compute += mult * trips[cur];
-      bytes += mult * bytesOf[cur];
-      steps += mult * S;
+      if (report) {
+        compute += mult * trips[cur];
+        bytes += mult * bytesOf[cur];
+        steps += mult * S;
+      }
     }
     // Prologue (the first tile's loads) and epilogue (the last output tile's store).
     const prologue = stepRec(R, -1, load(0, 0), weights(0, 0), -1, arch, axi, dramBytesPerCycle) + arch.perStepCycles;
@@ -811,13 +840,13 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
     return cycles;
   };
   const sched = (tr: number, tc: number, cap = Infinity): LayerSchedule => {
-    const cycles = walk(tr, tc, cap);
+    const cycles = walk(tr, tc, cap, true);
     if (floored) return { cycles, computeCycles: NaN, overheadCycles: NaN, memoryCycles: NaN, dramBytes: NaN, steps: sSteps, floor: true };
     const overhead = arch.perLayerCycles + sSteps * (arch.computeDepth + arch.perStepCycles);
     return { cycles, computeCycles: sCompute, overheadCycles: overhead, memoryCycles: Math.max(0, cycles - sCompute - overhead), dramBytes: sBytes, steps: sSteps };
   };
   sched.cycles = (tr: number, tc: number, cap: number) => {
-    const c = walk(tr, tc, cap);
+    const c = walk(tr, tc, cap, false);
     return floored ? -c : c;
   };
   return sched;
