@@ -558,14 +558,14 @@ export interface SeqPos {
 /** The places of a run-length sequence grouped by (previous, own, next) class: at most three per run. */
 export function seqPositions(counts: number[]): SeqPos[] {
   const q = new Int32Array(12 * counts.length);
-  const n = placesOf(counts, 1, counts.length, q);
+  const n = placesOf(Float64Array.from(counts), 1, counts.length, q);
   const out: SeqPos[] = [];
   for (let j = 0; j < n; j += 4) out.push({ prev: q[j], cls: q[j + 1], next: q[j + 2], count: q[j + 3] });
   return out;
 }
 
 /** seqPositions of the runs counts[0], counts[stride], … (n of them) into out as (prev, cls, next, count) quads; returns the length used. */
-function placesOf(counts: ArrayLike<number>, stride: number, n: number, out: Int32Array): number {
+function placesOf(counts: Float64Array, stride: number, n: number, out: Int32Array): number {
   let k = 0;
   const put = (prev: number, cls: number, next: number, count: number) => {
     out[k++] = prev;
@@ -621,16 +621,20 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   const full = ns[0].count;
   const S = full + (ns.length - 1);
   const seqAt = (i: number) => (i < full ? 0 : 1);
-  const nOf = [ns[0].n, ns[ns.length - 1].n];
+  // Typed arrays throughout: one element kind whatever the numbers' representation, so the optimised walk is
+  // not thrown away when a layer brings a count the last one did not (its recompiles cost more than its calls).
+  const nOf = Float64Array.of(ns[0].n, ns[ns.length - 1].n);
   const NI = ns.length;
   const NM = ms.length;
   // What the row and column tiles do not change, per channel size class: a pixel's load trips, a position's
   // store words, the MAC trips of a grid position.
   const moves = nOf.map((n) => moveTrips(n, arch.L, arch.pif));
-  const mN = ms.map((m) => m.n);
-  const mCount = ms.map((m) => m.count);
+  const mN = Float64Array.from(ms, (m) => m.n);
+  const mCount = Float64Array.from(ms, (m) => m.count);
   const words = mN.map((n) => storeWords(arch, n));
-  const macs = mN.map((m) => nOf.map((n) => g.passes * taps * cdiv(m, arch.pof) * cdiv(n, arch.pif)));
+  // MAC trips per grid position of output size class m and input size class i, at m·NI + i.
+  const macs = new Float64Array(NM * NI);
+  for (let m = 0; m < NM; m++) for (let i = 0; i < NI; i++) macs[m * NI + i] = g.passes * taps * cdiv(mN[m], arch.pof) * cdiv(nOf[i], arch.pif);
   // Records (offsets into R): the weight loads per (m, i), which the row and column tiles do not change; then,
   // per call, the input loads per (r, c, i) and, per output-tile class k = (m·NR + r)·NC + c (at most 3 row
   // and 3 column classes), its store and its compute per input size class i.
@@ -647,7 +651,7 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   const own = () => {
     owner = me;
     // Places in the kernel's order (groups → m → rows → columns) as (previous, own, next class, count) quads.
-    n0 = placesOf([g.groups], 1, 1, P0);
+    n0 = placesOf(Float64Array.of(g.groups), 1, 1, P0);
     n1 = placesOf(mCount, 1, NM, P1);
     for (let m = 0; m < NM; m++) {
       for (let i = 0; i < NI; i++) {
@@ -773,7 +777,7 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
       for (let i = 0; i < NI; i++) {
         // The MAC loop: no port, its own pipeline fill (seal's arithmetic for a record without ports).
         const o = oComp + (k * NI + i) * REC;
-        setWork(R, o, macs[m][i] * spatial, 1);
+        setWork(R, o, macs[m * NI + i] * spatial, 1);
         R[o + ALONE] = R[o + TRIPS] + R[o + FILLS] * arch.computeDepth;
         const runs = i === 0 ? full : 1;
         tk += runs * R[o + TRIPS];
