@@ -249,7 +249,8 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   const p = widest(full);
   const caps = { ...DEFAULT_CAPS, ...base.caps } as Record<ResourceKind, number>;
   const limit = Object.fromEntries(RESOURCE_KINDS.map((k) => [k, Math.floor(platform.available[k] * caps[k])])) as Record<ResourceKind, number>;
-  const maxK = Math.max(1, ...plan.map((x) => weightTaps(x.geo)));
+  let maxK = 1;
+  for (const x of plan) maxK = Math.max(maxK, weightTaps(x.geo));
   const all: EngineCandidate[] = [];
   let evaluated = 0;
   let smallest: Record<ResourceKind, number> | undefined;
@@ -327,7 +328,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
     return r;
   };
 
-  let lastCycles: number[] | undefined;
+  let lastCycles: Float64Array | undefined;
   const evaluateSpec = (pif: number, pof: number, poy: number, pox: number, tf: number, depth: number, uram: boolean, ceiling: number): EngineCandidate | undefined => {
     const spec = specFor({ pif, pof, poy, pox, tf, depth, uram, widthBits: bwWidthOf(pif), actBits: p.actBits, maxK });
     const r = engineResources(spec, p, platform.spec.dspFamily, tables);
@@ -346,7 +347,9 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
     let useful = ceiling + 1;
     for (const q of all) if (q.resources.dsp <= r.dsp && q.resources.bram18 <= r.bram18 && q.cycles < useful) useful = q.cycles;
     const ctx = engineContext(spec, p, platform, tables, base.clockMHz);
-    const floors = shapes.map(({ geo, count }) => {
+    // Per-shape numbers in typed arrays (here and below): one element kind whatever their representation, so the
+    // optimised search is not thrown away and recompiled when a design brings a non-small number.
+    const floors = Float64Array.from(shapes, ({ geo, count }) => {
       const gs = grid(geo);
       return count * tileFloor(geo, gs, ctx.arch, { tn: spec.tif, tm: spec.tof, tr: gs.gr, tc: gs.gc });
     });
@@ -357,7 +360,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
     // The layers that overshoot their floor most (as they did in the last design completed) for their search
     // effort first: they raise `acc` soonest, so a design that cannot be kept is dropped early. Order only.
     // Per row-tile candidate, as those are what a layer costs to search.
-    const gap = shapes.map((x, i) => (lastCycles ? x.count * lastCycles[i] - floors[i] : floors[i]) / ceilSet(grid(x.geo).gr).length);
+    const gap = Float64Array.from(shapes, (x, i) => (lastCycles ? x.count * lastCycles[i] - floors[i] : floors[i]) / ceilSet(grid(x.geo).gr).length);
     const order = shapes.map((_, i) => i).sort((x, y) => gap[y] - gap[x] || x - y);
     for (const i of order) {
       acc -= floors[i];
@@ -366,7 +369,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
       found[i] = t;
       acc += shapes[i].count * t.cycles;
     }
-    lastCycles = found.map((t) => t.cycles);
+    lastCycles = Float64Array.from(found, (t) => t.cycles);
     let cycles = 0;
     const layers: Record<string, EngineLayer> = {};
     plan.forEach((x, k) => {
@@ -380,10 +383,12 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   // Branch and bound: a lower bound of an unroll's cycles is its pure compute with no tiling waste
   // (Σ ⌈N/pif⌉·⌈M/pof⌉·⌈R/poy⌉·⌈C/pox⌉·taps per layer) plus the per-layer overhead; tiles only add to it.
   // Unrolls are visited in bound order and the search stops when the bound reaches the best found: exact.
-  const dims = plan.map(({ geo: g }) => ({ gp: g.groups * g.passes, N: g.N, M: g.M, gr: grid(g).gr, gc: grid(g).gc, taps: tapCount(g) }));
+  // Per layer: groups·passes, N, M, grid rows and columns, taps.
+  const dims = new Float64Array(6 * plan.length);
+  plan.forEach(({ geo: g }, j) => dims.set([g.groups * g.passes, g.N, g.M, grid(g).gr, grid(g).gc, tapCount(g)], 6 * j));
   const bound = ([pif, pof, poy, pox]: [number, number, number, number]) => {
     let sum = 0;
-    for (const d of dims) sum = sum + d.gp * Math.ceil(d.N / pif) * Math.ceil(d.M / pof) * Math.ceil(d.gr / poy) * Math.ceil(d.gc / pox) * d.taps + perLayer;
+    for (let j = 0; j < dims.length; j += 6) sum = sum + dims[j] * Math.ceil(dims[j + 1] / pif) * Math.ceil(dims[j + 2] / pof) * Math.ceil(dims[j + 3] / poy) * Math.ceil(dims[j + 4] / pox) * dims[j + 5] + perLayer;
     return sum;
   };
   const ordered = unrolls.map((u, i) => ({ u, i, lb: bound(u) })).sort((a, b) => a.lb - b.lb || a.i - b.i);
