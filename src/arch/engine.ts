@@ -738,8 +738,9 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   let sCompute = 0;
   let sBytes = 0;
   let sSteps = 0;
-  // `report`: also the compute, bytes and steps a LayerSchedule reports (the search wants the cycles alone).
-  const walk = (tr: number, tc: number, cap: number, report: boolean): number => {
+  let n2 = 0;
+  let n3 = 0;
+  const walk = (tr: number, tc: number, cap: number): number => {
     if (owner !== me) own();
     call = ++pool.calls;
     NR = tileClassesInto(gr.gr, tr, rows);
@@ -811,13 +812,10 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
       }
     }
     let cycles = arch.perLayerCycles;
-    let compute = 0;
-    let bytes = 0;
-    let steps = 0;
     // Output tiles in kernel order: a neighbour across an outer boundary is the outer neighbour's last (or
     // first) class along every inner dimension.
-    const n2 = placesOf(rows, 3, NR, P2);
-    const n3 = placesOf(cols, 3, NC, P3);
+    n2 = placesOf(rows, 3, NR, P2);
+    n3 = placesOf(cols, 3, NC, P3);
     for (let a = 0; a < n0; a += 4) for (let b = 0; b < n1; b += 4) for (let c2 = 0; c2 < n2; c2 += 4) for (let c3 = 0; c3 < n3; c3 += 4) {
       const mult = P0[a + 3] * P1[b + 3] * P2[c2 + 3] * P3[c3 + 3];
       const m = P1[b + 1];
@@ -827,30 +825,40 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
       const prev = P3[c3] >= 0 ? row + P3[c3] : P2[c2] >= 0 ? (m * NR + P2[c2]) * NC + NC - 1 : P1[b] >= 0 ? (P1[b] + 1) * NRC - 1 : P0[a] >= 0 ? T - 1 : -1;
       const next = P3[c3 + 2] >= 0 ? row + P3[c3 + 2] : P2[c2 + 2] >= 0 ? (m * NR + P2[c2 + 2]) * NC : P1[b + 2] >= 0 ? P1[b + 2] * NRC : P0[a + 2] >= 0 ? 0 : -1;
       cycles += mult * tileOf(prev, cur, next);
-      if (report) {
-        compute += mult * trips[cur];
-        bytes += mult * bytesOf[cur];
-        steps += mult * S;
-      }
     }
     // Prologue (the first tile's loads) and epilogue (the last output tile's store).
     const prologue = stepRec(R, -1, load(0, 0), weights(0, 0), -1, arch, axi, dramBytesPerCycle) + arch.perStepCycles;
     const epilogue = stepRec(R, -1, -1, -1, store(T - 1), arch, axi, dramBytesPerCycle) + arch.perStepCycles;
     cycles += prologue + epilogue;
     floored = false;
+    return cycles;
+  };
+  // What a LayerSchedule reports besides the cycles, over the places of the last walk in its order (a loop of
+  // its own: the search's walk neither runs nor compiles it).
+  const totals = () => {
+    let compute = 0;
+    let bytes = 0;
+    let steps = 0;
+    for (let a = 0; a < n0; a += 4) for (let b = 0; b < n1; b += 4) for (let c2 = 0; c2 < n2; c2 += 4) for (let c3 = 0; c3 < n3; c3 += 4) {
+      const mult = P0[a + 3] * P1[b + 3] * P2[c2 + 3] * P3[c3 + 3];
+      const cur = (P1[b + 1] * NR + P2[c2 + 1]) * NC + P3[c3 + 1];
+      compute += mult * trips[cur];
+      bytes += mult * bytesOf[cur];
+      steps += mult * S;
+    }
     sCompute = compute;
     sBytes = bytes;
     sSteps = steps;
-    return cycles;
   };
   const sched = (tr: number, tc: number, cap = Infinity): LayerSchedule => {
-    const cycles = walk(tr, tc, cap, true);
+    const cycles = walk(tr, tc, cap);
+    if (!floored) totals();
     if (floored) return { cycles, computeCycles: NaN, overheadCycles: NaN, memoryCycles: NaN, dramBytes: NaN, steps: sSteps, floor: true };
     const overhead = arch.perLayerCycles + sSteps * (arch.computeDepth + arch.perStepCycles);
     return { cycles, computeCycles: sCompute, overheadCycles: overhead, memoryCycles: Math.max(0, cycles - sCompute - overhead), dramBytes: sBytes, steps: sSteps };
   };
   sched.cycles = (tr: number, tc: number, cap: number) => {
-    const c = walk(tr, tc, cap, false);
+    const c = walk(tr, tc, cap);
     return floored ? -c : c;
   };
   return sched;
