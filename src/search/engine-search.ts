@@ -71,7 +71,7 @@ export function tileFloor(g: EngineGeom, gs: { gr: number; gc: number }, arch: E
 
 /** tileFloor for the row and column tiles (≤ the grid's) of one channel tiling (≤ the layer's), its channel factors worked out once. */
 function tileFloorOf(g: EngineGeom, gs: { gr: number; gc: number }, arch: EngineArch, tn: number, tm: number): (tr: number, tc: number) => number {
-  // Integer products: grouped differently from the formula's order, they are the same numbers.
+  // The products are the formula's, left to right: hoisting the channel factors changes no number.
   const macs = g.groups * g.passes * tapCount(g) * sumTiles(g.M, tm, arch.pof) * sumTiles(g.N, tn, arch.pif);
   const tiles = g.groups * Math.ceil(g.M / tm) * Math.ceil(g.N / tn);
   return (tr, tc) => {
