@@ -134,11 +134,17 @@ export const weightTaps = (g: EngineGeom) => (g.kind === 'pointwise' ? 1 : g.kh 
 
 /** Buffer coordinates [lo, hi) that grid positions [g0, g0+n) read, clipped to the (zero-inserted) input, and the unclipped origin. */
 export function window1(geo: EngineGeom, dim: 'y' | 'x', gStart: number, n: number) {
+  windowInto(geo, dim, dim === 'y' ? grid(geo).gy0 : grid(geo).gx0, gStart, n, win, 0);
+  return { origin: win[0], span: win[1], lo: win[2], len: win[3] };
+}
+const win = new Float64Array(4);
+
+/** window1's origin, span, lo and len into out[j..j+3] (g0: the grid's origin along dim), allocating nothing. */
+function windowInto(geo: EngineGeom, dim: 'y' | 'x', g0: number, gStart: number, n: number, out: Float64Array, j: number): void {
   const k = dim === 'y' ? geo.kh : geo.kw;
   const s = dim === 'y' ? geo.sh : geo.sw;
   const p = dim === 'y' ? geo.pt : geo.pl;
   const extent = dim === 'y' ? geo.ih : geo.iw;
-  const g0 = dim === 'y' ? grid(geo).gy0 : grid(geo).gx0;
   let lo: number;
   let hi: number;
   if (geo.kind === 'conv') { lo = gStart * s - p; hi = (gStart + n - 1) * s - p + k; }
@@ -148,7 +154,10 @@ export function window1(geo: EngineGeom, dim: 'y' | 'x', gStart: number, n: numb
   const ext = geo.kind === 'zero-insert' ? (extent - 1) * s + 1 : extent;
   const clo = Math.max(0, lo);
   const chi = Math.max(clo, Math.min(hi, ext));
-  return { origin: lo, span: hi - lo, lo: clo, len: chi - clo };
+  out[j] = lo;
+  out[j + 1] = hi - lo;
+  out[j + 2] = clo;
+  out[j + 3] = chi - clo;
 }
 
 /** The engine's fixed structure for a design point and precision. */
@@ -283,17 +292,30 @@ const AUX = 3;
 const MOVERS = (1 << RD) | (1 << WP) | (1 << WR);
 
 // A loop that runs no trip fills no pipeline (a zero-size tile's process only hands shake, inside the step's control cycles).
+// A port's fields are cleared when the port is first used (addPort): those of ports not in USED are stale, and
+// every reader asks USED first.
 function setWork(R: Float64Array, o: number, trips: number, fills: number): void {
-  for (let j = o; j < o + REC; j++) R[j] = 0;
   R[o + TRIPS] = trips;
   R[o + FILLS] = trips > 0 ? fills : 0;
+  R[o + USED] = 0;
+  R[o + ALONE] = 0;
+  R[o + DRAM] = 0;
 }
 
 /** A port's traffic: `runs` contiguous runs of `beatsPerRun` beats (added to what the port already carries in this process). */
 function addPort(R: Float64Array, o: number, port: number, runs: number, beatsPerRun: number, arch: EngineArch, axi: AxiParams): void {
+  const q = o + PORT0 + 3 * port;
+  if (!(R[o + USED] & (1 << port))) {
+    R[q] = 0;
+    R[q + 1] = 0;
+    R[q + 2] = 0;
+  }
   R[o + USED] = (R[o + USED] as number) | (1 << port);
-  addBlockTraffic(R, o + PORT0 + 3 * port, runs, beatsPerRun, arch.beatBytes, axi);
+  addBlockTraffic(R, q, runs, beatsPerRun, arch.beatBytes, axi);
 }
+
+/** The DRAM bytes of one port of a process (0 when it does not use the port). */
+const portBytes = (R: Float64Array, o: number, port: number) => (R[o + USED] & (1 << port) ? R[o + PORT0 + 3 * port + 2] : 0);
 
 const scratch = new Float64Array(REC);
 function toWork(R: Float64Array): Work {
@@ -308,18 +330,18 @@ function toWork(R: Float64Array): Work {
 const realCount = (lo: number, len: number, s: number) => (len <= 0 ? 0 : Math.floor((lo + len - 1) / s) - Math.ceil(lo / s) + 1);
 
 /** The input tile load of `tn` channels over window rows×cols. */
-function loadInputRec(R: Float64Array, o: number, arch: EngineArch, g: EngineGeom, axi: AxiParams, tn: number, wy: { lo: number; len: number }, wx: { lo: number; len: number }): void {
+function loadInputRec(R: Float64Array, o: number, arch: EngineArch, g: EngineGeom, axi: AxiParams, tn: number, moves: number, wyLo: number, wyLen: number, wxLo: number, wxLen: number): void {
   const blocks = cdiv(tn, arch.L);
-  setWork(R, o, wy.len * wx.len * moveTrips(tn, arch.L, arch.pif), 1);
+  setWork(R, o, wyLen * wxLen * moves, 1);
   const zi = g.kind === 'zero-insert';
-  const rows = zi ? realCount(wy.lo, wy.len, g.sh) : wy.len;
-  const cols = zi ? realCount(wx.lo, wx.len, g.sw) : wx.len;
+  const rows = zi ? realCount(wyLo, wyLen, g.sh) : wyLen;
+  const cols = zi ? realCount(wxLo, wxLen, g.sw) : wxLen;
   const fullRows = cols === g.iw;
   if (fullRows) addPort(R, o, RD, blocks, rows * cols, arch, axi);
   else addPort(R, o, RD, blocks * rows, cols, arch, axi);
 }
 export function loadInput(arch: EngineArch, g: EngineGeom, axi: AxiParams, tn: number, wy: { lo: number; len: number }, wx: { lo: number; len: number }): Work {
-  loadInputRec(scratch, 0, arch, g, axi, tn, wy, wx);
+  loadInputRec(scratch, 0, arch, g, axi, tn, moveTrips(tn, arch.L, arch.pif), wy.lo, wy.len, wx.lo, wx.len);
   return toWork(scratch);
 }
 
@@ -346,6 +368,17 @@ export function computeWork(arch: EngineArch, g: EngineGeom, taps: number, tn: n
   return toWork(scratch);
 }
 
+/** outRange's len (g0: the grid's origin along dim), allocating nothing. */
+export function outLen(g: EngineGeom, dim: 'y' | 'x', g0: number, gStart: number, n: number): number {
+  const ext = dim === 'y' ? g.oh : g.ow;
+  if (g.kind !== 'subpixel') return Math.max(0, Math.min(n, ext - gStart));
+  const s = dim === 'y' ? g.sh : g.sw;
+  const p = dim === 'y' ? g.pt : g.pl;
+  const lo = Math.max(0, (gStart + g0) * s - p);
+  const hi = Math.min(ext, (gStart + n + g0) * s - p);
+  return Math.max(0, hi - lo);
+}
+
 /** Output range [lo, lo+len) that grid positions [gStart, gStart+n) produce along one dimension. */
 export function outRange(g: EngineGeom, dim: 'y' | 'x', gStart: number, n: number) {
   const ext = dim === 'y' ? g.oh : g.ow;
@@ -359,8 +392,8 @@ export function outRange(g: EngineGeom, dim: 'y' | 'x', gStart: number, n: numbe
 }
 
 /** The store of one output tile: accumulator words read, beats written (and re-read for GDN / residual). */
-function storeRec(R: Float64Array, o: number, arch: EngineArch, g: EngineGeom, axi: AxiParams, tm: number, oy: { len: number }, ox: { len: number }): void {
-  const pos = oy.len * ox.len;
+function storeRec(R: Float64Array, o: number, arch: EngineArch, g: EngineGeom, axi: AxiParams, tm: number, words: number, oyLen: number, oxLen: number): void {
+  const pos = oyLen * oxLen;
   if (pos === 0) return setWork(R, o, 0, 0);
   const r = g.shuffle;
   if (r > 1) {
@@ -369,16 +402,14 @@ function storeRec(R: Float64Array, o: number, arch: EngineArch, g: EngineGeom, a
     setWork(R, o, pos * (cdiv(tm, arch.pof) + r * r * blocks), 1);
     // Runs of r beats (a destination row of a position); with one channel block and full-width rows, a row's
     // last run and the next row's first are adjacent in DRAM and make one run of 2r.
-    const joins = blocks === 1 && ox.len === g.ow ? oy.len - 1 : 0;
+    const joins = blocks === 1 && oxLen === g.ow ? oyLen - 1 : 0;
     addPort(R, o, WR, pos * r - 2 * joins, r, arch, axi);
     addPort(R, o, WR, joins, 2 * r, arch, axi);
   } else {
     const blocks = cdiv(tm, arch.L);
-    let words = 0;
-    for (let c = 0; c < tm; c += arch.L) words += wordsTouched(c, Math.min(arch.L, tm - c), arch.pof);
     setWork(R, o, pos * words, 1);
-    if (ox.len === g.ow) addPort(R, o, WR, blocks, pos, arch, axi);
-    else addPort(R, o, WR, blocks * oy.len, ox.len, arch, axi);
+    if (oxLen === g.ow) addPort(R, o, WR, blocks, pos, arch, axi);
+    else addPort(R, o, WR, blocks * oyLen, oxLen, arch, axi);
   }
   // The re-read of x (GDN) or of the residual operand has the write's shape.
   if (g.storeReads) {
@@ -387,8 +418,23 @@ function storeRec(R: Float64Array, o: number, arch: EngineArch, g: EngineGeom, a
   }
 }
 export function storeWork(arch: EngineArch, g: EngineGeom, axi: AxiParams, tm: number, oy: { len: number }, ox: { len: number }): Work {
-  storeRec(scratch, 0, arch, g, axi, tm, oy, ox);
+  storeRec(scratch, 0, arch, g, axi, tm, storeWords(arch, tm), oy.len, ox.len);
   return toWork(scratch);
+}
+
+/** storeWork's trips alone (the search's floors ask for them per tile), allocating nothing. */
+export function storeTrips(arch: EngineArch, g: EngineGeom, tm: number, oyLen: number, oxLen: number): number {
+  const pos = oyLen * oxLen;
+  if (pos === 0) return 0;
+  const r = g.shuffle;
+  return r > 1 ? pos * (cdiv(tm, arch.pof) + r * r * cdiv(tm / (r * r), arch.L)) : pos * storeWords(arch, tm);
+}
+
+/** Accumulator words a store reads per output position without a folded shuffle (a beat's channels, POF per word). */
+function storeWords(arch: EngineArch, tm: number): number {
+  let words = 0;
+  for (let c = 0; c < tm; c += arch.L) words += wordsTouched(c, Math.min(arch.L, tm - c), arch.pof);
+  return words;
 }
 
 /** One port's cycles in a step: a beat per `per` cycles or the round trips its transactions need, plus one exposed round trip. */
@@ -446,7 +492,7 @@ function stepRec(R: Float64Array, a: number, b: number, c: number, d: number, ar
     for (let p = 0; p < PORTS.length; p++) {
       let beats = 0;
       let tx = 0;
-      for (const o of [a, b, c, d]) if (o >= 0) { beats += R[o + PORT0 + 3 * p]; tx += R[o + PORT0 + 3 * p + 1]; }
+      for (const o of [a, b, c, d]) if (o >= 0 && R[o + USED] & (1 << p)) { beats += R[o + PORT0 + 3 * p]; tx += R[o + PORT0 + 3 * p + 1]; }
       worst = Math.max(worst, portTime(beats, tx, per, axi));
     }
   }
@@ -512,14 +558,14 @@ export interface SeqPos {
 /** The places of a run-length sequence grouped by (previous, own, next) class: at most three per run. */
 export function seqPositions(counts: number[]): SeqPos[] {
   const q = new Int32Array(12 * counts.length);
-  const n = placesOf(counts, 1, counts.length, q);
+  const n = placesOf(Float64Array.from(counts), 1, counts.length, q);
   const out: SeqPos[] = [];
   for (let j = 0; j < n; j += 4) out.push({ prev: q[j], cls: q[j + 1], next: q[j + 2], count: q[j + 3] });
   return out;
 }
 
 /** seqPositions of the runs counts[0], counts[stride], … (n of them) into out as (prev, cls, next, count) quads; returns the length used. */
-function placesOf(counts: ArrayLike<number>, stride: number, n: number, out: Int32Array): number {
+function placesOf(counts: Float64Array, stride: number, n: number, out: Int32Array): number {
   let k = 0;
   const put = (prev: number, cls: number, next: number, count: number) => {
     out[k++] = prev;
@@ -560,7 +606,12 @@ export function layerSchedule(arch: EngineArch, g: EngineGeom, axi: AxiParams, d
  * layerSchedule for the tiles of one channel tiling (tn, tm): what does not depend on the row and column
  * tiles (channel classes, weight loads) is worked out once, for a search that asks about many.
  */
-export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, dramBytesPerCycle: number, tn: number, tm: number): (tr: number, tc: number, cap?: number) => LayerSchedule {
+export type LayerScheduler = ((tr: number, tc: number, cap?: number) => LayerSchedule) & {
+  /** The same walk for a search: the cycles, or a floor that reaches `cap` negated; it allocates nothing. */
+  cycles: (tr: number, tc: number, cap: number) => number;
+};
+
+export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, dramBytesPerCycle: number, tn: number, tm: number): LayerScheduler {
   const gr = grid(g);
   const taps = tapCount(g);
   const per = beatCycles(arch.beatBytes * 8, axi);
@@ -570,9 +621,20 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   const full = ns[0].count;
   const S = full + (ns.length - 1);
   const seqAt = (i: number) => (i < full ? 0 : 1);
-  const nOf = [ns[0].n, ns[ns.length - 1].n];
+  // Typed arrays throughout: one element kind whatever the numbers' representation, so the optimised walk is
+  // not thrown away when a layer brings a count the last one did not (its recompiles cost more than its calls).
+  const nOf = Float64Array.of(ns[0].n, ns[ns.length - 1].n);
   const NI = ns.length;
   const NM = ms.length;
+  // What the row and column tiles do not change, per channel size class: a pixel's load trips, a position's
+  // store words, the MAC trips of a grid position.
+  const moves = nOf.map((n) => moveTrips(n, arch.L, arch.pif));
+  const mN = Float64Array.from(ms, (m) => m.n);
+  const mCount = Float64Array.from(ms, (m) => m.count);
+  const words = mN.map((n) => storeWords(arch, n));
+  // MAC trips per grid position of output size class m and input size class i, at m·NI + i.
+  const macs = new Float64Array(NM * NI);
+  for (let m = 0; m < NM; m++) for (let i = 0; i < NI; i++) macs[m * NI + i] = g.passes * taps * cdiv(mN[m], arch.pof) * cdiv(nOf[i], arch.pif);
   // Records (offsets into R): the weight loads per (m, i), which the row and column tiles do not change; then,
   // per call, the input loads per (r, c, i) and, per output-tile class k = (m·NR + r)·NC + c (at most 3 row
   // and 3 column classes), its store and its compute per input size class i.
@@ -582,15 +644,15 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   const oComp = oStore + NM * 9 * REC;
   // The scratch is shared by every scheduler (the search makes one per layer and channel tiling: no allocation);
   // a scheduler called after another rewrites what it keeps there.
-  const { R, trips, bytesOf, mids, rows, cols, P0, P1, P2, P3, firsts, lasts } = pool;
+  const { R, trips, bytesOf, mids, rows, cols, wins, outs, P0, P1, P2, P3, firsts, lasts, firstAt, lastAt } = pool;
   const me = {};
   let n0 = 0;
   let n1 = 0;
   const own = () => {
     owner = me;
     // Places in the kernel's order (groups → m → rows → columns) as (previous, own, next class, count) quads.
-    n0 = placesOf([g.groups], 1, 1, P0);
-    n1 = placesOf(ms.map((m) => m.count), 1, NM, P1);
+    n0 = placesOf(Float64Array.of(g.groups), 1, 1, P0);
+    n1 = placesOf(mCount, 1, NM, P1);
     for (let m = 0; m < NM; m++) {
       for (let i = 0; i < NI; i++) {
         loadWeightsRec(R, oW + (m * NI + i) * REC, arch, g, axi, nOf[i], ms[m].n);
@@ -601,17 +663,42 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   // The row and column classes of the tile asked about (first, interior, last: count, start, size).
   let NR = 0;
   let NC = 0;
-  const wxs: { lo: number; len: number }[] = [];
-  const oxs: { len: number }[] = [];
-  const oys: { len: number }[] = [];
   let NRC = 0;
+  // Which call the memos firsts and lasts were written for.
+  let call = 0;
   const comp = (k: number, i: number) => oComp + (k * NI + i) * REC;
   const store = (k: number) => oStore + k * REC;
   const load = (k: number, i: number) => oIn + ((k % NRC) * NI + i) * REC;
   const weights = (k: number, i: number) => oW + (((k / NRC) | 0) * NI + i) * REC;
   // One step: compute (class cur, size ni), the loads of (class ld, size li) unless ld < 0, the store of class so unless so < 0.
-  const stepOf = (cur: number, ni: number, ld: number, li: number, so: number) =>
-    stepRec(R, comp(cur, ni), ld >= 0 ? load(ld, li) : -1, ld >= 0 ? weights(ld, li) : -1, so >= 0 ? store(so) : -1, arch, axi, dramBytesPerCycle) + arch.perStepCycles;
+  // stepRec's arithmetic, in its order; the processes of a step use ports of their own here (loads, weights,
+  // store), so the shared-port case is left to stepRec itself.
+  const stepOf = (cur: number, ni: number, ld: number, li: number, so: number) => {
+    const a = comp(cur, ni);
+    let used = R[a + USED];
+    let worst = R[a + ALONE];
+    let dram = R[a + DRAM];
+    let shared = 0;
+    const b = ld >= 0 ? load(ld, li) : -1;
+    const c = ld >= 0 ? weights(ld, li) : -1;
+    const d = so >= 0 ? store(so) : -1;
+    if (b >= 0) {
+      shared |= used & R[b + USED];
+      used |= R[b + USED];
+      worst = Math.max(worst, R[b + ALONE]);
+      dram += R[b + DRAM];
+      shared |= used & R[c + USED];
+      used |= R[c + USED];
+      worst = Math.max(worst, R[c + ALONE]);
+      dram += R[c + DRAM];
+    }
+    if (d >= 0) {
+      shared |= used & R[d + USED];
+      worst = Math.max(worst, R[d + ALONE]);
+      dram += R[d + DRAM];
+    }
+    return (shared ? stepRec(R, a, b, c, d, arch, axi, dramBytesPerCycle) : Math.max(worst, dram / dramBytesPerCycle)) + arch.perStepCycles;
+  };
   // The steps between an output tile's first and last, which touch no other output tile (summed in order):
   // the full input tile's step repeated, the last one loading the remainder.
   const midOf = (cur: number) => {
@@ -635,81 +722,100 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
     if (S === 1) return stepOf(cur, 0, next, 0, prev);
     const f = cur * T1 + prev + 1;
     const l = cur * T1 + next + 1;
-    if (firsts[f] < 0) firsts[f] = stepOf(cur, 0, cur, seq1, prev);
-    if (lasts[l] < 0) lasts[l] = stepOf(cur, seqLast, next, 0, -1);
+    if (firstAt[f] !== call) {
+      firstAt[f] = call;
+      firsts[f] = stepOf(cur, 0, cur, seq1, prev);
+    }
+    if (lastAt[l] !== call) {
+      lastAt[l] = call;
+      lasts[l] = stepOf(cur, seqLast, next, 0, -1);
+    }
     return firsts[f] + midOf(cur) + lasts[l];
   };
 
-  return (tr, tc, cap = Infinity) => {
+  // What the walk found besides its cycles, for the LayerSchedule.
+  let floored = false;
+  let sCompute = 0;
+  let sBytes = 0;
+  let sSteps = 0;
+  let n2 = 0;
+  let n3 = 0;
+  const walk = (tr: number, tc: number, cap: number): number => {
     if (owner !== me) own();
+    call = ++pool.calls;
     NR = tileClassesInto(gr.gr, tr, rows);
     NC = tileClassesInto(gr.gc, tc, cols);
     NRC = NR * NC;
     const T = NM * NRC;
     T1 = T + 1;
-    for (let j = 0; j < T * T1; j++) {
-      firsts[j] = -1;
-      lasts[j] = -1;
-    }
+    // Per column class its input window (lo, len) and output columns; per row class the same.
     for (let c = 0; c < NC; c++) {
-      wxs[c] = window1(g, 'x', cols[3 * c + 1], cols[3 * c + 2]);
-      oxs[c] = outRange(g, 'x', cols[3 * c + 1], cols[3 * c + 2]);
+      windowInto(g, 'x', gr.gx0, cols[3 * c + 1], cols[3 * c + 2], wins, 4 * c);
+      outs[c] = outLen(g, 'x', gr.gx0, cols[3 * c + 1], cols[3 * c + 2]);
     }
     for (let r = 0; r < NR; r++) {
-      const wy = window1(g, 'y', rows[3 * r + 1], rows[3 * r + 2]);
-      oys[r] = outRange(g, 'y', rows[3 * r + 1], rows[3 * r + 2]);
+      windowInto(g, 'y', gr.gy0, rows[3 * r + 1], rows[3 * r + 2], wins, 12);
+      outs[3 + r] = outLen(g, 'y', gr.gy0, rows[3 * r + 1], rows[3 * r + 2]);
       for (let c = 0; c < NC; c++) {
         for (let i = 0; i < NI; i++) {
-          loadInputRec(R, load(r * NC + c, i), arch, g, axi, nOf[i], wy, wxs[c]);
-          seal(R, load(r * NC + c, i), arch, axi, per);
+          const o = oIn + ((r * NC + c) * NI + i) * REC;
+          loadInputRec(R, o, arch, g, axi, nOf[i], moves[i], wins[14], wins[15], wins[4 * c + 2], wins[4 * c + 3]);
+          seal(R, o, arch, axi, per);
         }
       }
     }
     for (let k = 0; k < T; k++) {
-      const m = ms[Math.floor(k / (NR * NC))];
-      const r = Math.floor(k / NC) % NR;
+      const m = (k / NRC) | 0;
+      const r = ((k / NC) | 0) % NR;
       const c = k % NC;
-      storeRec(R, store(k), arch, g, axi, m.n, oys[r], oxs[c]);
-      seal(R, store(k), arch, axi, per);
-      trips[k] = 0;
-      bytesOf[k] = 0;
+      const so = oStore + k * REC;
+      storeRec(R, so, arch, g, axi, mN[m], words[m], outs[3 + r], outs[c]);
+      seal(R, so, arch, axi, per);
+      let tk = 0;
+      let bk = 0;
       mids[k] = -1;
+      const spatial = cdiv(rows[3 * r + 2], arch.poy) * cdiv(cols[3 * c + 2], arch.pox);
       for (let i = 0; i < NI; i++) {
-        computeRec(R, comp(k, i), arch, g, taps, nOf[i], m.n, rows[3 * r + 2], cols[3 * c + 2]);
-        seal(R, comp(k, i), arch, axi, per);
+        // The MAC loop: no port, its own pipeline fill (seal's arithmetic for a record without ports).
+        const o = oComp + (k * NI + i) * REC;
+        setWork(R, o, macs[m * NI + i] * spatial, 1);
+        R[o + ALONE] = R[o + TRIPS] + R[o + FILLS] * arch.computeDepth;
         const runs = i === 0 ? full : 1;
-        trips[k] += runs * R[comp(k, i) + TRIPS];
-        bytesOf[k] += runs * (R[load(k, i) + PORT0 + 3 * RD + 2] + R[weights(k, i) + PORT0 + 3 * WP + 2]);
+        tk += runs * R[o + TRIPS];
+        bk += runs * (portBytes(R, oIn + ((k % NRC) * NI + i) * REC, RD) + portBytes(R, oW + (m * NI + i) * REC, WP));
       }
-      bytesOf[k] += R[store(k) + PORT0 + 3 * WR + 2] + R[store(k) + PORT0 + 3 * AUX + 2];
+      trips[k] = tk;
+      bytesOf[k] = bk + portBytes(R, so, WR) + portBytes(R, so, AUX);
     }
     if (cap < Infinity) {
       // Every step lasts at least its compute alone, its loads alone, its store alone, or its DRAM time (the
       // prologue and epilogue too): the largest of these sums over the layer is a floor under its cycles.
       let fc = 0, fl = 0, fs = 0, fd = 0, n = 0;
       for (let k = 0; k < T; k++) {
-        const tiles = g.groups * ms[Math.floor(k / (NR * NC))].count * rows[3 * (Math.floor(k / NC) % NR)] * cols[3 * (k % NC)];
+        const m = (k / NRC) | 0;
+        const tiles = g.groups * mCount[m] * rows[3 * (((k / NC) | 0) % NR)] * cols[3 * (k % NC)];
         for (let i = 0; i < NI; i++) {
           const runs = tiles * (i === 0 ? full : 1);
-          fc += runs * R[comp(k, i) + ALONE];
-          fl += runs * Math.max(R[load(k, i) + ALONE], R[weights(k, i) + ALONE]);
+          fc += runs * R[oComp + (k * NI + i) * REC + ALONE];
+          fl += runs * Math.max(R[oIn + ((k % NRC) * NI + i) * REC + ALONE], R[oW + (m * NI + i) * REC + ALONE]);
         }
-        fs += tiles * R[store(k) + ALONE];
+        fs += tiles * R[oStore + k * REC + ALONE];
         fd += tiles * bytesOf[k];
         n += tiles * S;
       }
       const floor = arch.perLayerCycles + (n + 2) * arch.perStepCycles + Math.max(fc, fl, fs, fd / dramBytesPerCycle);
       // Summed in another order than the schedule: a relative margin far above rounding keeps it a floor.
-      if (floor * (1 - 1e-9) >= cap) return { cycles: floor * (1 - 1e-9), computeCycles: NaN, overheadCycles: NaN, memoryCycles: NaN, dramBytes: NaN, steps: n, floor: true };
+      if (floor * (1 - 1e-9) >= cap) {
+        floored = true;
+        sSteps = n;
+        return floor * (1 - 1e-9);
+      }
     }
     let cycles = arch.perLayerCycles;
-    let compute = 0;
-    let bytes = 0;
-    let steps = 0;
     // Output tiles in kernel order: a neighbour across an outer boundary is the outer neighbour's last (or
     // first) class along every inner dimension.
-    const n2 = placesOf(rows, 3, NR, P2);
-    const n3 = placesOf(cols, 3, NC, P3);
+    n2 = placesOf(rows, 3, NR, P2);
+    n3 = placesOf(cols, 3, NC, P3);
     for (let a = 0; a < n0; a += 4) for (let b = 0; b < n1; b += 4) for (let c2 = 0; c2 < n2; c2 += 4) for (let c3 = 0; c3 < n3; c3 += 4) {
       const mult = P0[a + 3] * P1[b + 3] * P2[c2 + 3] * P3[c3 + 3];
       const m = P1[b + 1];
@@ -719,28 +825,67 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
       const prev = P3[c3] >= 0 ? row + P3[c3] : P2[c2] >= 0 ? (m * NR + P2[c2]) * NC + NC - 1 : P1[b] >= 0 ? (P1[b] + 1) * NRC - 1 : P0[a] >= 0 ? T - 1 : -1;
       const next = P3[c3 + 2] >= 0 ? row + P3[c3 + 2] : P2[c2 + 2] >= 0 ? (m * NR + P2[c2 + 2]) * NC : P1[b + 2] >= 0 ? P1[b + 2] * NRC : P0[a + 2] >= 0 ? 0 : -1;
       cycles += mult * tileOf(prev, cur, next);
-      compute += mult * trips[cur];
-      bytes += mult * bytesOf[cur];
-      steps += mult * S;
     }
     // Prologue (the first tile's loads) and epilogue (the last output tile's store).
     const prologue = stepRec(R, -1, load(0, 0), weights(0, 0), -1, arch, axi, dramBytesPerCycle) + arch.perStepCycles;
     const epilogue = stepRec(R, -1, -1, -1, store(T - 1), arch, axi, dramBytesPerCycle) + arch.perStepCycles;
     cycles += prologue + epilogue;
-    const overhead = arch.perLayerCycles + steps * (arch.computeDepth + arch.perStepCycles);
-    return { cycles, computeCycles: compute, overheadCycles: overhead, memoryCycles: Math.max(0, cycles - compute - overhead), dramBytes: bytes, steps };
+    floored = false;
+    return cycles;
   };
+  // What a LayerSchedule reports besides the cycles, over the places of the last walk in its order (a loop of
+  // its own: the search's walk neither runs nor compiles it).
+  const totals = () => {
+    let compute = 0;
+    let bytes = 0;
+    let steps = 0;
+    for (let a = 0; a < n0; a += 4) for (let b = 0; b < n1; b += 4) for (let c2 = 0; c2 < n2; c2 += 4) for (let c3 = 0; c3 < n3; c3 += 4) {
+      const mult = P0[a + 3] * P1[b + 3] * P2[c2 + 3] * P3[c3 + 3];
+      const cur = (P1[b + 1] * NR + P2[c2 + 1]) * NC + P3[c3 + 1];
+      compute += mult * trips[cur];
+      bytes += mult * bytesOf[cur];
+      steps += mult * S;
+    }
+    sCompute = compute;
+    sBytes = bytes;
+    sSteps = steps;
+  };
+  const sched = (tr: number, tc: number, cap = Infinity): LayerSchedule => {
+    const cycles = walk(tr, tc, cap);
+    if (!floored) totals();
+    if (floored) return { cycles, computeCycles: NaN, overheadCycles: NaN, memoryCycles: NaN, dramBytes: NaN, steps: sSteps, floor: true };
+    const overhead = arch.perLayerCycles + sSteps * (arch.computeDepth + arch.perStepCycles);
+    return { cycles, computeCycles: sCompute, overheadCycles: overhead, memoryCycles: Math.max(0, cycles - sCompute - overhead), dramBytes: sBytes, steps: sSteps };
+  };
+  sched.cycles = (tr: number, tc: number, cap: number) => {
+    const c = walk(tr, tc, cap);
+    return floored ? -c : c;
+  };
+  return sched;
 }
 
 /** tileClasses into out (count, start, size per class); returns how many. */
 function tileClassesInto(extent: number, t: number, out: Float64Array): number {
-  const cl = tileClasses(extent, t);
-  cl.forEach((x, j) => {
-    out[3 * j] = x.count;
-    out[3 * j + 1] = x.start;
-    out[3 * j + 2] = x.n;
-  });
-  return cl.length;
+  const nt = cdiv(extent, t);
+  if (nt === 1) {
+    out[0] = 1;
+    out[1] = 0;
+    out[2] = extent;
+    return 1;
+  }
+  let j = 0;
+  out[j++] = 1;
+  out[j++] = 0;
+  out[j++] = t;
+  if (nt > 2) {
+    out[j++] = nt - 2;
+    out[j++] = t;
+    out[j++] = t;
+  }
+  out[j++] = 1;
+  out[j++] = (nt - 1) * t;
+  out[j++] = extent - (nt - 1) * t;
+  return j / 3;
 }
 
 // The schedulers' shared scratch, sized for 2 channel × 3 row × 3 column classes and 2 input sizes, and its user.
@@ -751,12 +896,18 @@ const pool = {
   mids: new Float64Array(18),
   rows: new Float64Array(9),
   cols: new Float64Array(9),
+  // Input windows (lo, len at +2, +3) of the column classes and of the row class at hand; output lengths of the column and row classes.
+  wins: new Float64Array(16),
+  outs: new Float64Array(6),
   P0: new Int32Array(36),
   P1: new Int32Array(36),
   P2: new Int32Array(36),
   P3: new Int32Array(36),
   firsts: new Float64Array(18 * 19),
   lasts: new Float64Array(18 * 19),
+  firstAt: new Float64Array(18 * 19),
+  lastAt: new Float64Array(18 * 19),
+  calls: 0,
 };
 let owner: object | undefined;
 
@@ -780,6 +931,6 @@ export function eltwiseSchedule(arch: EngineArch, axi: AxiParams, dramBytesPerCy
   R[FILLS] = 1;
   seal(R, 0, arch, axi);
   const c = stepRec(R, 0, -1, -1, -1, arch, axi, dramBytesPerCycle) + arch.perStepCycles + arch.perLayerCycles;
-  const bytes = R[PORT0 + 2] + R[PORT0 + 5] + R[PORT0 + 8] + R[PORT0 + 11];
+  const bytes = portBytes(R, 0, RD) + portBytes(R, 0, WP) + portBytes(R, 0, WR) + portBytes(R, 0, AUX);
   return { cycles: c, computeCycles: 0, overheadCycles: arch.perLayerCycles, memoryCycles: c - arch.perLayerCycles, dramBytes: bytes, steps: 1 };
 }

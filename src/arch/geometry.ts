@@ -25,17 +25,20 @@ const GDN_OPS = new Set(['gdn', 'igdn', 'gdn_simplified', 'igdn_simplified']);
  */
 export function engineGeom(l: WorkloadLayer, lw: Lowered, deconv: 'subpixel' | 'zero-insert', fused: { storeReads?: boolean; shuffle?: number } = {}): EngineGeom {
   const gdn = GDN_OPS.has(l.op);
-  const base = {
-    groups: lw.groups, N: lw.N, M: lw.M,
-    passes: l.op === 'gdn' || l.op === 'igdn' ? 2 : 1,
-    storeReads: gdn || !!fused.storeReads, shuffle: fused.shuffle ?? 1,
-  };
+  const passes = l.op === 'gdn' || l.op === 'igdn' ? 2 : 1;
+  const storeReads = gdn || !!fused.storeReads;
+  const shuffle = fused.shuffle ?? 1;
+  // One literal (no spread) for every kind: the search's hot loops then see a single object shape.
   if ((l.op === 'conv' || l.op === 'masked_conv' || l.op === 'deconv') && l.layer.kernel) {
     const [kh, kw] = l.layer.kernel;
     const [sh, sw] = l.layer.stride!;
     const [pt, pl] = padding(l);
     const kind = l.op === 'deconv' ? deconv : 'conv';
-    return { ...base, kind, ih: l.inH, iw: l.inW, kh, kw, sh, sw, pt, pl, oh: l.outH, ow: l.outW };
+    return geom(lw, passes, storeReads, shuffle, kind, l.inH, l.inW, kh, kw, sh, sw, pt, pl, l.outH, l.outW);
   }
-  return { ...base, kind: 'pointwise', ih: lw.R, iw: lw.C, kh: 1, kw: 1, sh: 1, sw: 1, pt: 0, pl: 0, oh: lw.R, ow: lw.C };
+  return geom(lw, passes, storeReads, shuffle, 'pointwise', lw.R, lw.C, 1, 1, 1, 1, 0, 0, lw.R, lw.C);
+}
+
+function geom(lw: Lowered, passes: number, storeReads: boolean, shuffle: number, kind: EngineGeom['kind'], ih: number, iw: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, oh: number, ow: number): EngineGeom {
+  return { groups: lw.groups, N: lw.N, M: lw.M, passes, storeReads, shuffle, kind, ih, iw, kh, kw, sh, sw, pt, pl, oh, ow };
 }

@@ -1,5 +1,5 @@
 import type { AxiParams } from '../arch/axi.js';
-import { layerSchedule, layerScheduler, tileDepths, type EngineArch, type EngineGeom } from '../arch/engine.js';
+import { grid, layerSchedule, layerScheduler, tileDepths, window1, type EngineArch, type EngineGeom } from '../arch/engine.js';
 import type { EngineLayer, EngineSpec } from '../mapping/schema.js';
 import type { Precision } from '../platform/precision.js';
 import type { Bound } from './types.js';
@@ -60,14 +60,14 @@ export function engineLayerCost(g: EngineGeom, gridSize: { gr: number; gc: numbe
 
 /**
  * engineLayerCost's cycles alone, for a search over the row and column tiles of one channel tiling; or, when a
- * floor under them already reaches `cap`, that floor (`floor` set): the tile cannot be the one chosen.
+ * floor under them already reaches `cap`, that floor negated (the tile cannot be the one chosen). Allocates nothing.
  */
-export function engineLayerCycler(g: EngineGeom, gridSize: { gr: number; gc: number }, ctx: EngineContext, tn: number, tm: number): (t: { tr: number; tc: number }, cap?: number) => { cycles: number; floor: boolean } {
+export function engineLayerCycler(g: EngineGeom, gridSize: { gr: number; gc: number }, ctx: EngineContext, tn: number, tm: number): (tr: number, tc: number, cap?: number) => number {
   const c = clampTile(g, { tn, tm, tr: 1, tc: 1 }, gridSize);
-  const sched = layerScheduler(ctx.arch, g, ctx.axi, ctx.dramBytesPerCycle, c.tn, c.tm);
-  return (t, cap = Infinity) => {
-    const s = sched(Math.min(t.tr, gridSize.gr), Math.min(t.tc, gridSize.gc), cap);
-    return s.floor ? { cycles: s.cycles, floor: true } : { cycles: Math.ceil(s.cycles), floor: false };
+  const sched = layerScheduler(ctx.arch, g, ctx.axi, ctx.dramBytesPerCycle, c.tn, c.tm).cycles;
+  return (tr, tc, cap = Infinity) => {
+    const s = sched(Math.min(tr, gridSize.gr), Math.min(tc, gridSize.gc), cap);
+    return s < 0 ? s : Math.ceil(s);
   };
 }
 
@@ -92,4 +92,27 @@ export function tileFits(g: EngineGeom, gridSize: { gr: number; gc: number }, ar
   if (t.tn > spec.tif || t.tm > spec.tof) return false;
   const n = tileDepths(arch, g, clampTile(g, t, gridSize));
   return n.inDepth <= spec.inBufDepth && n.wDepth <= spec.wBufDepth && n.outDepth <= spec.outBufDepth;
+}
+
+/**
+ * The widest column tile (≤ the grid's columns) that fits the buffers with the channel tiles tn, tm and row tile
+ * tr, or 0: tileFits' largest yes, in closed form. The input window's span grows by a fixed step per column
+ * (stride for a conv, 1 for the other forms) and the depths are ⌈·⌉ of it and of tc, so each buffer's bound
+ * on tc is a quotient. test/search/engine-search.test.ts holds it to tileFits' answers.
+ */
+export function widestTc(g: EngineGeom, gridSize: { gr: number; gc: number }, arch: EngineArch, spec: EngineSpec, tn: number, tm: number, tr: number): number {
+  if (tn > spec.tif || tm > spec.tof) return 0;
+  const one = tileDepths(arch, g, clampTile(g, { tn, tm, tr, tc: 1 }, gridSize));
+  if (one.wDepth > spec.wBufDepth) return 0;
+  // The read stride sx is also the window's growth per column: span(tc) = sx·tc + b, b read back from one column.
+  const sx = g.kind === 'conv' ? g.sw : 1;
+  const b = window1(g, 'x', 0, 1).span - sx;
+  const words = Math.ceil(tn / arch.pif) * one.rowsPerBank;
+  // inDepth = words · sx·⌈span/(sx·pox)⌉ ≤ inBufDepth  ⟺  span ≤ ⌊⌊inBufDepth/words⌋/sx⌋·sx·pox.
+  const q = Math.floor(Math.floor(spec.inBufDepth / words) / sx);
+  const byIn = Math.floor((q * sx * arch.pox - b) / sx);
+  // outDepth = per · ⌈tc/pox⌉ ≤ outBufDepth  ⟺  tc ≤ ⌊outBufDepth/per⌋·pox.
+  const per = Math.ceil(tm / arch.pof) * Math.ceil(Math.min(tr, gridSize.gr) / arch.poy) * grid(g).opp;
+  const byOut = Math.floor(spec.outBufDepth / per) * arch.pox;
+  return Math.max(0, Math.min(gridSize.gc, byIn, byOut));
 }

@@ -4,9 +4,9 @@ import type { Platform, ResourceKind } from '../platform/schema.js';
 import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
 import type { AxiParams } from '../arch/axi.js';
-import { channelClasses, engineMultipliers, grid, outRange, storeWork, tapCount, tileClassesExact, weightTaps, type EngineArch, type EngineGeom } from '../arch/engine.js';
+import { channelClasses, engineMultipliers, grid, outLen, storeTrips, storeWork, tapCount, tileClassesExact, weightTaps, type EngineArch, type EngineGeom } from '../arch/engine.js';
 import { engineGeom } from '../arch/geometry.js';
-import { engineLayerCycler, tileFits, type EngineContext } from '../cost/engine.js';
+import { engineLayerCycler, tileFits, widestTc, type EngineContext } from '../cost/engine.js';
 import { engineContext, engineFusion } from '../cost/engine-design.js';
 import { DEFAULT_CAPS, pathPlan, widest, type PathLayer } from '../cost/evaluate.js';
 import { engineResources } from '../cost/resources.js';
@@ -66,13 +66,19 @@ const sumTiles = (ext: number, t: number, p: number) => Math.floor(ext / t) * Ma
  * test/search/engine-search.test.ts holds it under the model's cycles.
  */
 export function tileFloor(g: EngineGeom, gs: { gr: number; gc: number }, arch: EngineArch, t: EngineLayer): number {
-  const tn = Math.min(t.tn, g.N);
-  const tm = Math.min(t.tm, g.M);
-  const tr = Math.min(t.tr, gs.gr);
-  const tc = Math.min(t.tc, gs.gc);
-  const trips = g.groups * g.passes * tapCount(g) * sumTiles(g.M, tm, arch.pof) * sumTiles(g.N, tn, arch.pif) * sumTiles(gs.gr, tr, arch.poy) * sumTiles(gs.gc, tc, arch.pox);
-  const steps = g.groups * Math.ceil(g.M / tm) * Math.ceil(g.N / tn) * Math.ceil(gs.gr / tr) * Math.ceil(gs.gc / tc);
-  return arch.perLayerCycles + trips + steps * (arch.computeDepth + arch.perStepCycles);
+  return tileFloorOf(g, gs, arch, Math.min(t.tn, g.N), Math.min(t.tm, g.M))(Math.min(t.tr, gs.gr), Math.min(t.tc, gs.gc));
+}
+
+/** tileFloor for the row and column tiles (≤ the grid's) of one channel tiling (≤ the layer's), its channel factors worked out once. */
+function tileFloorOf(g: EngineGeom, gs: { gr: number; gc: number }, arch: EngineArch, tn: number, tm: number): (tr: number, tc: number) => number {
+  // The products are the formula's, left to right: hoisting the channel factors changes no number.
+  const macs = g.groups * g.passes * tapCount(g) * sumTiles(g.M, tm, arch.pof) * sumTiles(g.N, tn, arch.pif);
+  const tiles = g.groups * Math.ceil(g.M / tm) * Math.ceil(g.N / tn);
+  return (tr, tc) => {
+    const trips = macs * sumTiles(gs.gr, tr, arch.poy) * sumTiles(gs.gc, tc, arch.pox);
+    const steps = tiles * Math.ceil(gs.gr / tr) * Math.ceil(gs.gc / tc);
+    return arch.perLayerCycles + trips + steps * (arch.computeDepth + arch.perStepCycles);
+  };
 }
 
 /**
@@ -88,14 +94,18 @@ export function storeAll(g: EngineGeom, arch: EngineArch, axi: AxiParams, tm: nu
 }
 
 export function storeFloor(g: EngineGeom, gs: { gr: number; gc: number }, arch: EngineArch, axi: AxiParams, all: number, t: EngineLayer): number {
-  const tn = Math.min(t.tn, g.N);
-  const tm = Math.min(t.tm, g.M);
-  const tr = Math.min(t.tr, gs.gr);
-  const tc = Math.min(t.tc, gs.gc);
-  const outTiles = g.groups * Math.ceil(g.M / tm) * Math.ceil(gs.gr / tr) * Math.ceil(gs.gc / tc);
-  const steps = outTiles * Math.ceil(g.N / tn);
-  const first = storeWork(arch, g, axi, tm, outRange(g, 'y', 0, tr), outRange(g, 'x', 0, tc)).trips;
-  return arch.perLayerCycles + steps * arch.perStepCycles + all - first + (outTiles - 1) * arch.moveDepth;
+  return storeFloorOf(g, gs, arch, all, Math.min(t.tn, g.N), Math.min(t.tm, g.M))(Math.min(t.tr, gs.gr), Math.min(t.tc, gs.gc));
+}
+
+/** storeFloor for the row and column tiles (≤ the grid's) of one channel tiling (≤ the layer's). */
+function storeFloorOf(g: EngineGeom, gs: { gr: number; gc: number }, arch: EngineArch, all: number, tn: number, tm: number): (tr: number, tc: number) => number {
+  const { gy0, gx0 } = grid(g);
+  return (tr, tc) => {
+    const outTiles = g.groups * Math.ceil(g.M / tm) * Math.ceil(gs.gr / tr) * Math.ceil(gs.gc / tc);
+    const steps = outTiles * Math.ceil(g.N / tn);
+    const first = storeTrips(arch, g, tm, outLen(g, 'y', gy0, 0, tr), outLen(g, 'x', gx0, 0, tc));
+    return arch.perLayerCycles + steps * arch.perStepCycles + all - first + (outTiles - 1) * arch.moveDepth;
+  };
 }
 
 /**
@@ -115,7 +125,7 @@ interface TileResult {
  * the best so far (nor tie it from an earlier place) or `cap` is not costed: the answer is the one the full
  * enumeration gives whenever it is below `cap`.
  */
-function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: number, cost: (t: EngineLayer, below: number) => number): TileResult {
+function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: number, exact: ExactTiles, cost: (t: EngineLayer, below: number) => number): TileResult {
   const gs = grid(g);
   const tn = Math.min(g.N, spec.tif);
   const tm = Math.min(g.M, spec.tof);
@@ -124,32 +134,35 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: numb
   // fit. (Depths grow with tr and tc, and row tiles come largest first: only the first such row tile can say no,
   // and every enumeration asks it.)
   let limited = false;
-  const stores = storeAll(g, ctx.arch, ctx.axi, tm);
+  const floorOf = tileFloorOf(g, gs, ctx.arch, tn, tm);
+  const storeFloorAt = storeFloorOf(g, gs, ctx.arch, storeAll(g, ctx.arch, ctx.axi, tm), tn, tm);
   const cands: { t: EngineLayer; floor: number }[] = [];
-  let lo = 0;
   for (const tr of ceilSet(gs.gr)) {
     // The widest column tile gives this row tile's floor (fewest steps, no column waste).
-    if (tileFloor(g, gs, ctx.arch, { tn, tm, tr, tc: gs.gc }) >= cap) continue;
-    if (!tileClassesExact(g, 'y', gs.gr, tr)) continue;
-    // Widest column tile within the bank depths (depths grow with tc: bisection; a shorter row tile fits at
-    // least what the taller one did), then one narrower split.
-    let hi = gs.gc;
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi + 1) / 2);
-      if (tileFits(g, gs, ctx.arch, spec, { tn, tm, tr, tc: mid })) lo = mid;
-      else hi = mid - 1;
-    }
+    if (floorOf(tr, gs.gc) >= cap) continue;
+    if (!exact.y(tr)) continue;
+    // Widest column tile within the bank depths, then one narrower split.
+    const lo = widestTc(g, gs, ctx.arch, spec, tn, tm, tr);
     if (lo < gs.gc) limited = true;
     if (lo < 1) continue;
     const ncMin = Math.ceil(gs.gc / lo);
     for (let nc = ncMin; nc <= Math.min(gs.gc, ncMin + 1); nc++) {
       const t = { tn, tm, tr, tc: Math.ceil(gs.gc / nc) };
-      if (!tileClassesExact(g, 'x', gs.gc, t.tc)) continue;
-      const floor = Math.max(tileFloor(g, gs, ctx.arch, t), storeFloor(g, gs, ctx.arch, ctx.axi, stores, t));
+      if (!exact.x(t.tc)) continue;
+      const floor = Math.max(floorOf(tr, t.tc), storeFloorAt(tr, t.tc));
       if (floor < cap) cands.push({ t, floor });
     }
   }
-  const order = cands.map((_, j) => j).sort((x, y) => cands[x].floor - cands[y].floor || x - y);
+  // Insertion sort by (floor, place): a few dozen candidates, stable like the sort it stands for.
+  const order: number[] = [];
+  for (let j = 0; j < cands.length; j++) {
+    let at = j;
+    while (at > 0 && cands[order[at - 1]].floor > cands[j].floor) {
+      order[at] = order[at - 1];
+      at--;
+    }
+    order[at] = j;
+  }
   let best = cap;
   let at = -1;
   for (const j of order) {
@@ -164,6 +177,23 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: numb
     }
   }
   return { tile: at >= 0 ? cands[at].t : undefined, cycles: best, limited };
+}
+
+/** tileClassesExact of a layer's row and column tiles, asked once per search (it depends on the layer alone). */
+interface ExactTiles {
+  y: (tr: number) => boolean;
+  x: (tc: number) => boolean;
+}
+
+function exactTiles(g: EngineGeom): ExactTiles {
+  const gs = grid(g);
+  // 0: not asked yet, 1: exact, 2: not.
+  const ys = new Uint8Array(gs.gr + 1);
+  const xs = new Uint8Array(gs.gc + 1);
+  return {
+    y: (tr) => (ys[tr] ||= tileClassesExact(g, 'y', gs.gr, tr) ? 1 : 2) === 1,
+    x: (tc) => (xs[tc] ||= tileClassesExact(g, 'x', gs.gc, tc) ? 1 : 2) === 1,
+  };
 }
 
 /**
@@ -219,7 +249,8 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   const p = widest(full);
   const caps = { ...DEFAULT_CAPS, ...base.caps } as Record<ResourceKind, number>;
   const limit = Object.fromEntries(RESOURCE_KINDS.map((k) => [k, Math.floor(platform.available[k] * caps[k])])) as Record<ResourceKind, number>;
-  const maxK = Math.max(1, ...plan.map((x) => weightTaps(x.geo)));
+  let maxK = 1;
+  for (const x of plan) maxK = Math.max(maxK, weightTaps(x.geo));
   const all: EngineCandidate[] = [];
   let evaluated = 0;
   let smallest: Record<ResourceKind, number> | undefined;
@@ -248,7 +279,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   if (!unrolls.length) unrolls.push([1, 1, 1, 1]);
 
   // Layers of the same shape and precision (repeated blocks, slice instances) share their best tile.
-  const shapes: { geo: EngineGeom; count: number }[] = [];
+  const shapes: { geo: EngineGeom; count: number; exact: ExactTiles }[] = [];
   const shapeOf = plan.map((x) => {
     const i = plan.findIndex((y) => y.key === x.key);
     return i;
@@ -257,7 +288,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   for (const i of shapeOf) {
     if (!shapeIndex.has(i)) {
       shapeIndex.set(i, shapes.length);
-      shapes.push({ geo: plan[i].geo, count: 0 });
+      shapes.push({ geo: plan[i].geo, count: 0, exact: exactTiles(plan[i].geo) });
     }
     shapes[shapeIndex.get(i)!].count++;
   }
@@ -282,22 +313,22 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
     const known = costs;
     const gs = grid(g);
     let cycler: ReturnType<typeof engineLayerCycler> | undefined;
-    const r = bestTile(g, spec, ctx, cap, (t, below) => {
+    const r = bestTile(g, spec, ctx, cap, shapes[si].exact, (t, below) => {
       const k = t.tr * (gs.gc + 1) + t.tc;
       // Costs, and floors (negated) that answer a question with a cap no higher.
       const c = known.get(k);
       if (c !== undefined && (c >= 0 || -c >= below)) return Math.abs(c);
       cycler ??= engineLayerCycler(g, gs, ctx, t.tn, t.tm);
-      const e = cycler(t, below);
-      known.set(k, e.floor ? -e.cycles : e.cycles);
-      return e.cycles;
+      const e = cycler(t.tr, t.tc, below);
+      known.set(k, e);
+      return Math.abs(e);
     });
     evaluated++;
     list.push({ inDepth: spec.inBufDepth, wDepth: spec.wBufDepth, outDepth: spec.outBufDepth, r });
     return r;
   };
 
-  let lastCycles: number[] | undefined;
+  let lastCycles: Float64Array | undefined;
   const evaluateSpec = (pif: number, pof: number, poy: number, pox: number, tf: number, depth: number, uram: boolean, ceiling: number): EngineCandidate | undefined => {
     const spec = specFor({ pif, pof, poy, pox, tf, depth, uram, widthBits: bwWidthOf(pif), actBits: p.actBits, maxK });
     const r = engineResources(spec, p, platform.spec.dspFamily, tables);
@@ -316,7 +347,9 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
     let useful = ceiling + 1;
     for (const q of all) if (q.resources.dsp <= r.dsp && q.resources.bram18 <= r.bram18 && q.cycles < useful) useful = q.cycles;
     const ctx = engineContext(spec, p, platform, tables, base.clockMHz);
-    const floors = shapes.map(({ geo, count }) => {
+    // Per-shape numbers in typed arrays (here and below): one element kind whatever their representation, so the
+    // optimised search is not thrown away and recompiled when a design brings a non-small number.
+    const floors = Float64Array.from(shapes, ({ geo, count }) => {
       const gs = grid(geo);
       return count * tileFloor(geo, gs, ctx.arch, { tn: spec.tif, tm: spec.tof, tr: gs.gr, tc: gs.gc });
     });
@@ -327,7 +360,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
     // The layers that overshoot their floor most (as they did in the last design completed) for their search
     // effort first: they raise `acc` soonest, so a design that cannot be kept is dropped early. Order only.
     // Per row-tile candidate, as those are what a layer costs to search.
-    const gap = shapes.map((x, i) => (lastCycles ? x.count * lastCycles[i] - floors[i] : floors[i]) / ceilSet(grid(x.geo).gr).length);
+    const gap = Float64Array.from(shapes, (x, i) => (lastCycles ? x.count * lastCycles[i] - floors[i] : floors[i]) / ceilSet(grid(x.geo).gr).length);
     const order = shapes.map((_, i) => i).sort((x, y) => gap[y] - gap[x] || x - y);
     for (const i of order) {
       acc -= floors[i];
@@ -336,7 +369,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
       found[i] = t;
       acc += shapes[i].count * t.cycles;
     }
-    lastCycles = found.map((t) => t.cycles);
+    lastCycles = Float64Array.from(found, (t) => t.cycles);
     let cycles = 0;
     const layers: Record<string, EngineLayer> = {};
     plan.forEach((x, k) => {
@@ -350,11 +383,14 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   // Branch and bound: a lower bound of an unroll's cycles is its pure compute with no tiling waste
   // (Σ ⌈N/pif⌉·⌈M/pof⌉·⌈R/poy⌉·⌈C/pox⌉·taps per layer) plus the per-layer overhead; tiles only add to it.
   // Unrolls are visited in bound order and the search stops when the bound reaches the best found: exact.
-  const bound = ([pif, pof, poy, pox]: [number, number, number, number]) => plan.reduce((sum, x) => {
-    const g = x.geo;
-    const gs = grid(g);
-    return sum + g.groups * g.passes * Math.ceil(g.N / pif) * Math.ceil(g.M / pof) * Math.ceil(gs.gr / poy) * Math.ceil(gs.gc / pox) * tapCount(g) + perLayer;
-  }, 0);
+  // Per layer: groups·passes, N, M, grid rows and columns, taps.
+  const dims = new Float64Array(6 * plan.length);
+  plan.forEach(({ geo: g }, j) => dims.set([g.groups * g.passes, g.N, g.M, grid(g).gr, grid(g).gc, tapCount(g)], 6 * j));
+  const bound = ([pif, pof, poy, pox]: [number, number, number, number]) => {
+    let sum = 0;
+    for (let j = 0; j < dims.length; j += 6) sum = sum + dims[j] * Math.ceil(dims[j + 1] / pif) * Math.ceil(dims[j + 2] / pof) * Math.ceil(dims[j + 3] / poy) * Math.ceil(dims[j + 4] / pox) * dims[j + 5] + perLayer;
+    return sum;
+  };
   const ordered = unrolls.map((u, i) => ({ u, i, lb: bound(u) })).sort((a, b) => a.lb - b.lb || a.i - b.i);
   let bestCycles = Infinity;
   const visited = new Set<string>();
