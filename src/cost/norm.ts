@@ -33,7 +33,9 @@ export const NORM_TABLES: Record<NormKind, { depth: number; width: number } | nu
  */
 export function normResources(kinds: Iterable<string>, inLanes: number, outLanes: number, p: Precision, family: string, tables: CostTables): Resources {
   const r = zeroResources();
-  const ks = [...new Set(kinds)].filter((k) => NORM_KINDS.has(k)) as NormKind[];
+  // The distinct GDN kinds in first-seen order (a loop: a search asks this for every option of a GDN stage).
+  const ks: NormKind[] = [];
+  for (const k of kinds) if (NORM_KINDS.has(k) && !ks.includes(k as NormKind)) ks.push(k as NormKind);
   if (!ks.length) return r;
   const squares = ks.some((k) => k === 'gdn' || k === 'igdn');
   const abs = ks.some((k) => k === 'gdn_simplified' || k === 'igdn_simplified');

@@ -1,10 +1,10 @@
 import type { PipelineLayer } from '../mapping/schema.js';
 import type { Precision } from '../platform/precision.js';
-import { dspPerMac, type CostTables } from '../platform/tables.js';
+import { bram18ForBank, dspPerMac, lutramForBank, uramForBank, type CostTables } from '../platform/tables.js';
 import type { Lowered } from './lower.js';
 import { packedWord, stageArch, stageShape, type StageArch, type StageGeom, type StageShape } from '../arch/pipeline.js';
 import { normResources } from './norm.js';
-import { addResources, macDsp, memoryFor, perMacLinear, postLaneDsp, type Bank, type Resources } from './resources.js';
+import { addResources, macDsp, perMacLinear, postLaneDsp, type Bank, type Resources } from './resources.js';
 
 const cdiv = (a: number, b: number) => Math.ceil(a / b);
 
@@ -123,47 +123,62 @@ export interface PlacementUse {
  */
 export function pipelineStageResources(
   lw: Lowered, c: PipelineLayer, p: Precision, family: string, tables: CostTables,
-  opts: { weightsInUram: boolean; buffersInUram?: boolean; storedWeights?: number; geom?: StageGeom; describe?: Describe; uses?: PlacementUse },
+  opts: { weightsInUram: boolean; buffersInUram?: boolean; storedWeights?: number; geom?: StageGeom; describe?: Describe; uses?: PlacementUse; noBanks?: boolean },
 ): { resources: Resources; banks: Bank[] } {
   const lanes = c.pin * c.pout * c.pk;
   const banks: Bank[] = [];
+  // memoryFor's sums, bank by bank: a search costs thousands of options and needs no bank list (noBanks).
+  const cm = tables.coefficients;
+  let bram18 = 0;
+  let uram = 0;
+  let lutram = 0;
+  let nBanks = 0;
+  // inUram null: a bank the placement flags never move (listed without the field, as before).
+  const bank = (count: number, width: number, depth: number, inUram: boolean | undefined | null) => {
+    if (!opts.noBanks) banks.push(inUram === null ? { count, width, depth } : { count, width, depth, uram: inUram });
+    if (count <= 0 || depth <= 0) return;
+    nBanks += count;
+    if (inUram) uram += count * uramForBank(cm, width, depth);
+    else bram18 += count * bram18ForBank(cm, width, depth);
+    lutram += count * lutramForBank(cm, width, depth);
+  };
   const wTotal = opts.storedWeights ?? lw.groups * lw.weightElems;
   if (opts.geom) {
     // The memories the template declares (arch/pipeline.ts); a stage shared by several layers stores them all.
     for (const b of (opts.describe ?? describeStage)(opts.geom, c, p).buffers) {
       if (b.name === 'weights' && opts.uses) opts.uses.weights = true;
       const depth = b.name === 'weights' && opts.storedWeights !== undefined ? cdiv(opts.storedWeights, lanes) : b.depth;
-      banks.push({ count: b.count, width: b.width, depth, uram: b.name === 'weights' ? opts.weightsInUram : undefined });
+      bank(b.count, b.width, depth, b.name === 'weights' ? opts.weightsInUram : undefined);
     }
   } else {
     if (!lw.secondIsActivation) {
       if (c.weights === 'onchip') {
         if (opts.uses) opts.uses.weights = true;
-        banks.push({ count: c.pout * c.pk, width: c.pin * p.weightBits, depth: cdiv(wTotal, lanes), uram: opts.weightsInUram });
+        bank(c.pout * c.pk, c.pin * p.weightBits, cdiv(wTotal, lanes), opts.weightsInUram);
       } else {
-        banks.push({ count: c.pout * c.pk, width: c.pin * p.weightBits, depth: 2 * cdiv(lw.taps, c.pk) * cdiv(lw.N, c.pin) });
-        banks.push({ count: 1, width: c.pout * p.accBits, depth: c.reuse * cdiv(lw.M * lw.groups, c.pout) });
+        bank(c.pout * c.pk, c.pin * p.weightBits, 2 * cdiv(lw.taps, c.pk) * cdiv(lw.N, c.pin), null);
+        bank(1, c.pout * p.accBits, c.reuse * cdiv(lw.M * lw.groups, c.pout), null);
       }
     } else {
       // Attention: K or V of one row of windows stays on chip while the queries of that row stream by.
       if (opts.uses) opts.uses.buffers = true;
-      banks.push({ count: 1, ...packedWord((lw.rowBufferElems ?? lw.weightElems) * p.actBits, c.pin * p.actBits), uram: opts.buffersInUram });
+      const word = packedWord((lw.rowBufferElems ?? lw.weightElems) * p.actBits, c.pin * p.actBits);
+      bank(1, word.width, word.depth, opts.buffersInUram);
     }
     const rows = lineRows(lw);
     if (rows > 0) {
       const width = c.spill ? Math.min(lw.inW, SPILL_STRIP + lw.kw - 1) : lw.inW;
       const elems = rows * width * lw.N * lw.groups;
       const nb = Math.min(c.pk, lw.kh);
-      banks.push({ count: nb, width: c.pin * p.actBits, depth: cdiv(elems, nb * c.pin) });
+      bank(nb, c.pin * p.actBits, cdiv(elems, nb * c.pin), null);
     }
   }
-  const mem = memoryFor(tables, banks);
   const dsp = stageMacDsp(lw, c, p, family, tables);
   const co = tables.coefficients;
-  const lut = Math.round(lanes * perMacLinear(co.lut, p) + c.pout * co.lut.perOutputLane + mem.banks * co.lut.perBufferBank + co.lut.perPipelineStage) + mem.lutram;
-  const ff = Math.round(lanes * perMacLinear(co.ff, p) + c.pout * co.ff.perOutputLane + mem.banks * co.ff.perBufferBank + co.ff.perPipelineStage);
+  const lut = Math.round(lanes * perMacLinear(co.lut, p) + c.pout * co.lut.perOutputLane + nBanks * co.lut.perBufferBank + co.lut.perPipelineStage) + lutram;
+  const ff = Math.round(lanes * perMacLinear(co.ff, p) + c.pout * co.ff.perOutputLane + nBanks * co.ff.perBufferBank + co.ff.perPipelineStage);
   const norm = lw.norm ? normResources([lw.norm], c.pin * c.pk, c.pout, p, family, tables) : undefined;
-  const own = { dsp, bram18: mem.bram18, uram: mem.uram, lut, ff };
+  const own = { dsp, bram18, uram, lut, ff };
   return { resources: norm ? addResources(own, norm) : own, banks };
 }
 
@@ -247,10 +262,10 @@ export function unitStageTime(u: PreparedUnit, c: PipelineLayer, opts: { depth: 
 /** A shared stage's hardware: sized for the widest member, storing every member's weights. */
 export function unitStageResources(
   u: PreparedUnit, c: PipelineLayer, family: string, tables: CostTables,
-  opts: { weightsInUram: boolean; buffersInUram?: boolean; describe?: Describe; uses?: PlacementUse },
+  opts: { weightsInUram: boolean; buffersInUram?: boolean; describe?: Describe; uses?: PlacementUse; noBanks?: boolean },
 ): { resources: Resources; banks: Bank[] } {
   return pipelineStageResources(u.widest.lowered, c, u.widest.precision, family, tables, {
-    weightsInUram: opts.weightsInUram, buffersInUram: opts.buffersInUram, describe: opts.describe, uses: opts.uses,
+    weightsInUram: opts.weightsInUram, buffersInUram: opts.buffersInUram, describe: opts.describe, uses: opts.uses, noBanks: opts.noBanks,
     storedWeights: u.members.length > 1 ? u.stored : undefined, geom: u.widest.geom,
   });
 }

@@ -97,7 +97,7 @@ function smallestOption(unit: StageUnit, prepared: PreparedUnit, fewest: Pipelin
   const bram = COST_KINDS.indexOf('bram18');
   let best: { cycles: number; costs: number[] } | undefined;
   for (const cfg of fewest) {
-    const r = unitStageResources(prepared, cfg, platform.spec.dspFamily, tables, { weightsInUram: uram, buffersInUram: bufUram, describe }).resources;
+    const r = unitStageResources(prepared, cfg, platform.spec.dspFamily, tables, { weightsInUram: uram, buffersInUram: bufUram, describe, noBanks: true }).resources;
     const costs = COST_KINDS.map((k) => r[k]);
     if (best && costs[bram] > best.costs[bram]) continue;
     const cycles = optionCycles(unit, prepared, cfg, describe);
@@ -113,7 +113,7 @@ function costedOptions(t: TimedOptions, platform: Platform, tables: CostTables, 
   const n = t.configs.length;
   const options: StageOption[] = new Array(n);
   for (let j = 0; j < n; j++) {
-    const r = unitStageResources(t.prepared, t.configs[j], platform.spec.dspFamily, tables, { weightsInUram: uram, buffersInUram: bufUram, describe, uses }).resources;
+    const r = unitStageResources(t.prepared, t.configs[j], platform.spec.dspFamily, tables, { weightsInUram: uram, buffersInUram: bufUram, describe, uses, noBanks: true }).resources;
     const costs = new Array<number>(K);
     for (let k = 0; k < K; k++) costs[k] = r[COST_KINDS[k]];
     options[j] = { cycles: t.cycles[j], costs };
