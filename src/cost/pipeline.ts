@@ -259,6 +259,20 @@ export function unitStageTime(u: PreparedUnit, c: PipelineLayer, opts: { depth: 
   return { cycles, cyclesPerPosition, fillCycles, dramBytes, executedMacs, perMember };
 }
 
+/**
+ * unitStageTime's cycles (serial: its cycles per position) without the rest of its answer: a search times every
+ * option of every stage, and only these feed its balancing. Same sums in the same order, so the same numbers.
+ */
+export function unitStageCycles(u: PreparedUnit, c: PipelineLayer, opts: { depth: number; describe?: Describe }, perPosition: boolean): number {
+  let sum = 0;
+  for (const m of u.members) {
+    const lw = m.lowered;
+    if (perPosition) sum += lw.groups * cdiv(lw.N, c.pin) * cdiv(lw.M, c.pout) * cdiv(m.serialTaps ?? lw.taps, c.pk) + opts.depth;
+    else sum += m.geom ? (opts.describe ?? describeStage)(m.geom, c, m.precision).cycles : lw.groups * (cdiv(lw.N, c.pin) * cdiv(lw.M, c.pout) * cdiv(lw.taps, c.pk)) * (lw.R * lw.C);
+  }
+  return sum;
+}
+
 /** A shared stage's hardware: sized for the widest member, storing every member's weights. */
 export function unitStageResources(
   u: PreparedUnit, c: PipelineLayer, family: string, tables: CostTables,

@@ -85,12 +85,18 @@ function stageIndex(opts: StageOption[], K: number): { cycles: number[]; least: 
  */
 export class CheapestMemo {
   private readonly byStages = new Map<StageOption[][], StageMemo[]>();
+  // Per option list (by identity): its answers hold for every stage list it is part of, under these caps.
+  private readonly byOpts = new Map<StageOption[], StageMemo>();
   constructor(readonly caps: number[], private readonly solve?: SolveMemo) {}
 
   stages(stages: StageOption[][]): StageMemo[] {
     let m = this.byStages.get(stages);
     if (!m) {
-      m = stages.map((opts) => ({ ...(this.solve ? this.solve.index(opts) : stageIndex(opts, this.caps.length)), answers: new Map() }));
+      m = stages.map((opts) => {
+        let sm = this.byOpts.get(opts);
+        if (!sm) this.byOpts.set(opts, (sm = { ...(this.solve ? this.solve.index(opts) : stageIndex(opts, this.caps.length)), answers: new Map() }));
+        return sm;
+      });
       this.byStages.set(stages, m);
     }
     return m;
@@ -174,15 +180,22 @@ export function allocateAt(stages: StageOption[][], T: number, caps: number[], m
   return undefined;
 }
 
+/** Every stage's option cycles, distinct and ascending (a typed array sorts numbers without a comparator). */
+function distinctCycles(stages: StageOption[][]): Float64Array {
+  const seen = new Set<number>();
+  for (const s of stages) for (const o of s) seen.add(o.cycles);
+  return Float64Array.from(seen).sort();
+}
+
 /** The feasible allocation with the smallest maximum stage cycles, or undefined if none fits. */
 export function minMaxAllocate(stages: StageOption[][], caps: number[], solve?: SolveMemo): Allocation | undefined {
   if (!stages.length) return { choice: [], target: 0, costs: caps.map(() => 0), exact: true };
-  const targets = [...new Set(stages.flatMap((s) => s.map((o) => o.cycles)))].sort((a, b) => a - b);
+  const targets = distinctCycles(stages);
   // The slowest stage can be no faster than the largest of the per-stage minima.
   const floor = Math.max(...stages.map((s) => Math.min(...s.map((o) => o.cycles))));
   let lo = targets.findIndex((t) => t >= floor);
   let hi = targets.length - 1;
-  const memo = new CheapestMemo(caps, solve);
+  const memo = solve ? solve.cheapest(caps) : new CheapestMemo(caps);
   if (!allocateAt(stages, targets[hi], caps, memo)) return undefined;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
@@ -194,10 +207,10 @@ export function minMaxAllocate(stages: StageOption[][], caps: number[], solve?: 
 
 /** Every allocation on the target ladder (for the Pareto front): one per distinct feasible target. */
 export function allocationLadder(stages: StageOption[][], caps: number[], maxPoints = 40, solve?: SolveMemo): Allocation[] {
-  const targets = [...new Set(stages.flatMap((s) => s.map((o) => o.cycles)))].sort((a, b) => a - b);
+  const targets = distinctCycles(stages);
   const step = Math.max(1, Math.floor(targets.length / maxPoints));
   const out: Allocation[] = [];
-  const memo = new CheapestMemo(caps, solve);
+  const memo = solve ? solve.cheapest(caps) : new CheapestMemo(caps);
   for (let i = 0; i < targets.length; i += step) {
     const a = allocateAt(stages, targets[i], caps, memo);
     if (a) out.push(a);
@@ -397,6 +410,15 @@ export class SolveMemo {
   private readonly results = new Map<string, ReturnType<typeof chainGreedy>>();
   private readonly indexes = new Map<StageOption[], { cycles: number[]; least: number[][] }>();
 
+  private readonly memos = new Map<number[], CheapestMemo>();
+
+  /** One CheapestMemo per caps vector (by identity: a search passes the same limits to every solve of a placement). */
+  cheapest(caps: number[]): CheapestMemo {
+    let m = this.memos.get(caps);
+    if (!m) this.memos.set(caps, (m = new CheapestMemo(caps, this)));
+    return m;
+  }
+
   index(opts: StageOption[]): { cycles: number[]; least: number[][] } {
     let ix = this.indexes.get(opts);
     if (!ix) this.indexes.set(opts, (ix = stageIndex(opts, opts[0]?.costs.length ?? 0)));
@@ -435,7 +457,7 @@ export function jointAllocate(stages: StageOption[][], serial: boolean[], caps: 
     cands = [...below.slice(-1), ...all.filter((t) => t > floor)];
   }
   let best: ChainAllocation | undefined;
-  const memo = new CheapestMemo(caps, chains);
+  const memo = chains ? chains.cheapest(caps) : new CheapestMemo(caps);
   // The chain at its fastest: no chain allocation sums to less.
   const chainLeast = qStages.reduce((sum, s) => sum + Math.min(...s.map((o) => o.cycles)), 0);
   const tryAt = (T: number) => {

@@ -9,7 +9,7 @@ import { stageGeomOf } from '../cost/pipeline-design.js';
 import { DEFAULT_CAPS, pathPlan, stageUnits, type StageUnit } from '../cost/evaluate.js';
 import { imageAndLatentBytes, joinBuffers, unitMember, type JoinBuffer } from '../cost/pipeline-design.js';
 import { shapeKey } from './engine-search.js';
-import { pipelineStageDsp, prepareUnit, stageMemo, unitStageResources, unitStageTime, type Describe, type PlacementUse, type PreparedUnit } from '../cost/pipeline.js';
+import { pipelineStageDsp, prepareUnit, stageMemo, unitStageCycles, unitStageResources, unitStageTime, type Describe, type PlacementUse, type PreparedUnit } from '../cost/pipeline.js';
 import { allocationLadder, SolveMemo, jointAllocate, jointLadder, type Allocation, type StageOption } from './minmax.js';
 
 export function divisors(n: number): number[] {
@@ -69,8 +69,8 @@ function stageConfigs(unit: StageUnit, prepared: PreparedUnit, mode: Pick<Pipeli
 /** An option's cycles as the solver balances them: a frame, or (serial chain) a position times the positions. */
 function optionCycles(unit: StageUnit, prepared: PreparedUnit, cfg: PipelineLayer, describe: Describe): number {
   const rep = unit.members[0];
-  const t = unitStageTime(prepared, cfg, { depth: macPipelineDepth(cfg.pin, rep.precision), describe });
-  return rep.serial ? t.cyclesPerPosition * (rep.layer.outH * rep.layer.outW) : t.cycles;
+  const t = unitStageCycles(prepared, cfg, { depth: macPipelineDepth(cfg.pin, rep.precision), describe }, !!rep.serial);
+  return rep.serial ? t * (rep.layer.outH * rep.layer.outW) : t;
 }
 
 function timedOptions(unit: StageUnit, prepared: PreparedUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>, describe: Describe): TimedOptions {
@@ -111,30 +111,32 @@ function costedOptions(t: TimedOptions, platform: Platform, tables: CostTables, 
   const uses: PlacementUse = { weights: false, buffers: false };
   const K = COST_KINDS.length;
   const n = t.configs.length;
-  const options: StageOption[] = new Array(n);
+  // Costs in one flat array: only the options the pruning keeps become StageOptions (most are dropped).
+  const costs = new Float64Array(n * K);
+  const cycles = t.cycles;
   for (let j = 0; j < n; j++) {
     const r = unitStageResources(t.prepared, t.configs[j], platform.spec.dspFamily, tables, { weightsInUram: uram, buffersInUram: bufUram, describe, uses, noBanks: true }).resources;
-    const costs = new Array<number>(K);
-    for (let k = 0; k < K; k++) costs[k] = r[COST_KINDS[k]];
-    options[j] = { cycles: t.cycles[j], costs };
+    for (let k = 0; k < K; k++) costs[j * K + k] = r[COST_KINDS[k]];
   }
   t.uses ??= uses;
   // The solver's input shrinks 5–20×.
-  const order = options.map((o, i) => i).sort((a, b) => options[a].cycles - options[b].cycles || options[a].costs[0] - options[b].costs[0]);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => cycles[a] - cycles[b] || costs[a * K] - costs[b * K]);
   const keep: number[] = [];
   for (const i of order) {
-    const o = options[i];
     let dominated = false;
     for (let q = 0; q < keep.length && !dominated; q++) {
-      const p = options[keep[q]];
-      if (p.cycles > o.cycles) continue;
+      const p = keep[q];
+      if (cycles[p] > cycles[i]) continue;
       let le = true;
-      for (let k = 0; k < K && le; k++) le = p.costs[k] <= o.costs[k];
+      for (let k = 0; k < K && le; k++) le = costs[p * K + k] <= costs[i * K + k];
       dominated = le;
     }
     if (!dominated) keep.push(i);
   }
-  return { configs: keep.map((i) => t.configs[i]), options: keep.map((i) => options[i]) };
+  return {
+    configs: keep.map((i) => t.configs[i]),
+    options: keep.map((i) => ({ cycles: cycles[i], costs: Array.from(costs.subarray(i * K, i * K + K)) })),
+  };
 }
 
 /** A stage's line buffer in elements per row band (0 without one): which to spill first. */
