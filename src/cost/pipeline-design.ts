@@ -6,7 +6,7 @@ import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
 import { macPipelineDepth } from './engine.js';
 import { baseRow, passive, stageKey, stageUnits, type PathLayer, type Timed } from './plan.js';
-import { prepareUnit, unitOptionsValid, unitStageCost, type UnitMember } from './pipeline.js';
+import { prepareUnit, stageMemo, unitOptionsValid, unitStageCost, type UnitMember } from './pipeline.js';
 import { addResources, memoryFor, zeroResources, type Resources } from './resources.js';
 import { roofline } from './roofline.js';
 import { joinRows, packedWord, PACKED_WORD_BITS, shuffleCycles, streamLeads, type StageGeom, type StreamNode } from '../arch/pipeline.js';
@@ -31,6 +31,8 @@ export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform
   const sliceStage = new Map<number, number>();
   let allLanes = 0;
   const done = new Map<string, ReturnType<typeof unitStageCost>>();
+  // A stage's time and hardware come from one description of it (described once, not once each).
+  const describe = stageMemo();
   const joins = new Map(joinBuffers(plan, tables, spec.buffersInUram).map((b) => [b.id, b]));
   // Channels per stream word of each tensor, as the template streams it: a MAC stage's POUT, an element-wise
   // layer's input's (emit/pipeline.ts); 1 where unknown.
@@ -78,7 +80,7 @@ export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform
       const members = unit.members.map(unitMember);
       const bad = unitOptionsValid(members, cfg);
       if (bad) throw new UserError(bad, { field: `pipeline.layers.${key}` });
-      stage = unitStageCost(prepareUnit(members), cfg, platform.spec.dspFamily, tables, { weightsInUram: spec.weightsInUram, buffersInUram: spec.buffersInUram, depth: macPipelineDepth(cfg.pin, pl.precision) });
+      stage = unitStageCost(prepareUnit(members), cfg, platform.spec.dspFamily, tables, { weightsInUram: spec.weightsInUram, buffersInUram: spec.buffersInUram, depth: macPipelineDepth(cfg.pin, pl.precision), describe });
       done.set(key, stage);
       allLanes += lanes;
       resources = addResources(resources, stage.resources);

@@ -182,9 +182,15 @@ export function allocateAt(stages: StageOption[][], T: number, caps: number[], m
 
 /** Every stage's option cycles, distinct and ascending (a typed array sorts numbers without a comparator). */
 function distinctCycles(stages: StageOption[][]): Float64Array {
-  const seen = new Set<number>();
-  for (const s of stages) for (const o of s) seen.add(o.cycles);
-  return Float64Array.from(seen).sort();
+  let n = 0;
+  for (const s of stages) n += s.length;
+  const all = new Float64Array(n);
+  n = 0;
+  for (const s of stages) for (const o of s) all[n++] = o.cycles;
+  all.sort();
+  let m = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || all[i] !== all[m - 1]) all[m++] = all[i];
+  return all.subarray(0, m);
 }
 
 /** The feasible allocation with the smallest maximum stage cycles, or undefined if none fits. */
