@@ -180,6 +180,20 @@ export function allocateAt(stages: StageOption[][], T: number, caps: number[], m
   return undefined;
 }
 
+/**
+ * Each resource's least over a stage's options, summed over the stages, beyond its cap: then no choice of one
+ * option per stage fits, and every solver here (minMaxAllocate, jointAllocate, the ladders) finds nothing.
+ * `least[i][k]` is resource k's least over stage i's options.
+ */
+export function cannotFit(least: number[][], caps: number[]): boolean {
+  for (let k = 0; k < caps.length; k++) {
+    let sum = 0;
+    for (const l of least) sum += l[k];
+    if (sum > caps[k]) return true;
+  }
+  return false;
+}
+
 /** Every stage's option cycles, distinct and ascending (a typed array sorts numbers without a comparator). */
 function distinctCycles(stages: StageOption[][]): Float64Array {
   let n = 0;

@@ -10,7 +10,7 @@ import { DEFAULT_CAPS, pathPlan, stageUnits, type StageUnit } from '../cost/eval
 import { imageAndLatentBytes, joinBuffers, unitMember, type JoinBuffer } from '../cost/pipeline-design.js';
 import { shapeKey } from './engine-search.js';
 import { pipelineStageDsp, prepareUnit, stageMemo, unitStageCycles, unitStageResources, unitStageTime, type Describe, type PlacementUse, type PreparedUnit } from '../cost/pipeline.js';
-import { allocationLadder, SolveMemo, jointAllocate, jointLadder, type Allocation, type StageOption } from './minmax.js';
+import { allocationLadder, cannotFit, SolveMemo, jointAllocate, jointLadder, type Allocation, type StageOption } from './minmax.js';
 
 export function divisors(n: number): number[] {
   const out: number[] = [];
@@ -487,15 +487,10 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
     // A placement none of whose considered vectors can fit (some resource's least per stage, over every option,
     // sums beyond its cap: the allocation surely fails) is judged from costs alone, without timing an option; its
     // stages' option counts are added later, as for the lower bound above, should some design fit.
-    const hopeless = steps.every((st) => {
-      if (!st.consider) return true;
-      const sum = COST_KINDS.map(() => 0);
-      st.modes.forEach((m, i) => {
-        const key = `${unitKeys[i]}|${m.weights}|${m.reuse}|${m.spill}`;
-        rawOf(key, modeOf(i, m, key)).least.forEach((c, k) => (sum[k] += c));
-      });
-      return sum.some((v, k) => v > limit[k]);
-    });
+    const hopeless = steps.every((st) => !st.consider || cannotFit(st.modes.map((m, i) => {
+      const key = `${unitKeys[i]}|${m.weights}|${m.reuse}|${m.spill}`;
+      return rawOf(key, modeOf(i, m, key)).least;
+    }), limit));
     if (hopeless) {
       if (!best) for (const st of steps) if (st.consider) failNoMac(smallestSum(st.modes));
       for (const st of steps) st.modes.forEach((m, i) => countLater.push(() => stageFor(i, m)));
