@@ -116,6 +116,26 @@ export interface PlacementUse {
   buffers: boolean;
 }
 
+/** memoryFor's sums over banks added one at a time, listing them only when a list is given. */
+class MemoryTally {
+  bram18 = 0;
+  uram = 0;
+  lutram = 0;
+  banks = 0;
+  constructor(private readonly tables: CostTables, private readonly list?: Bank[]) {}
+
+  /** inUram null: a bank the placement flags never move (listed without the field, as before). */
+  add(count: number, width: number, depth: number, inUram: boolean | undefined | null): void {
+    this.list?.push(inUram === null ? { count, width, depth } : { count, width, depth, uram: inUram });
+    if (count <= 0 || depth <= 0) return;
+    const c = this.tables.coefficients;
+    this.banks += count;
+    if (inUram) this.uram += count * uramForBank(c, width, depth);
+    else this.bram18 += count * bram18ForBank(c, width, depth);
+    this.lutram += count * lutramForBank(c, width, depth);
+  }
+}
+
 /**
  * Hardware of one stage: pin·pout·pk MAC lanes; weights on chip in FINN's layout (one bank per PE, pout·pk
  * banks of pin-wide words) or a small double-buffered tile when streamed, with partial sums for `reuse`
@@ -128,57 +148,44 @@ export function pipelineStageResources(
   const lanes = c.pin * c.pout * c.pk;
   const banks: Bank[] = [];
   // memoryFor's sums, bank by bank: a search costs thousands of options and needs no bank list (noBanks).
-  const cm = tables.coefficients;
-  let bram18 = 0;
-  let uram = 0;
-  let lutram = 0;
-  let nBanks = 0;
-  // inUram null: a bank the placement flags never move (listed without the field, as before).
-  const bank = (count: number, width: number, depth: number, inUram: boolean | undefined | null) => {
-    if (!opts.noBanks) banks.push(inUram === null ? { count, width, depth } : { count, width, depth, uram: inUram });
-    if (count <= 0 || depth <= 0) return;
-    nBanks += count;
-    if (inUram) uram += count * uramForBank(cm, width, depth);
-    else bram18 += count * bram18ForBank(cm, width, depth);
-    lutram += count * lutramForBank(cm, width, depth);
-  };
+  const mem = new MemoryTally(tables, opts.noBanks ? undefined : banks);
   const wTotal = opts.storedWeights ?? lw.groups * lw.weightElems;
   if (opts.geom) {
     // The memories the template declares (arch/pipeline.ts); a stage shared by several layers stores them all.
     for (const b of (opts.describe ?? describeStage)(opts.geom, c, p).buffers) {
       if (b.name === 'weights' && opts.uses) opts.uses.weights = true;
       const depth = b.name === 'weights' && opts.storedWeights !== undefined ? cdiv(opts.storedWeights, lanes) : b.depth;
-      bank(b.count, b.width, depth, b.name === 'weights' ? opts.weightsInUram : undefined);
+      mem.add(b.count, b.width, depth, b.name === 'weights' ? opts.weightsInUram : undefined);
     }
   } else {
     if (!lw.secondIsActivation) {
       if (c.weights === 'onchip') {
         if (opts.uses) opts.uses.weights = true;
-        bank(c.pout * c.pk, c.pin * p.weightBits, cdiv(wTotal, lanes), opts.weightsInUram);
+        mem.add(c.pout * c.pk, c.pin * p.weightBits, cdiv(wTotal, lanes), opts.weightsInUram);
       } else {
-        bank(c.pout * c.pk, c.pin * p.weightBits, 2 * cdiv(lw.taps, c.pk) * cdiv(lw.N, c.pin), null);
-        bank(1, c.pout * p.accBits, c.reuse * cdiv(lw.M * lw.groups, c.pout), null);
+        mem.add(c.pout * c.pk, c.pin * p.weightBits, 2 * cdiv(lw.taps, c.pk) * cdiv(lw.N, c.pin), null);
+        mem.add(1, c.pout * p.accBits, c.reuse * cdiv(lw.M * lw.groups, c.pout), null);
       }
     } else {
       // Attention: K or V of one row of windows stays on chip while the queries of that row stream by.
       if (opts.uses) opts.uses.buffers = true;
       const word = packedWord((lw.rowBufferElems ?? lw.weightElems) * p.actBits, c.pin * p.actBits);
-      bank(1, word.width, word.depth, opts.buffersInUram);
+      mem.add(1, word.width, word.depth, opts.buffersInUram);
     }
     const rows = lineRows(lw);
     if (rows > 0) {
       const width = c.spill ? Math.min(lw.inW, SPILL_STRIP + lw.kw - 1) : lw.inW;
       const elems = rows * width * lw.N * lw.groups;
       const nb = Math.min(c.pk, lw.kh);
-      bank(nb, c.pin * p.actBits, cdiv(elems, nb * c.pin), null);
+      mem.add(nb, c.pin * p.actBits, cdiv(elems, nb * c.pin), null);
     }
   }
   const dsp = stageMacDsp(lw, c, p, family, tables);
   const co = tables.coefficients;
-  const lut = Math.round(lanes * perMacLinear(co.lut, p) + c.pout * co.lut.perOutputLane + nBanks * co.lut.perBufferBank + co.lut.perPipelineStage) + lutram;
-  const ff = Math.round(lanes * perMacLinear(co.ff, p) + c.pout * co.ff.perOutputLane + nBanks * co.ff.perBufferBank + co.ff.perPipelineStage);
+  const lut = Math.round(lanes * perMacLinear(co.lut, p) + c.pout * co.lut.perOutputLane + mem.banks * co.lut.perBufferBank + co.lut.perPipelineStage) + mem.lutram;
+  const ff = Math.round(lanes * perMacLinear(co.ff, p) + c.pout * co.ff.perOutputLane + mem.banks * co.ff.perBufferBank + co.ff.perPipelineStage);
   const norm = lw.norm ? normResources([lw.norm], c.pin * c.pk, c.pout, p, family, tables) : undefined;
-  const own = { dsp, bram18, uram, lut, ff };
+  const own = { dsp, bram18: mem.bram18, uram: mem.uram, lut, ff };
   return { resources: norm ? addResources(own, norm) : own, banks };
 }
 

@@ -304,7 +304,7 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
   // Fixed costs outside the stages: control, AXI ports (input, output, plus one for streamed traffic).
   limit0[COST_KINDS.indexOf('lut')] -= co.lut.base + 3 * co.lut.perAxiPortPer128Bits;
   limit0[COST_KINDS.indexOf('ff')] -= co.ff.base + 3 * co.ff.perAxiPortPer128Bits;
-  let best: (Omit<PipelineResult, 'ladder'> & { cycles: number; ladder: () => PipelineResult['ladder'] }) | undefined;
+  let best: (Omit<PipelineResult, 'ladder' | 'limit'> & { cycles: number; limit: () => string; ladder: () => PipelineResult['ladder'] }) | undefined;
   let evaluated = 0;
   let lastFailure = '';
   let lastOver = Infinity;
@@ -529,8 +529,12 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
       const floorWhat = { cycles: floor, what: floor === cpuChainCycles && cpuChainCycles > 0 ? 'CPU entropy decoding of the chain' : 'DRAM traffic' };
       const why = (a: Allocation) => whyNoFaster(stages, a, serialMask, limit, limit0, floorWhat);
       // The ladder (Pareto front) is built once, for the winning placement.
-      const ladder = () => (hasChain ? jointLadder(opts, serialMask, limit, floor, 0, chains) : allocationLadder(opts, limit, 40, chains)).map((a) => ({ spec: toSpec(a), allocation: a, limit: why(a) }));
-      best = { cycles, spec: toSpec(alloc), allocation: alloc, limit: why(alloc), evaluated, ladder };
+      const ladder = () => (hasChain ? jointLadder(opts, serialMask, limit, floor, 0, chains) : allocationLadder(opts, limit, 40, chains)).map((a) => {
+        // Its text is written only if someone reads it (explore reads the chosen design's alone).
+        let text: string | undefined;
+        return { spec: toSpec(a), allocation: a, get limit() { return (text ??= why(a)); } };
+      });
+      best = { cycles, spec: toSpec(alloc), allocation: alloc, limit: () => why(alloc), evaluated, ladder };
     };
     for (const st of steps) {
       const stages = plan.map((_, i) => stageFor(i, st.modes[i]));
@@ -539,8 +543,6 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
   }
   if (best) for (const count of countLater) count();
   if (!best) throw new UserError(`no pipeline design fits ${platform.name}: ${lastFailure || 'even one MAC per layer needs more than the caps allow'}`, { field: 'budget' });
-  const { cycles: _cycles, ladder, ...rest } = best;
-  void _cycles;
-  const result = { ...rest, ladder: ladder() };
-  return { ...result, evaluated };
+  // The winner's limit is written once, for it alone (not for every design that led the search for a while).
+  return { spec: best.spec, allocation: best.allocation, limit: best.limit(), evaluated, ladder: best.ladder() };
 }
