@@ -9,7 +9,7 @@ import { stageGeomOf } from '../cost/pipeline-design.js';
 import { DEFAULT_CAPS, pathPlan, stageUnits, type StageUnit } from '../cost/evaluate.js';
 import { imageAndLatentBytes, joinBuffers, unitMember, type JoinBuffer } from '../cost/pipeline-design.js';
 import { shapeKey } from './engine-search.js';
-import { pipelineStageDsp, prepareUnit, stageMemo, unitStageCycles, unitStageResources, unitStageTime, type Describe, type PlacementUse, type PreparedUnit } from '../cost/pipeline.js';
+import { pipelineStageDsp, pipelineStageResources, prepareUnit, stageMemo, unitStageCycles, unitStageResources, unitStageTime, type Describe, type PlacementUse, type PreparedUnit } from '../cost/pipeline.js';
 import { allocationLadder, cannotFit, SolveMemo, jointAllocate, jointLadder, type Allocation, type StageOption } from './minmax.js';
 
 export function divisors(n: number): number[] {
@@ -96,9 +96,8 @@ function cyclesOf(t: TimedOptions, describe: Describe): number[] {
  * memories of every option: only those with the fewest DSPs are costed in full, and only their ties timed.
  * The pruning keeps that option (nothing it keeps before it has as few DSPs and BRAM18s), so this is exact.
  */
-function fewestDspConfigs(unit: StageUnit, prepared: PreparedUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>, platform: Platform, tables: CostTables): PipelineLayer[] {
+function fewestDspConfigs(configs: PipelineLayer[], prepared: PreparedUnit, platform: Platform, tables: CostTables): PipelineLayer[] {
   const w = prepared.widest;
-  const configs = stageConfigs(unit, prepared, mode);
   const dsp = configs.map((cfg) => pipelineStageDsp(w.lowered, cfg, w.precision, platform.spec.dspFamily, tables));
   const fewest = Math.min(...dsp);
   return configs.filter((_, j) => dsp[j] === fewest);
@@ -125,8 +124,13 @@ function rawCosts(t: TimedOptions, platform: Platform, tables: CostTables, uram:
   const n = t.configs.length;
   const costs = new Float64Array(n * K);
   const least = new Array<number>(K).fill(Infinity);
+  // unitStageResources' arguments, built once for every option.
+  const u = t.prepared;
+  const w = u.widest;
+  const family = platform.spec.dspFamily;
+  const opts = { weightsInUram: uram, buffersInUram: bufUram, describe, uses, noBanks: true, storedWeights: u.members.length > 1 ? u.stored : undefined, geom: w.geom };
   for (let j = 0; j < n; j++) {
-    const r = unitStageResources(t.prepared, t.configs[j], platform.spec.dspFamily, tables, { weightsInUram: uram, buffersInUram: bufUram, describe, uses, noBanks: true }).resources;
+    const r = pipelineStageResources(w.lowered, t.configs[j], w.precision, family, tables, opts).resources;
     for (let k = 0; k < K; k++) {
       const v = r[COST_KINDS[k]];
       costs[j * K + k] = v;
@@ -419,7 +423,7 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
           const known = cache.get(key);
           const o = owner.get(key)!;
           let fewest = fewestCfgs.get(key);
-          if (!fewest) fewestCfgs.set(key, (fewest = fewestDspConfigs(plan[o], prepared[o], m, platform, tables)));
+          if (!fewest) fewestCfgs.set(key, (fewest = fewestDspConfigs(modeOf(i, m, key).configs, prepared[o], platform, tables)));
           c = known ? smallestCosts([{ ...known, unit: plan[i] }]) : smallestOption(plan[o], prepared[o], fewest, platform, tables, uram, bufUram, describe);
           smallest.set(key, c);
           countLater.push(() => stageFor(i, m));
