@@ -116,6 +116,9 @@ export interface PlacementUse {
   buffers: boolean;
 }
 
+/** The bank list of a stage costed without one (noBanks): empty, and frozen so no caller fills it. */
+const NO_BANKS: Bank[] = Object.freeze([]) as unknown as Bank[];
+
 /** memoryFor's sums over banks added one at a time, listing them only when a list is given. */
 class MemoryTally {
   bram18 = 0;
@@ -146,8 +149,8 @@ export function pipelineStageResources(
   opts: { weightsInUram: boolean; buffersInUram?: boolean; storedWeights?: number; geom?: StageGeom; describe?: Describe; uses?: PlacementUse; noBanks?: boolean },
 ): { resources: Resources; banks: Bank[] } {
   const lanes = c.pin * c.pout * c.pk;
-  const banks: Bank[] = [];
   // memoryFor's sums, bank by bank: a search costs thousands of options and needs no bank list (noBanks).
+  const banks: Bank[] = opts.noBanks ? NO_BANKS : [];
   const mem = new MemoryTally(tables, opts.noBanks ? undefined : banks);
   const wTotal = opts.storedWeights ?? lw.groups * lw.weightElems;
   if (opts.geom) {
