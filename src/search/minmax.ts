@@ -313,38 +313,68 @@ export function chainGreedy(stages: StageOption[][], budget: number[], exchange 
       }
     }
   }
-  for (let guard = 0; guard < 100000; guard++) {
-    let bi = -1;
+  // Each stage's best upgrade (its first option of the highest ratio that fits), kept across steps: another
+  // stage's step changes only the budget left, and while that only shrinks, a best that still fits stays best
+  // (the options that fit are a subset holding it). The step taken is the first stage's of the highest ratio,
+  // as a scan of every option in order would take.
+  const S = stages.length;
+  const bestJ = new Array<number>(S).fill(-1);
+  const bestR = new Array<number>(S).fill(-1);
+  const fits = (i: number, j: number) => {
+    const a = stages[i][cur[i]].costs;
+    const b = stages[i][j].costs;
+    for (let k = 0; k < K; k++) if (used[k] + (b[k] - a[k]) > budget[k]) return false;
+    return true;
+  };
+  const scan = (i: number) => {
+    const opts = stages[i];
+    const now = opts[cur[i]];
     let bj = -1;
     let bestRatio = -1;
-    for (let i = 0; i < stages.length; i++) {
-      const opts = stages[i];
-      const now = opts[cur[i]];
-      for (let j = 0; j < opts.length; j++) {
-        const o = opts[j];
-        const gain = now.cycles - o.cycles;
-        if (gain <= 0) continue;
-        let price = 1e-12;
-        let ok = true;
-        for (let k = 0; k < K; k++) {
-          const d = o.costs[k] - now.costs[k];
-          if (used[k] + d > budget[k]) {
-            ok = false;
-            break;
-          }
-          if (d > 0) price += d * inv[k];
+    for (let j = 0; j < opts.length; j++) {
+      const o = opts[j];
+      const gain = now.cycles - o.cycles;
+      if (gain <= 0) continue;
+      let price = 1e-12;
+      let ok = true;
+      for (let k = 0; k < K; k++) {
+        const d = o.costs[k] - now.costs[k];
+        if (used[k] + d > budget[k]) {
+          ok = false;
+          break;
         }
-        if (!ok) continue;
-        const ratio = gain / price;
-        if (ratio > bestRatio) {
-          bestRatio = ratio;
-          bi = i;
-          bj = j;
-        }
+        if (d > 0) price += d * inv[k];
+      }
+      if (!ok) continue;
+      const ratio = gain / price;
+      if (ratio > bestRatio) {
+        bestRatio = ratio;
+        bj = j;
+      }
+    }
+    bestJ[i] = bj;
+    bestR[i] = bestRatio;
+  };
+  for (let i = 0; i < S; i++) scan(i);
+  for (let guard = 0; guard < 100000; guard++) {
+    let bi = -1;
+    let bestRatio = -1;
+    for (let i = 0; i < S; i++) {
+      if (bestJ[i] >= 0 && bestR[i] > bestRatio) {
+        bestRatio = bestR[i];
+        bi = i;
       }
     }
     if (bi < 0) break;
-    apply(bi, bj);
+    const before = stages[bi][cur[bi]].costs;
+    const after = stages[bi][bestJ[bi]].costs;
+    let shrinks = true;
+    for (let k = 0; k < K; k++) if (after[k] - before[k] < 0) shrinks = false;
+    apply(bi, bestJ[bi]);
+    for (let i = 0; i < S; i++) {
+      if (i === bi || !shrinks) scan(i);
+      else if (bestJ[i] >= 0 && !fits(i, bestJ[i])) scan(i);
+    }
   }
   // Pairwise exchange: give one stage's resources to another when the sum drops.
   // A stage's options in ascending cycles (as the search prunes them): those fast enough for a pair are a prefix.
