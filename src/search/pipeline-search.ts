@@ -6,6 +6,7 @@ import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
 import { macPipelineDepth } from '../cost/engine.js';
 import { stageGeomOf } from '../cost/pipeline-design.js';
+import type { StageArch } from '../arch/pipeline.js';
 import { DEFAULT_CAPS, pathPlan, stageUnits, type StageUnit } from '../cost/evaluate.js';
 import { imageAndLatentBytes, joinBuffers, unitMember, type JoinBuffer } from '../cost/pipeline-design.js';
 import { shapeKey } from './engine-search.js';
@@ -45,8 +46,23 @@ interface TimedOptions {
   prepared: PreparedUnit;
   configs: PipelineLayer[];
   cycles?: number[];
+  /** Each option's stage as the template builds it (a one-layer emitted stage): described once for its timing and every placement's costs. */
+  archs?: StageArch[];
   /** Which placement flags the stage's memories follow (known once costed under one placement). */
   uses?: PlacementUse;
+}
+
+/**
+ * A Describe answering for option `at.j` of t from its remembered description (one-layer emitted stages; else
+ * the search's memo): the loops over a mode's options ask it for each option, for its cycles and its memories.
+ */
+function optionDescribe(t: TimedOptions, describe: Describe): { at: { j: number }; describe: Describe } {
+  const at = { j: 0 };
+  const m = t.prepared.members;
+  const g = m.length === 1 ? m[0].geom : undefined;
+  if (!g) return { at, describe };
+  const archs = (t.archs ??= t.configs.map((c) => describe(g, c, m[0].precision)));
+  return { at, describe: () => archs[at.j] };
 }
 
 /** Every option's costs under one placement (flat, COST_KINDS per option) and each resource's least over them. */
@@ -87,7 +103,14 @@ function timedOptions(unit: StageUnit, prepared: PreparedUnit, mode: Pick<Pipeli
 }
 
 function cyclesOf(t: TimedOptions, describe: Describe): number[] {
-  return (t.cycles ??= t.configs.map((cfg) => optionCycles(t.unit, t.prepared, cfg, describe)));
+  if (!t.cycles) {
+    const d = optionDescribe(t, describe);
+    t.cycles = t.configs.map((cfg, j) => {
+      d.at.j = j;
+      return optionCycles(t.unit, t.prepared, cfg, d.describe);
+    });
+  }
+  return t.cycles;
 }
 
 /**
@@ -128,8 +151,10 @@ function rawCosts(t: TimedOptions, platform: Platform, tables: CostTables, uram:
   const u = t.prepared;
   const w = u.widest;
   const family = platform.spec.dspFamily;
-  const opts = { weightsInUram: uram, buffersInUram: bufUram, describe, uses, noBanks: true, storedWeights: u.members.length > 1 ? u.stored : undefined, geom: w.geom };
+  const d = optionDescribe(t, describe);
+  const opts = { weightsInUram: uram, buffersInUram: bufUram, describe: d.describe, uses, noBanks: true, storedWeights: u.members.length > 1 ? u.stored : undefined, geom: w.geom };
   for (let j = 0; j < n; j++) {
+    d.at.j = j;
     const r = pipelineStageResources(w.lowered, t.configs[j], w.precision, family, tables, opts).resources;
     for (let k = 0; k < K; k++) {
       const v = r[COST_KINDS[k]];
@@ -149,7 +174,9 @@ function costedOptions(t: TimedOptions, raw: RawCosts, describe: Describe): Omit
   const costs = raw.costs;
   const cycles = cyclesOf(t, describe);
   // The solver's input shrinks 5–20×.
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => cycles[a] - cycles[b] || costs[a * K] - costs[b * K]);
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) order.push(i);
+  order.sort((a, b) => cycles[a] - cycles[b] || costs[a * K] - costs[b * K]);
   const keep: number[] = [];
   for (const i of order) {
     let dominated = false;
