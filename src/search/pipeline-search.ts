@@ -178,21 +178,31 @@ function costedOptions(t: TimedOptions, raw: RawCosts, describe: Describe): Omit
   for (let i = 0; i < n; i++) order.push(i);
   order.sort((a, b) => cycles[a] - cycles[b] || costs[a * K] - costs[b * K]);
   const keep: number[] = [];
+  // Whether an option is dominated does not depend on the order the kept ones are tried in: the last
+  // dominator found is tried first (neighbours in cycles are often beaten by the same option).
+  let last = -1;
+  const beats = (p: number, i: number) => {
+    if (cycles[p] > cycles[i]) return false;
+    for (let k = 0; k < K; k++) if (costs[p * K + k] > costs[i * K + k]) return false;
+    return true;
+  };
   for (const i of order) {
-    let dominated = false;
+    let dominated = last >= 0 && beats(last, i);
     for (let q = 0; q < keep.length && !dominated; q++) {
-      const p = keep[q];
-      if (cycles[p] > cycles[i]) continue;
-      let le = true;
-      for (let k = 0; k < K && le; k++) le = costs[p * K + k] <= costs[i * K + k];
-      dominated = le;
+      if (beats(keep[q], i)) {
+        dominated = true;
+        last = keep[q];
+      }
     }
     if (!dominated) keep.push(i);
   }
-  return {
-    configs: keep.map((i) => t.configs[i]),
-    options: keep.map((i) => ({ cycles: cycles[i], costs: Array.from(costs.subarray(i * K, i * K + K)) })),
-  };
+  const options: StageOption[] = [];
+  for (const i of keep) {
+    const c: number[] = [];
+    for (let k = 0; k < K; k++) c.push(costs[i * K + k]);
+    options.push({ cycles: cycles[i], costs: c });
+  }
+  return { configs: keep.map((i) => t.configs[i]), options };
 }
 
 /** A stage's line buffer in elements per row band (0 without one): which to spill first. */
