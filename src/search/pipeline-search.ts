@@ -33,6 +33,8 @@ interface Stage {
 }
 
 const COST_KINDS: ResourceKind[] = RESOURCE_KINDS;
+// rawCosts writes the kinds by name in this order.
+if (COST_KINDS.join() !== 'dsp,bram18,uram,lut,ff') throw new Error(`pipeline search: resource kinds ${COST_KINDS.join()} are not in the order rawCosts writes them`);
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
@@ -156,11 +158,13 @@ function rawCosts(t: TimedOptions, platform: Platform, tables: CostTables, uram:
   for (let j = 0; j < n; j++) {
     d.at.j = j;
     const r = pipelineStageResources(w.lowered, t.configs[j], w.precision, family, tables, opts).resources;
-    for (let k = 0; k < K; k++) {
-      const v = r[COST_KINDS[k]];
-      costs[j * K + k] = v;
-      if (v < least[k]) least[k] = v;
-    }
+    // COST_KINDS' order, read by name (a loop over the kinds as keys cost more than the costing's arithmetic).
+    costs[j * K] = r.dsp;
+    costs[j * K + 1] = r.bram18;
+    costs[j * K + 2] = r.uram;
+    costs[j * K + 3] = r.lut;
+    costs[j * K + 4] = r.ff;
+    for (let k = 0; k < K; k++) if (costs[j * K + k] < least[k]) least[k] = costs[j * K + k];
   }
   t.uses ??= uses;
   return { costs, least };
