@@ -6,7 +6,7 @@ import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
 import { evalEngine } from './engine-design.js';
 import type { DeconvLowering } from './lower.js';
-import { evalPipeline } from './pipeline-design.js';
+import { evalPipeline, type PipelineShare } from './pipeline-design.js';
 import { DEFAULT_CAPS, pathPlan, stageUnits } from './plan.js';
 import type { Estimate } from './types.js';
 import { evaluateDpu } from './dpu.js';
@@ -26,8 +26,10 @@ function checkClock(point: Point, platform: Platform) {
  * Evaluate a design point on a workload and a board (pure: no I/O). Composes the accelerator with the
  * entropy coder on the board's CPU: frames pipeline between the two, except where the decoder must
  * alternate with the CPU inside a frame (Minnen 2018's per-position context loop; Minnen 2020's slices).
+ * `share` (pipelineShare()): for pipeline designs of one workload and base point, differing only in their
+ * pipeline section, evaluated one after another (explore's candidates).
  */
-export function evaluate(w: Workload, platform: Platform, point: Point, tables: CostTables): Estimate {
+export function evaluate(w: Workload, platform: Platform, point: Point, tables: CostTables, share?: PipelineShare): Estimate {
   if (point.arch === 'gpu') return evaluateGpu(w, platform, point, tables);
   checkClock(point, platform);
   if (point.arch === 'dpu') return evaluateDpu(w, platform, point, tables);
@@ -35,7 +37,10 @@ export function evaluate(w: Workload, platform: Platform, point: Point, tables: 
   if (!spec) throw new UserError(`arch "${point.arch}" needs a "${point.arch}" section`, { field: point.arch });
   const perLayerDeconv: Record<string, DeconvLowering> = {};
   if (point.arch === 'engine') for (const [k, v] of Object.entries(point.engine!.layers)) if (v.deconv) perLayerDeconv[k] = v.deconv;
-  const plan = pathPlan(w, point, spec.deconv, perLayerDeconv);
+  // Pipeline designs evaluated together (explore's candidates) plan the path once per deconv lowering.
+  const shared = point.arch === 'pipeline' ? share?.plans.get(spec.deconv ?? '') : undefined;
+  const plan = shared ?? pathPlan(w, point, spec.deconv, perLayerDeconv);
+  if (point.arch === 'pipeline' && share && !shared) share.plans.set(spec.deconv ?? '', plan);
   // Every key of the point must name a layer (engine) or a stage (pipeline; shared slice stages use "*").
   const [section, ids] = point.arch === 'engine'
     ? ['engine', new Set(plan.map((p) => p.id))] as const
@@ -43,7 +48,7 @@ export function evaluate(w: Workload, platform: Platform, point: Point, tables: 
   for (const k of Object.keys(spec.layers)) {
     if (!ids.has(k)) throw new UserError(`no ${section === 'engine' ? 'layer' : 'stage'} "${k}" in the ${point.workload.path} path`, { field: `${section}.layers.${k}` });
   }
-  const t = point.arch === 'engine' ? evalEngine(plan, point, platform, tables) : evalPipeline(plan, point, platform, tables, w);
+  const t = point.arch === 'engine' ? evalEngine(plan, point, platform, tables) : evalPipeline(plan, point, platform, tables, w, share);
   const f = point.clockMHz * 1e6;
 
   // Entropy coding on the CPU.

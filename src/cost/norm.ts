@@ -1,6 +1,6 @@
 import type { Precision } from '../platform/precision.js';
-import { dspPerMac, type CostTables } from '../platform/tables.js';
-import { memoryFor, zeroResources, type Resources } from './resources.js';
+import { bram18ForBank, dspPerMac, lutramForBank, type CostTables } from '../platform/tables.js';
+import { zeroResources, type Resources } from './resources.js';
 
 /**
  * The hardware a GDN variant adds around its C×C product (DESIGN.md §3), as the emitted kernels build it
@@ -33,7 +33,9 @@ export const NORM_TABLES: Record<NormKind, { depth: number; width: number } | nu
  */
 export function normResources(kinds: Iterable<string>, inLanes: number, outLanes: number, p: Precision, family: string, tables: CostTables): Resources {
   const r = zeroResources();
-  const ks = [...new Set(kinds)].filter((k) => NORM_KINDS.has(k)) as NormKind[];
+  // The distinct GDN kinds in first-seen order (a loop: a search asks this for every option of a GDN stage).
+  const ks: NormKind[] = [];
+  for (const k of kinds) if (NORM_KINDS.has(k) && !ks.includes(k as NormKind)) ks.push(k as NormKind);
   if (!ks.length) return r;
   const squares = ks.some((k) => k === 'gdn' || k === 'igdn');
   const abs = ks.some((k) => k === 'gdn_simplified' || k === 'igdn_simplified');
@@ -45,10 +47,12 @@ export function normResources(kinds: Iterable<string>, inLanes: number, outLanes
   for (const k of ks) {
     const t = NORM_TABLES[k];
     if (!t) continue;
-    const mem = memoryFor(tables, [{ count: Math.ceil(outLanes / 2), width: t.width, depth: t.depth }]);
-    r.bram18 += mem.bram18;
-    r.uram += mem.uram;
-    r.lut += mem.lutram + outLanes * shifter;
+    // memoryFor of this one BRAM bank, without building it (a search costs GDN stages at every parallelism).
+    const count = Math.ceil(outLanes / 2);
+    const live = count > 0 && t.depth > 0;
+    r.bram18 += live ? count * bram18ForBank(tables.coefficients, t.width, t.depth) : 0;
+    r.uram += 0;
+    r.lut += (live ? count * lutramForBank(tables.coefficients, t.width, t.depth) : 0) + outLanes * shifter;
     r.ff += outLanes * p.accBits;
   }
   return r;

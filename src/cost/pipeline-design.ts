@@ -6,7 +6,7 @@ import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
 import { macPipelineDepth } from './engine.js';
 import { baseRow, passive, stageKey, stageUnits, type PathLayer, type Timed } from './plan.js';
-import { prepareUnit, unitOptionsValid, unitStageCost, type UnitMember } from './pipeline.js';
+import { prepareUnit, stageMemo, unitOptionsValid, unitStageCost, type Describe, type UnitMember } from './pipeline.js';
 import { addResources, memoryFor, zeroResources, type Resources } from './resources.js';
 import { roofline } from './roofline.js';
 import { joinRows, packedWord, PACKED_WORD_BITS, shuffleCycles, streamLeads, type StageGeom, type StreamNode } from '../arch/pipeline.js';
@@ -14,7 +14,32 @@ import { padding } from '../arch/geometry.js';
 import type { Bound, LayerEstimate } from './types.js';
 
 /** The pipeline template over a path: stage cycles, DRAM traffic, summed stage resources. */
-export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform, tables: CostTables, w: Workload): Timed {
+/**
+ * What evaluations of several designs of one workload and point (explore's candidates, differing only in the
+ * pipeline section) can share, owned by their caller and dropped with it: the path's plan per deconv lowering,
+ * each layer's stage member (its geometry object, by which the descriptions are remembered) and the stage
+ * descriptions themselves. None of it depends on the design's parallelism or placement.
+ */
+export interface PipelineShare {
+  plans: Map<string, PathLayer[]>;
+  member: (pl: PathLayer) => UnitMember;
+  describe: Describe;
+}
+
+export function pipelineShare(): PipelineShare {
+  const members = new Map<PathLayer, UnitMember>();
+  return {
+    plans: new Map(),
+    member: (pl) => {
+      let m = members.get(pl);
+      if (!m) members.set(pl, (m = unitMember(pl)));
+      return m;
+    },
+    describe: stageMemo(),
+  };
+}
+
+export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform, tables: CostTables, w: Workload, share?: PipelineShare): Timed {
   const spec = point.pipeline!;
   const f = point.clockMHz * 1e6;
   const layers: LayerEstimate[] = [];
@@ -31,6 +56,8 @@ export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform
   const sliceStage = new Map<number, number>();
   let allLanes = 0;
   const done = new Map<string, ReturnType<typeof unitStageCost>>();
+  // A stage's time and hardware come from one description of it (described once, not once each).
+  const describe = share?.describe ?? stageMemo();
   const joins = new Map(joinBuffers(plan, tables, spec.buffersInUram).map((b) => [b.id, b]));
   // Channels per stream word of each tensor, as the template streams it: a MAC stage's POUT, an element-wise
   // layer's input's (emit/pipeline.ts); 1 where unknown.
@@ -75,10 +102,10 @@ export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform
     let stage = done.get(key);
     const first = !stage;
     if (!stage) {
-      const members = unit.members.map(unitMember);
+      const members = unit.members.map((m) => (share ? share.member(m) : unitMember(m)));
       const bad = unitOptionsValid(members, cfg);
       if (bad) throw new UserError(bad, { field: `pipeline.layers.${key}` });
-      stage = unitStageCost(prepareUnit(members), cfg, platform.spec.dspFamily, tables, { weightsInUram: spec.weightsInUram, buffersInUram: spec.buffersInUram, depth: macPipelineDepth(cfg.pin, pl.precision) });
+      stage = unitStageCost(prepareUnit(members), cfg, platform.spec.dspFamily, tables, { weightsInUram: spec.weightsInUram, buffersInUram: spec.buffersInUram, depth: macPipelineDepth(cfg.pin, pl.precision), describe });
       done.set(key, stage);
       allLanes += lanes;
       resources = addResources(resources, stage.resources);

@@ -1,10 +1,10 @@
 import type { PipelineLayer } from '../mapping/schema.js';
 import type { Precision } from '../platform/precision.js';
-import { dspPerMac, type CostTables } from '../platform/tables.js';
+import { bram18ForBank, dspPerMac, lutramForBank, uramForBank, type CostTables } from '../platform/tables.js';
 import type { Lowered } from './lower.js';
 import { packedWord, stageArch, stageShape, type StageArch, type StageGeom, type StageShape } from '../arch/pipeline.js';
 import { normResources } from './norm.js';
-import { addResources, macDsp, memoryFor, perMacLinear, postLaneDsp, type Bank, type Resources } from './resources.js';
+import { addResources, macDsp, perMacLinear, postLaneDsp, type Bank, type Resources } from './resources.js';
 
 const cdiv = (a: number, b: number) => Math.ceil(a / b);
 
@@ -116,6 +116,29 @@ export interface PlacementUse {
   buffers: boolean;
 }
 
+/** The bank list of a stage costed without one (noBanks): empty, and frozen so no caller fills it. */
+const NO_BANKS: Bank[] = Object.freeze([]) as unknown as Bank[];
+
+/** memoryFor's sums over banks added one at a time, listing them only when a list is given. */
+class MemoryTally {
+  bram18 = 0;
+  uram = 0;
+  lutram = 0;
+  banks = 0;
+  constructor(private readonly tables: CostTables, private readonly list?: Bank[]) {}
+
+  /** inUram null: a bank the placement flags never move (listed without the field, as before). */
+  add(count: number, width: number, depth: number, inUram: boolean | undefined | null): void {
+    this.list?.push(inUram === null ? { count, width, depth } : { count, width, depth, uram: inUram });
+    if (count <= 0 || depth <= 0) return;
+    const c = this.tables.coefficients;
+    this.banks += count;
+    if (inUram) this.uram += count * uramForBank(c, width, depth);
+    else this.bram18 += count * bram18ForBank(c, width, depth);
+    this.lutram += count * lutramForBank(c, width, depth);
+  }
+}
+
 /**
  * Hardware of one stage: pin·pout·pk MAC lanes; weights on chip in FINN's layout (one bank per PE, pout·pk
  * banks of pin-wide words) or a small double-buffered tile when streamed, with partial sums for `reuse`
@@ -123,41 +146,43 @@ export interface PlacementUse {
  */
 export function pipelineStageResources(
   lw: Lowered, c: PipelineLayer, p: Precision, family: string, tables: CostTables,
-  opts: { weightsInUram: boolean; buffersInUram?: boolean; storedWeights?: number; geom?: StageGeom; describe?: Describe; uses?: PlacementUse },
+  opts: { weightsInUram: boolean; buffersInUram?: boolean; storedWeights?: number; geom?: StageGeom; describe?: Describe; uses?: PlacementUse; noBanks?: boolean },
 ): { resources: Resources; banks: Bank[] } {
   const lanes = c.pin * c.pout * c.pk;
-  const banks: Bank[] = [];
+  // memoryFor's sums, bank by bank: a search costs thousands of options and needs no bank list (noBanks).
+  const banks: Bank[] = opts.noBanks ? NO_BANKS : [];
+  const mem = new MemoryTally(tables, opts.noBanks ? undefined : banks);
   const wTotal = opts.storedWeights ?? lw.groups * lw.weightElems;
   if (opts.geom) {
     // The memories the template declares (arch/pipeline.ts); a stage shared by several layers stores them all.
     for (const b of (opts.describe ?? describeStage)(opts.geom, c, p).buffers) {
       if (b.name === 'weights' && opts.uses) opts.uses.weights = true;
       const depth = b.name === 'weights' && opts.storedWeights !== undefined ? cdiv(opts.storedWeights, lanes) : b.depth;
-      banks.push({ count: b.count, width: b.width, depth, uram: b.name === 'weights' ? opts.weightsInUram : undefined });
+      mem.add(b.count, b.width, depth, b.name === 'weights' ? opts.weightsInUram : undefined);
     }
   } else {
     if (!lw.secondIsActivation) {
       if (c.weights === 'onchip') {
         if (opts.uses) opts.uses.weights = true;
-        banks.push({ count: c.pout * c.pk, width: c.pin * p.weightBits, depth: cdiv(wTotal, lanes), uram: opts.weightsInUram });
+        mem.add(c.pout * c.pk, c.pin * p.weightBits, cdiv(wTotal, lanes), opts.weightsInUram);
       } else {
-        banks.push({ count: c.pout * c.pk, width: c.pin * p.weightBits, depth: 2 * cdiv(lw.taps, c.pk) * cdiv(lw.N, c.pin) });
-        banks.push({ count: 1, width: c.pout * p.accBits, depth: c.reuse * cdiv(lw.M * lw.groups, c.pout) });
+        mem.add(c.pout * c.pk, c.pin * p.weightBits, 2 * cdiv(lw.taps, c.pk) * cdiv(lw.N, c.pin), null);
+        mem.add(1, c.pout * p.accBits, c.reuse * cdiv(lw.M * lw.groups, c.pout), null);
       }
     } else {
       // Attention: K or V of one row of windows stays on chip while the queries of that row stream by.
       if (opts.uses) opts.uses.buffers = true;
-      banks.push({ count: 1, ...packedWord((lw.rowBufferElems ?? lw.weightElems) * p.actBits, c.pin * p.actBits), uram: opts.buffersInUram });
+      const word = packedWord((lw.rowBufferElems ?? lw.weightElems) * p.actBits, c.pin * p.actBits);
+      mem.add(1, word.width, word.depth, opts.buffersInUram);
     }
     const rows = lineRows(lw);
     if (rows > 0) {
       const width = c.spill ? Math.min(lw.inW, SPILL_STRIP + lw.kw - 1) : lw.inW;
       const elems = rows * width * lw.N * lw.groups;
       const nb = Math.min(c.pk, lw.kh);
-      banks.push({ count: nb, width: c.pin * p.actBits, depth: cdiv(elems, nb * c.pin) });
+      mem.add(nb, c.pin * p.actBits, cdiv(elems, nb * c.pin), null);
     }
   }
-  const mem = memoryFor(tables, banks);
   const dsp = stageMacDsp(lw, c, p, family, tables);
   const co = tables.coefficients;
   const lut = Math.round(lanes * perMacLinear(co.lut, p) + c.pout * co.lut.perOutputLane + mem.banks * co.lut.perBufferBank + co.lut.perPipelineStage) + mem.lutram;
@@ -244,13 +269,27 @@ export function unitStageTime(u: PreparedUnit, c: PipelineLayer, opts: { depth: 
   return { cycles, cyclesPerPosition, fillCycles, dramBytes, executedMacs, perMember };
 }
 
+/**
+ * unitStageTime's cycles (serial: its cycles per position) without the rest of its answer: a search times every
+ * option of every stage, and only these feed its balancing. Same sums in the same order, so the same numbers.
+ */
+export function unitStageCycles(u: PreparedUnit, c: PipelineLayer, opts: { depth: number; describe?: Describe }, perPosition: boolean): number {
+  let sum = 0;
+  for (const m of u.members) {
+    const lw = m.lowered;
+    if (perPosition) sum += lw.groups * cdiv(lw.N, c.pin) * cdiv(lw.M, c.pout) * cdiv(m.serialTaps ?? lw.taps, c.pk) + opts.depth;
+    else sum += m.geom ? (opts.describe ?? describeStage)(m.geom, c, m.precision).cycles : lw.groups * (cdiv(lw.N, c.pin) * cdiv(lw.M, c.pout) * cdiv(lw.taps, c.pk)) * (lw.R * lw.C);
+  }
+  return sum;
+}
+
 /** A shared stage's hardware: sized for the widest member, storing every member's weights. */
 export function unitStageResources(
   u: PreparedUnit, c: PipelineLayer, family: string, tables: CostTables,
-  opts: { weightsInUram: boolean; buffersInUram?: boolean; describe?: Describe; uses?: PlacementUse },
+  opts: { weightsInUram: boolean; buffersInUram?: boolean; describe?: Describe; uses?: PlacementUse; noBanks?: boolean },
 ): { resources: Resources; banks: Bank[] } {
   return pipelineStageResources(u.widest.lowered, c, u.widest.precision, family, tables, {
-    weightsInUram: opts.weightsInUram, buffersInUram: opts.buffersInUram, describe: opts.describe, uses: opts.uses,
+    weightsInUram: opts.weightsInUram, buffersInUram: opts.buffersInUram, describe: opts.describe, uses: opts.uses, noBanks: opts.noBanks,
     storedWeights: u.members.length > 1 ? u.stored : undefined, geom: u.widest.geom,
   });
 }

@@ -49,12 +49,20 @@ export function dspPerMac(packing: DspPacking, family: string, p: Precision): { 
   const fam = packing.families[family];
   if (!fam) throw new UserError(`no DSP packing for family ${family} (known: ${Object.keys(packing.families).join(', ')})`, { field: 'dspFamily' });
   const kind = p.kind === 'int' ? 'int' : p.weightBits <= 16 ? 'float16' : 'float32';
-  const fits = (e: PackingEntry) => e.kind === kind && ((p.weightBits <= e.weightBits && p.actBits <= e.actBits) || (kind === 'int' && p.weightBits <= e.actBits && p.actBits <= e.weightBits));
-  const cands = fam.entries.filter(fits);
-  if (!cands.length) throw new UserError(`${family} has no DSP mapping for ${p.name} (operands ${p.weightBits}×${p.actBits} bits)`, { field: 'precision' });
-  const cost = (e: PackingEntry) => (e.dspsPerMac ?? 1 / e.macsPerDsp!);
-  const best = cands.reduce((a, b) => (cost(b) < cost(a) ? b : a));
-  return { dspPerMac: cost(best), sharedOperand: (best.macsPerDsp ?? 1) > 1, source: best.source };
+  // A plain loop: a search asks this for every option it costs.
+  let best: PackingEntry | undefined;
+  let bestCost = Infinity;
+  for (const e of fam.entries) {
+    if (e.kind !== kind || !((p.weightBits <= e.weightBits && p.actBits <= e.actBits) || (kind === 'int' && p.weightBits <= e.actBits && p.actBits <= e.weightBits))) continue;
+    const cost = e.dspsPerMac ?? 1 / e.macsPerDsp!;
+    // The first of the cheapest (as a reduce keeping the earlier on ties).
+    if (!best || cost < bestCost) {
+      best = e;
+      bestCost = cost;
+    }
+  }
+  if (!best) throw new UserError(`${family} has no DSP mapping for ${p.name} (operands ${p.weightBits}×${p.actBits} bits)`, { field: 'precision' });
+  return { dspPerMac: bestCost, sharedOperand: (best.macsPerDsp ?? 1) > 1, source: best.source };
 }
 
 /** BRAM18 blocks for one bank of `width` bits × `depth` words: the cheapest aspect ratio (UG573). */

@@ -3,6 +3,7 @@ import type { Platform } from '../platform/schema.js';
 import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
 import { evaluate } from '../cost/evaluate.js';
+import { pipelineShare } from '../cost/pipeline-design.js';
 import type { Estimate } from '../cost/types.js';
 import { searchEngine } from './engine-search.js';
 import { paretoFront } from './pareto.js';
@@ -55,6 +56,7 @@ export function explore(w: Workload, platform: Platform, tables: CostTables, bas
   // The front and the choice come from the same estimates: every candidate is evaluated as a whole design
   // (serial chain, DRAM roof and CPU included), so no front point claims an FPS its estimate contradicts.
   const seen = new Set<string>();
+  const share = pipelineShare();
   const cands = [{ spec: r.spec, allocation: r.allocation, limit: r.limit }, ...r.ladder].filter((x) => {
     const key = JSON.stringify(x.spec);
     if (seen.has(key)) return false;
@@ -63,7 +65,8 @@ export function explore(w: Workload, platform: Platform, tables: CostTables, bas
   }).map((x) => {
     const point: Point = { ...base, pipeline: x.spec, engine: undefined };
     const chain = (x.allocation as { serial?: number }).serial;
-    return { point, est: evaluate(w, platform, point, tables), label: `target ${x.allocation.target}${chain ? ` + chain ${chain}` : ''} cycles`, limit: x.limit };
+    // The limit's text is read for the chosen design only (the search writes it on demand).
+    return { point, est: evaluate(w, platform, point, tables, share), label: `target ${x.allocation.target}${chain ? ` + chain ${chain}` : ''} cycles`, why: x };
   });
   const feasible = cands.filter((c) => c.est.feasible);
   const chosen = feasible.length
@@ -77,6 +80,6 @@ export function explore(w: Workload, platform: Platform, tables: CostTables, bas
   const fastest = feasible.reduce((a, b) => (b.est.acceleratorFps > a.est.acceleratorFps ? b : a), chosen);
   const limit = fastest !== chosen && fastest.est.acceleratorFps > chosen.est.acceleratorFps
     ? `${chosen.est.bottleneck} sets the end-to-end rate (${chosen.est.fps.toPrecision(4)} FPS), which a faster accelerator (${fastest.est.acceleratorFps.toPrecision(4)} FPS, ${fastest.est.resources.dsp.used} DSP) would not raise: the fewest DSPs at that rate`
-    : chosen.limit;
+    : chosen.why.limit;
   return { best: chosen.est, point: chosen.point, pareto, evaluated: r.evaluated, limit };
 }

@@ -85,12 +85,18 @@ function stageIndex(opts: StageOption[], K: number): { cycles: number[]; least: 
  */
 export class CheapestMemo {
   private readonly byStages = new Map<StageOption[][], StageMemo[]>();
+  // Per option list (by identity): its answers hold for every stage list it is part of, under these caps.
+  private readonly byOpts = new Map<StageOption[], StageMemo>();
   constructor(readonly caps: number[], private readonly solve?: SolveMemo) {}
 
   stages(stages: StageOption[][]): StageMemo[] {
     let m = this.byStages.get(stages);
     if (!m) {
-      m = stages.map((opts) => ({ ...(this.solve ? this.solve.index(opts) : stageIndex(opts, this.caps.length)), answers: new Map() }));
+      m = stages.map((opts) => {
+        let sm = this.byOpts.get(opts);
+        if (!sm) this.byOpts.set(opts, (sm = { ...(this.solve ? this.solve.index(opts) : stageIndex(opts, this.caps.length)), answers: new Map() }));
+        return sm;
+      });
       this.byStages.set(stages, m);
     }
     return m;
@@ -174,15 +180,42 @@ export function allocateAt(stages: StageOption[][], T: number, caps: number[], m
   return undefined;
 }
 
+/**
+ * Each resource's least over a stage's options, summed over the stages, beyond its cap: then no choice of one
+ * option per stage fits, and every solver here (minMaxAllocate, jointAllocate, the ladders) finds nothing.
+ * `least[i][k]` is resource k's least over stage i's options.
+ */
+export function cannotFit(least: number[][], caps: number[]): boolean {
+  for (let k = 0; k < caps.length; k++) {
+    let sum = 0;
+    for (const l of least) sum += l[k];
+    if (sum > caps[k]) return true;
+  }
+  return false;
+}
+
+/** Every stage's option cycles, distinct and ascending (a typed array sorts numbers without a comparator). */
+function distinctCycles(stages: StageOption[][]): Float64Array {
+  let n = 0;
+  for (const s of stages) n += s.length;
+  const all = new Float64Array(n);
+  n = 0;
+  for (const s of stages) for (const o of s) all[n++] = o.cycles;
+  all.sort();
+  let m = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || all[i] !== all[m - 1]) all[m++] = all[i];
+  return all.subarray(0, m);
+}
+
 /** The feasible allocation with the smallest maximum stage cycles, or undefined if none fits. */
 export function minMaxAllocate(stages: StageOption[][], caps: number[], solve?: SolveMemo): Allocation | undefined {
   if (!stages.length) return { choice: [], target: 0, costs: caps.map(() => 0), exact: true };
-  const targets = [...new Set(stages.flatMap((s) => s.map((o) => o.cycles)))].sort((a, b) => a - b);
+  const targets = distinctCycles(stages);
   // The slowest stage can be no faster than the largest of the per-stage minima.
   const floor = Math.max(...stages.map((s) => Math.min(...s.map((o) => o.cycles))));
   let lo = targets.findIndex((t) => t >= floor);
   let hi = targets.length - 1;
-  const memo = new CheapestMemo(caps, solve);
+  const memo = solve ? solve.cheapest(caps) : new CheapestMemo(caps);
   if (!allocateAt(stages, targets[hi], caps, memo)) return undefined;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
@@ -194,10 +227,10 @@ export function minMaxAllocate(stages: StageOption[][], caps: number[], solve?: 
 
 /** Every allocation on the target ladder (for the Pareto front): one per distinct feasible target. */
 export function allocationLadder(stages: StageOption[][], caps: number[], maxPoints = 40, solve?: SolveMemo): Allocation[] {
-  const targets = [...new Set(stages.flatMap((s) => s.map((o) => o.cycles)))].sort((a, b) => a - b);
+  const targets = distinctCycles(stages);
   const step = Math.max(1, Math.floor(targets.length / maxPoints));
   const out: Allocation[] = [];
-  const memo = new CheapestMemo(caps, solve);
+  const memo = solve ? solve.cheapest(caps) : new CheapestMemo(caps);
   for (let i = 0; i < targets.length; i += step) {
     const a = allocateAt(stages, targets[i], caps, memo);
     if (a) out.push(a);
@@ -280,38 +313,68 @@ export function chainGreedy(stages: StageOption[][], budget: number[], exchange 
       }
     }
   }
-  for (let guard = 0; guard < 100000; guard++) {
-    let bi = -1;
+  // Each stage's best upgrade (its first option of the highest ratio that fits), kept across steps: another
+  // stage's step changes only the budget left, and while that only shrinks, a best that still fits stays best
+  // (the options that fit are a subset holding it). The step taken is the first stage's of the highest ratio,
+  // as a scan of every option in order would take.
+  const S = stages.length;
+  const bestJ = new Array<number>(S).fill(-1);
+  const bestR = new Array<number>(S).fill(-1);
+  const fits = (i: number, j: number) => {
+    const a = stages[i][cur[i]].costs;
+    const b = stages[i][j].costs;
+    for (let k = 0; k < K; k++) if (used[k] + (b[k] - a[k]) > budget[k]) return false;
+    return true;
+  };
+  const scan = (i: number) => {
+    const opts = stages[i];
+    const now = opts[cur[i]];
     let bj = -1;
     let bestRatio = -1;
-    for (let i = 0; i < stages.length; i++) {
-      const opts = stages[i];
-      const now = opts[cur[i]];
-      for (let j = 0; j < opts.length; j++) {
-        const o = opts[j];
-        const gain = now.cycles - o.cycles;
-        if (gain <= 0) continue;
-        let price = 1e-12;
-        let ok = true;
-        for (let k = 0; k < K; k++) {
-          const d = o.costs[k] - now.costs[k];
-          if (used[k] + d > budget[k]) {
-            ok = false;
-            break;
-          }
-          if (d > 0) price += d * inv[k];
+    for (let j = 0; j < opts.length; j++) {
+      const o = opts[j];
+      const gain = now.cycles - o.cycles;
+      if (gain <= 0) continue;
+      let price = 1e-12;
+      let ok = true;
+      for (let k = 0; k < K; k++) {
+        const d = o.costs[k] - now.costs[k];
+        if (used[k] + d > budget[k]) {
+          ok = false;
+          break;
         }
-        if (!ok) continue;
-        const ratio = gain / price;
-        if (ratio > bestRatio) {
-          bestRatio = ratio;
-          bi = i;
-          bj = j;
-        }
+        if (d > 0) price += d * inv[k];
+      }
+      if (!ok) continue;
+      const ratio = gain / price;
+      if (ratio > bestRatio) {
+        bestRatio = ratio;
+        bj = j;
+      }
+    }
+    bestJ[i] = bj;
+    bestR[i] = bestRatio;
+  };
+  for (let i = 0; i < S; i++) scan(i);
+  for (let guard = 0; guard < 100000; guard++) {
+    let bi = -1;
+    let bestRatio = -1;
+    for (let i = 0; i < S; i++) {
+      if (bestJ[i] >= 0 && bestR[i] > bestRatio) {
+        bestRatio = bestR[i];
+        bi = i;
       }
     }
     if (bi < 0) break;
-    apply(bi, bj);
+    const before = stages[bi][cur[bi]].costs;
+    const after = stages[bi][bestJ[bi]].costs;
+    let shrinks = true;
+    for (let k = 0; k < K; k++) if (after[k] - before[k] < 0) shrinks = false;
+    apply(bi, bestJ[bi]);
+    for (let i = 0; i < S; i++) {
+      if (i === bi || !shrinks) scan(i);
+      else if (bestJ[i] >= 0 && !fits(i, bestJ[i])) scan(i);
+    }
   }
   // Pairwise exchange: give one stage's resources to another when the sum drops.
   // A stage's options in ascending cycles (as the search prunes them): those fast enough for a pair are a prefix.
@@ -397,6 +460,15 @@ export class SolveMemo {
   private readonly results = new Map<string, ReturnType<typeof chainGreedy>>();
   private readonly indexes = new Map<StageOption[], { cycles: number[]; least: number[][] }>();
 
+  private readonly memos = new Map<number[], CheapestMemo>();
+
+  /** One CheapestMemo per caps vector (by identity: a search passes the same limits to every solve of a placement). */
+  cheapest(caps: number[]): CheapestMemo {
+    let m = this.memos.get(caps);
+    if (!m) this.memos.set(caps, (m = new CheapestMemo(caps, this)));
+    return m;
+  }
+
   index(opts: StageOption[]): { cycles: number[]; least: number[][] } {
     let ix = this.indexes.get(opts);
     if (!ix) this.indexes.set(opts, (ix = stageIndex(opts, opts[0]?.costs.length ?? 0)));
@@ -435,7 +507,7 @@ export function jointAllocate(stages: StageOption[][], serial: boolean[], caps: 
     cands = [...below.slice(-1), ...all.filter((t) => t > floor)];
   }
   let best: ChainAllocation | undefined;
-  const memo = new CheapestMemo(caps, chains);
+  const memo = chains ? chains.cheapest(caps) : new CheapestMemo(caps);
   // The chain at its fastest: no chain allocation sums to less.
   const chainLeast = qStages.reduce((sum, s) => sum + Math.min(...s.map((o) => o.cycles)), 0);
   const tryAt = (T: number) => {

@@ -6,11 +6,12 @@ import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
 import { macPipelineDepth } from '../cost/engine.js';
 import { stageGeomOf } from '../cost/pipeline-design.js';
+import type { StageArch } from '../arch/pipeline.js';
 import { DEFAULT_CAPS, pathPlan, stageUnits, type StageUnit } from '../cost/evaluate.js';
 import { imageAndLatentBytes, joinBuffers, unitMember, type JoinBuffer } from '../cost/pipeline-design.js';
 import { shapeKey } from './engine-search.js';
-import { pipelineStageDsp, prepareUnit, stageMemo, unitStageResources, unitStageTime, type Describe, type PlacementUse, type PreparedUnit } from '../cost/pipeline.js';
-import { allocationLadder, SolveMemo, jointAllocate, jointLadder, type Allocation, type StageOption } from './minmax.js';
+import { pipelineStageDsp, pipelineStageResources, prepareUnit, stageMemo, unitStageCycles, unitStageResources, unitStageTime, type Describe, type PlacementUse, type PreparedUnit } from '../cost/pipeline.js';
+import { allocationLadder, cannotFit, SolveMemo, jointAllocate, jointLadder, type Allocation, type StageOption } from './minmax.js';
 
 export function divisors(n: number): number[] {
   const out: number[] = [];
@@ -23,6 +24,8 @@ export function divisors(n: number): number[] {
   return out.sort((a, b) => a - b);
 }
 
+type Mode = Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>;
+
 interface Stage {
   unit: StageUnit;
   configs: PipelineLayer[];
@@ -30,20 +33,44 @@ interface Stage {
 }
 
 const COST_KINDS: ResourceKind[] = RESOURCE_KINDS;
+// rawCosts writes the kinds by name in this order.
+if (COST_KINDS.join() !== 'dsp,bram18,uram,lut,ff') throw new Error(`pipeline search: resource kinds ${COST_KINDS.join()} are not in the order rawCosts writes them`);
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 /**
- * A stage's parallelism options in one mode, before costing their hardware: the configurations in the order
- * they are enumerated and each one's cycles. Neither depends on where memories are placed, so one search
- * times them once for every placement.
+ * A stage's parallelism options in one mode: the configurations in the order they are enumerated and, once
+ * asked for, each one's cycles. Neither depends on where memories are placed, so one search times them once
+ * for every placement (and never for a placement judged from its costs alone).
  */
 interface TimedOptions {
+  unit: StageUnit;
   prepared: PreparedUnit;
   configs: PipelineLayer[];
-  cycles: number[];
+  cycles?: number[];
+  /** Each option's stage as the template builds it (a one-layer emitted stage): described once for its timing and every placement's costs. */
+  archs?: StageArch[];
   /** Which placement flags the stage's memories follow (known once costed under one placement). */
   uses?: PlacementUse;
+}
+
+/**
+ * A Describe answering for option `at.j` of t from its remembered description (one-layer emitted stages; else
+ * the search's memo): the loops over a mode's options ask it for each option, for its cycles and its memories.
+ */
+function optionDescribe(t: TimedOptions, describe: Describe): { at: { j: number }; describe: Describe } {
+  const at = { j: 0 };
+  const m = t.prepared.members;
+  const g = m.length === 1 ? m[0].geom : undefined;
+  if (!g) return { at, describe };
+  const archs = (t.archs ??= t.configs.map((c) => describe(g, c, m[0].precision)));
+  return { at, describe: () => archs[at.j] };
+}
+
+/** Every option's costs under one placement (flat, COST_KINDS per option) and each resource's least over them. */
+interface RawCosts {
+  costs: Float64Array;
+  least: number[];
 }
 
 /** A stage's parallelism options in one mode, in the order the search enumerates them. */
@@ -69,13 +96,23 @@ function stageConfigs(unit: StageUnit, prepared: PreparedUnit, mode: Pick<Pipeli
 /** An option's cycles as the solver balances them: a frame, or (serial chain) a position times the positions. */
 function optionCycles(unit: StageUnit, prepared: PreparedUnit, cfg: PipelineLayer, describe: Describe): number {
   const rep = unit.members[0];
-  const t = unitStageTime(prepared, cfg, { depth: macPipelineDepth(cfg.pin, rep.precision), describe });
-  return rep.serial ? t.cyclesPerPosition * (rep.layer.outH * rep.layer.outW) : t.cycles;
+  const t = unitStageCycles(prepared, cfg, { depth: macPipelineDepth(cfg.pin, rep.precision), describe }, !!rep.serial);
+  return rep.serial ? t * (rep.layer.outH * rep.layer.outW) : t;
 }
 
-function timedOptions(unit: StageUnit, prepared: PreparedUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>, describe: Describe): TimedOptions {
-  const configs = stageConfigs(unit, prepared, mode);
-  return { prepared, configs, cycles: configs.map((cfg) => optionCycles(unit, prepared, cfg, describe)) };
+function timedOptions(unit: StageUnit, prepared: PreparedUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>): TimedOptions {
+  return { unit, prepared, configs: stageConfigs(unit, prepared, mode) };
+}
+
+function cyclesOf(t: TimedOptions, describe: Describe): number[] {
+  if (!t.cycles) {
+    const d = optionDescribe(t, describe);
+    t.cycles = t.configs.map((cfg, j) => {
+      d.at.j = j;
+      return optionCycles(t.unit, t.prepared, cfg, d.describe);
+    });
+  }
+  return t.cycles;
 }
 
 /**
@@ -84,9 +121,8 @@ function timedOptions(unit: StageUnit, prepared: PreparedUnit, mode: Pick<Pipeli
  * memories of every option: only those with the fewest DSPs are costed in full, and only their ties timed.
  * The pruning keeps that option (nothing it keeps before it has as few DSPs and BRAM18s), so this is exact.
  */
-function fewestDspConfigs(unit: StageUnit, prepared: PreparedUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>, platform: Platform, tables: CostTables): PipelineLayer[] {
+function fewestDspConfigs(configs: PipelineLayer[], prepared: PreparedUnit, platform: Platform, tables: CostTables): PipelineLayer[] {
   const w = prepared.widest;
-  const configs = stageConfigs(unit, prepared, mode);
   const dsp = configs.map((cfg) => pipelineStageDsp(w.lowered, cfg, w.precision, platform.spec.dspFamily, tables));
   const fewest = Math.min(...dsp);
   return configs.filter((_, j) => dsp[j] === fewest);
@@ -97,7 +133,7 @@ function smallestOption(unit: StageUnit, prepared: PreparedUnit, fewest: Pipelin
   const bram = COST_KINDS.indexOf('bram18');
   let best: { cycles: number; costs: number[] } | undefined;
   for (const cfg of fewest) {
-    const r = unitStageResources(prepared, cfg, platform.spec.dspFamily, tables, { weightsInUram: uram, buffersInUram: bufUram, describe }).resources;
+    const r = unitStageResources(prepared, cfg, platform.spec.dspFamily, tables, { weightsInUram: uram, buffersInUram: bufUram, describe, noBanks: true }).resources;
     const costs = COST_KINDS.map((k) => r[k]);
     if (best && costs[bram] > best.costs[bram]) continue;
     const cycles = optionCycles(unit, prepared, cfg, describe);
@@ -106,35 +142,71 @@ function smallestOption(unit: StageUnit, prepared: PreparedUnit, fewest: Pipelin
   return best!.costs;
 }
 
-/** The timed options costed under one placement, keeping those no other option beats in cycles and every resource. */
-function costedOptions(t: TimedOptions, platform: Platform, tables: CostTables, uram: boolean, bufUram: boolean, describe: Describe): Omit<Stage, 'unit'> {
+/** Every option of a mode costed under one placement, and each resource's least over them (what no choice beats). */
+function rawCosts(t: TimedOptions, platform: Platform, tables: CostTables, uram: boolean, bufUram: boolean, describe: Describe): RawCosts {
   const uses: PlacementUse = { weights: false, buffers: false };
   const K = COST_KINDS.length;
   const n = t.configs.length;
-  const options: StageOption[] = new Array(n);
+  const costs = new Float64Array(n * K);
+  const least = new Array<number>(K).fill(Infinity);
+  // unitStageResources' arguments, built once for every option.
+  const u = t.prepared;
+  const w = u.widest;
+  const family = platform.spec.dspFamily;
+  const d = optionDescribe(t, describe);
+  const opts = { weightsInUram: uram, buffersInUram: bufUram, describe: d.describe, uses, noBanks: true, storedWeights: u.members.length > 1 ? u.stored : undefined, geom: w.geom };
   for (let j = 0; j < n; j++) {
-    const r = unitStageResources(t.prepared, t.configs[j], platform.spec.dspFamily, tables, { weightsInUram: uram, buffersInUram: bufUram, describe, uses }).resources;
-    const costs = new Array<number>(K);
-    for (let k = 0; k < K; k++) costs[k] = r[COST_KINDS[k]];
-    options[j] = { cycles: t.cycles[j], costs };
+    d.at.j = j;
+    const r = pipelineStageResources(w.lowered, t.configs[j], w.precision, family, tables, opts).resources;
+    // COST_KINDS' order, read by name (a loop over the kinds as keys cost more than the costing's arithmetic).
+    costs[j * K] = r.dsp;
+    costs[j * K + 1] = r.bram18;
+    costs[j * K + 2] = r.uram;
+    costs[j * K + 3] = r.lut;
+    costs[j * K + 4] = r.ff;
+    for (let k = 0; k < K; k++) if (costs[j * K + k] < least[k]) least[k] = costs[j * K + k];
   }
   t.uses ??= uses;
+  return { costs, least };
+}
+
+/** The costed options, keeping those no other option beats in cycles and every resource. */
+function costedOptions(t: TimedOptions, raw: RawCosts, describe: Describe): Omit<Stage, 'unit'> {
+  const K = COST_KINDS.length;
+  const n = t.configs.length;
+  // Only the options the pruning keeps become StageOptions (most are dropped).
+  const costs = raw.costs;
+  const cycles = cyclesOf(t, describe);
   // The solver's input shrinks 5–20×.
-  const order = options.map((o, i) => i).sort((a, b) => options[a].cycles - options[b].cycles || options[a].costs[0] - options[b].costs[0]);
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) order.push(i);
+  order.sort((a, b) => cycles[a] - cycles[b] || costs[a * K] - costs[b * K]);
   const keep: number[] = [];
+  // Whether an option is dominated does not depend on the order the kept ones are tried in: the last
+  // dominator found is tried first (neighbours in cycles are often beaten by the same option).
+  let last = -1;
+  const beats = (p: number, i: number) => {
+    if (cycles[p] > cycles[i]) return false;
+    for (let k = 0; k < K; k++) if (costs[p * K + k] > costs[i * K + k]) return false;
+    return true;
+  };
   for (const i of order) {
-    const o = options[i];
-    let dominated = false;
+    let dominated = last >= 0 && beats(last, i);
     for (let q = 0; q < keep.length && !dominated; q++) {
-      const p = options[keep[q]];
-      if (p.cycles > o.cycles) continue;
-      let le = true;
-      for (let k = 0; k < K && le; k++) le = p.costs[k] <= o.costs[k];
-      dominated = le;
+      if (beats(keep[q], i)) {
+        dominated = true;
+        last = keep[q];
+      }
     }
     if (!dominated) keep.push(i);
   }
-  return { configs: keep.map((i) => t.configs[i]), options: keep.map((i) => options[i]) };
+  const options: StageOption[] = [];
+  for (const i of keep) {
+    const c: number[] = [];
+    for (let k = 0; k < K; k++) c.push(costs[i * K + k]);
+    options.push({ cycles: cycles[i], costs: c });
+  }
+  return { configs: keep.map((i) => t.configs[i]), options };
 }
 
 /** A stage's line buffer in elements per row band (0 without one): which to spill first. */
@@ -277,7 +349,7 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
   // Fixed costs outside the stages: control, AXI ports (input, output, plus one for streamed traffic).
   limit0[COST_KINDS.indexOf('lut')] -= co.lut.base + 3 * co.lut.perAxiPortPer128Bits;
   limit0[COST_KINDS.indexOf('ff')] -= co.ff.base + 3 * co.ff.perAxiPortPer128Bits;
-  let best: (Omit<PipelineResult, 'ladder'> & { cycles: number; ladder: () => PipelineResult['ladder'] }) | undefined;
+  let best: (Omit<PipelineResult, 'ladder' | 'limit'> & { cycles: number; limit: () => string; ladder: () => PipelineResult['ladder'] }) | undefined;
   let evaluated = 0;
   let lastFailure = '';
   let lastOver = Infinity;
@@ -307,6 +379,7 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
   const prepared = plan.map((u) => prepareUnit(u.members.map(unitMember)));
   const timed = new Map<string, TimedOptions>();
   const costed = new Map<string, Omit<Stage, 'unit'>>();
+  const raws = new Map<string, RawCosts>();
   // Units of one shape get one small id: hashing the long shape strings on every lookup cost more than the lookups.
   const unitIds = new Map<string, number>();
   const unitKeys = plan.map((u) => {
@@ -344,18 +417,30 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
     }
     // Layers of one shape, precision and placement (repeated blocks, slice instances) share their options.
     const cache = new Map<string, Omit<Stage, 'unit'>>();
-    const stageFor = (i: number, m: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>): Stage => {
+    const placed = (key: string, u: PlacementUse) => `${key}|${u.weights ? uram : '-'}|${u.buffers ? bufUram : '-'}`;
+    const modeOf = (i: number, m: Mode, key: string): TimedOptions => {
+      let t = timed.get(key);
+      const o = owner.get(key) ?? i;
+      if (!t) timed.set(key, (t = timedOptions(plan[o], prepared[o], m)));
+      return t;
+    };
+    const rawOf = (key: string, t: TimedOptions): RawCosts => {
+      let r = t.uses && raws.get(placed(key, t.uses));
+      if (!r) {
+        r = rawCosts(t, platform, tables, uram, bufUram, describe);
+        raws.set(placed(key, t.uses!), r);
+      }
+      return r;
+    };
+    const stageFor = (i: number, m: Mode): Stage => {
       const key = `${unitKeys[i]}|${m.weights}|${m.reuse}|${m.spill}`;
       let st = cache.get(key);
       if (!st) {
-        let t = timed.get(key);
-        const o = owner.get(key) ?? i;
-        if (!t) timed.set(key, (t = timedOptions(plan[o], prepared[o], m, describe)));
-        const placed = (u: PlacementUse) => `${key}|${u.weights ? uram : '-'}|${u.buffers ? bufUram : '-'}`;
-        st = t.uses && costed.get(placed(t.uses));
+        const t = modeOf(i, m, key);
+        st = t.uses && costed.get(placed(key, t.uses));
         if (!st) {
-          st = costedOptions(t, platform, tables, uram, bufUram, describe);
-          costed.set(placed(t.uses!), st);
+          st = costedOptions(t, rawOf(key, t), describe);
+          costed.set(placed(key, t.uses!), st);
         }
         cache.set(key, st);
         evaluated += st.options.length;
@@ -363,6 +448,7 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
       return { ...st, unit: plan[i] };
     };
     // A lower bound over every placement: each layer at its least on-chip memory over the four placements.
+    const smallest = new Map<string, number[]>();
     {
       const modesOf = (u: StageUnit) => (['onchip', 'stream'] as const)
         .filter((wm) => wm === 'onchip' || !u.members[0].lowered!.secondIsActivation)
@@ -370,8 +456,7 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
       const memK = [COST_KINDS.indexOf('bram18'), COST_KINDS.indexOf('uram')];
       // Each stage's smallest option, without costing every option of every mode: a board that cannot hold
       // even the smallest design is refused before any enumeration.
-      const smallest = new Map<string, number[]>();
-      const smallestOf = (i: number, m: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>): number[] => {
+      const smallestOf = (i: number, m: Mode): number[] => {
         const key = `${unitKeys[i]}|${m.weights}|${m.reuse}|${m.spill}`;
         if (!owner.has(key)) owner.set(key, i);
         let c = smallest.get(key);
@@ -379,7 +464,7 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
           const known = cache.get(key);
           const o = owner.get(key)!;
           let fewest = fewestCfgs.get(key);
-          if (!fewest) fewestCfgs.set(key, (fewest = fewestDspConfigs(plan[o], prepared[o], m, platform, tables)));
+          if (!fewest) fewestCfgs.set(key, (fewest = fewestDspConfigs(modeOf(i, m, key).configs, prepared[o], platform, tables)));
           c = known ? smallestCosts([{ ...known, unit: plan[i] }]) : smallestOption(plan[o], prepared[o], fewest, platform, tables, uram, bufUram, describe);
           smallest.set(key, c);
           countLater.push(() => stageFor(i, m));
@@ -409,73 +494,100 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
     }).filter((x) => Number.isFinite(x.score)).sort((a, b) => a.score - b.score || a.i - b.i).map((x) => x.i);
     // How many layers stream their weights: 0, 1, 2, 4, … and all (a geometric ladder keeps this O(log L)).
     const ks = [...new Set([0, ...Array.from({ length: 32 }, (_, j) => 2 ** j).filter((k) => k < order.length), order.length])];
+    // The smallest design's costs for a vector of modes (smallestCosts of their stages, from each key's smallest option).
+    const smallestSum = (modes: Mode[]): number[] => {
+      const sum = COST_KINDS.map(() => 0);
+      modes.forEach((m, i) => smallest.get(`${unitKeys[i]}|${m.weights}|${m.reuse}|${m.spill}`)!.forEach((c, k) => (sum[k] += c)));
+      return sum;
+    };
+    // The mode vectors this placement visits, in order: per streaming step its modes, each spill the smallest design
+    // needs, then each extra spill (those the allocation considers). Known from the smallest options alone.
+    const steps: { modes: Mode[]; consider: boolean }[] = [];
     for (const k of ks) {
-      const modes = plan.map(() => ({ weights: 'onchip' as 'onchip' | 'stream', reuse: 1, spill: false }));
+      const modes: Mode[] = plan.map(() => ({ weights: 'onchip' as 'onchip' | 'stream', reuse: 1, spill: false }));
       for (const i of order.slice(0, k)) modes[i] = { weights: 'stream', reuse: streamReuse(plan[i]), spill: false };
-      let stages = plan.map((_, i) => stageFor(i, modes[i]));
+      steps.push({ modes: modes.slice(), consider: false });
       // Spill the widest line buffers while even the smallest design overflows on-chip memory.
       const memK = [COST_KINDS.indexOf('bram18'), COST_KINDS.indexOf('uram')];
       for (let guard = 0; guard < plan.length; guard++) {
-        const min = smallestCosts(stages);
+        const min = smallestSum(modes);
         if (memK.every((m) => min[m] <= limit[m])) break;
         const wide = plan.map((u, i) => ({ i, w: modes[i].spill ? 0 : lineBufferWidth(u) }))
           .filter((c) => c.w > 0).sort((a, b) => b.w - a.w || a.i - b.i)[0];
         if (!wide) break;
         modes[wide.i] = { ...modes[wide.i], spill: true };
-        stages = plan.map((_, i) => stageFor(i, modes[i]));
+        steps.push({ modes: modes.slice(), consider: false });
       }
-      const consider = (modes: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>[], stages: Stage[]) => {
-        // DRAM traffic of streamed weights and spilled maps (fixed by the placement) bounds the frame time too;
-        // at decode with a serial chain the entropy decoder's share of each position is a floor as well.
-        const bytes = fixedBytes + stages.reduce((sum, st, i) => sum + (modes[i].weights === 'stream' || modes[i].spill ? dramBytes(i, st) : 0), 0);
-        const floor = Math.max(bytes / bwBytesPerCycle, cpuChainCycles);
-        const opts = stages.map((s) => s.options);
-        // No allocation frames faster than every parallel stage at its fastest, plus every chain stage at its
-        // fastest (summed in the solver's order): when even that is no better than the best so far, skip it.
-        if (best) {
-          let low = 0;
-          let chain = 0;
-          for (let i = 0; i < opts.length; i++) {
-            let m = Infinity;
-            for (const o of opts[i]) if (o.cycles < m) m = o.cycles;
-            if (serialMask[i]) chain += m;
-            else low = Math.max(low, m);
-          }
-          if (Math.max(low, floor) + chain >= best.cycles) return;
-        }
-        const alloc = jointAllocate(opts, serialMask, limit, floor, chains);
-        if (!alloc) {
-          const min = smallestCosts(stages);
-          fail(`even one MAC per layer needs ${COST_KINDS.map((kind, i) => (min[i] > limit[i] ? `${kind} ${min[i]} > ${limit[i]} (cap ${caps[kind]} of ${platform.available[kind]})` : '')).filter(Boolean).join(', ')}`, Math.max(...COST_KINDS.map((_, i) => (min[i] - limit[i]) / Math.max(1, limit0[i]))));
-          return;
-        }
-        const cycles = alloc.objective;
-        if (best && cycles >= best.cycles) return;
-        const toSpec = (a: Allocation): PipelineSpec => ({
-          weightsInUram: uram, buffersInUram: bufUram, deconv: 'subpixel',
-          layers: Object.fromEntries(stages.map((st, i) => [st.unit.key, st.configs[a.choice[i]]])),
-        });
-        const floorWhat = { cycles: floor, what: floor === cpuChainCycles && cpuChainCycles > 0 ? 'CPU entropy decoding of the chain' : 'DRAM traffic' };
-        const why = (a: Allocation) => whyNoFaster(stages, a, serialMask, limit, limit0, floorWhat);
-        // The ladder (Pareto front) is built once, for the winning placement.
-        const ladder = () => (hasChain ? jointLadder(opts, serialMask, limit, floor, 0, chains) : allocationLadder(opts, limit, 40, chains)).map((a) => ({ spec: toSpec(a), allocation: a, limit: why(a) }));
-        best = { cycles, spec: toSpec(alloc), allocation: alloc, limit: why(alloc), evaluated, ladder };
-      };
       // Line buffers spilled beyond what fitting needs trade DRAM traffic for on-chip memory that parallelism
       // can use (a BRAM-bound design otherwise leaves DSPs idle): the widest first, 0, 1, 2, 4, … and all.
       const spillable = plan.map((u, i) => ({ i, w: lineBufferWidth(u) })).filter((c) => c.w > 0 && !modes[c.i].spill)
         .sort((a, b) => b.w - a.w || a.i - b.i).map((c) => c.i);
       const extras = [...new Set([0, ...Array.from({ length: 32 }, (_, j) => 2 ** j).filter((e) => e < spillable.length), spillable.length])];
-      for (const extra of extras) {
-        const m = modes.map((x, i) => (spillable.slice(0, extra).includes(i) ? { ...x, spill: true } : x));
-        consider(m, extra ? plan.map((_, i) => stageFor(i, m[i])) : stages);
+      for (const extra of extras) steps.push({ modes: modes.map((x, i) => (spillable.slice(0, extra).includes(i) ? { ...x, spill: true } : x)), consider: true });
+    }
+    const failNoMac = (min: number[]) => fail(
+      `even one MAC per layer needs ${COST_KINDS.map((kind, i) => (min[i] > limit[i] ? `${kind} ${min[i]} > ${limit[i]} (cap ${caps[kind]} of ${platform.available[kind]})` : '')).filter(Boolean).join(', ')}`,
+      Math.max(...COST_KINDS.map((_, i) => (min[i] - limit[i]) / Math.max(1, limit0[i]))),
+    );
+    // A placement none of whose considered vectors can fit (some resource's least per stage, over every option,
+    // sums beyond its cap: the allocation surely fails) is judged from costs alone, without timing an option; its
+    // stages' option counts are added later, as for the lower bound above, should some design fit.
+    const hopeless = steps.every((st) => !st.consider || cannotFit(st.modes.map((m, i) => {
+      const key = `${unitKeys[i]}|${m.weights}|${m.reuse}|${m.spill}`;
+      return rawOf(key, modeOf(i, m, key)).least;
+    }), limit));
+    if (hopeless) {
+      if (!best) for (const st of steps) if (st.consider) failNoMac(smallestSum(st.modes));
+      for (const st of steps) st.modes.forEach((m, i) => countLater.push(() => stageFor(i, m)));
+      continue;
+    }
+    const consider = (modes: Mode[], stages: Stage[]) => {
+      // DRAM traffic of streamed weights and spilled maps (fixed by the placement) bounds the frame time too;
+      // at decode with a serial chain the entropy decoder's share of each position is a floor as well.
+      const bytes = fixedBytes + stages.reduce((sum, st, i) => sum + (modes[i].weights === 'stream' || modes[i].spill ? dramBytes(i, st) : 0), 0);
+      const floor = Math.max(bytes / bwBytesPerCycle, cpuChainCycles);
+      const opts = stages.map((s) => s.options);
+      // No allocation frames faster than every parallel stage at its fastest, plus every chain stage at its
+      // fastest (summed in the solver's order): when even that is no better than the best so far, skip it.
+      if (best) {
+        let low = 0;
+        let chain = 0;
+        for (let i = 0; i < opts.length; i++) {
+          let m = Infinity;
+          for (const o of opts[i]) if (o.cycles < m) m = o.cycles;
+          if (serialMask[i]) chain += m;
+          else low = Math.max(low, m);
+        }
+        if (Math.max(low, floor) + chain >= best.cycles) return;
       }
+      const alloc = jointAllocate(opts, serialMask, limit, floor, chains);
+      if (!alloc) {
+        failNoMac(smallestCosts(stages));
+        return;
+      }
+      const cycles = alloc.objective;
+      if (best && cycles >= best.cycles) return;
+      const toSpec = (a: Allocation): PipelineSpec => ({
+        weightsInUram: uram, buffersInUram: bufUram, deconv: 'subpixel',
+        layers: Object.fromEntries(stages.map((st, i) => [st.unit.key, st.configs[a.choice[i]]])),
+      });
+      const floorWhat = { cycles: floor, what: floor === cpuChainCycles && cpuChainCycles > 0 ? 'CPU entropy decoding of the chain' : 'DRAM traffic' };
+      const why = (a: Allocation) => whyNoFaster(stages, a, serialMask, limit, limit0, floorWhat);
+      // The ladder (Pareto front) is built once, for the winning placement.
+      const ladder = () => (hasChain ? jointLadder(opts, serialMask, limit, floor, 0, chains) : allocationLadder(opts, limit, 40, chains)).map((a) => {
+        // Its text is written only if someone reads it (explore reads the chosen design's alone).
+        let text: string | undefined;
+        return { spec: toSpec(a), allocation: a, get limit() { return (text ??= why(a)); } };
+      });
+      best = { cycles, spec: toSpec(alloc), allocation: alloc, limit: () => why(alloc), evaluated, ladder };
+    };
+    for (const st of steps) {
+      const stages = plan.map((_, i) => stageFor(i, st.modes[i]));
+      if (st.consider) consider(st.modes, stages);
     }
   }
   if (best) for (const count of countLater) count();
   if (!best) throw new UserError(`no pipeline design fits ${platform.name}: ${lastFailure || 'even one MAC per layer needs more than the caps allow'}`, { field: 'budget' });
-  const { cycles: _cycles, ladder, ...rest } = best;
-  void _cycles;
-  const result = { ...rest, ladder: ladder() };
-  return { ...result, evaluated };
+  // The winner's limit is written once, for it alone (not for every design that led the search for a while).
+  return { spec: best.spec, allocation: best.allocation, limit: best.limit(), evaluated, ladder: best.ladder() };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jointAllocate, minMaxAllocate, type StageOption } from '../../src/search/minmax.js';
+import { allocationLadder, cannotFit, jointAllocate, minMaxAllocate, SolveMemo, type StageOption } from '../../src/search/minmax.js';
 import { rng } from '../rng.js';
 
 /** Every combination of options: the smallest max-stage cycles within the caps. */
@@ -112,5 +112,61 @@ describe('joint balancing of a serial chain (parallel stages + a chain whose sta
     // 1 + 8 + 8 DSPs: 100 + 50 + 37.5; balancing each chain stage to the parallel target (100) would stop at 4 + 4.
     expect(a.choice).toEqual([0, 3, 3]);
     expect(a.objective).toBe(100 + 50 + 37.5);
+  });
+});
+
+/** Every combination of options, serial stages summed: the least frame (max(parallel, floor) + Σ serial) within the caps. */
+function bruteForceJoint(stages: StageOption[][], serial: boolean[], caps: number[]): number | undefined {
+  let best: number | undefined;
+  const rec = (i: number, used: number[], par: number, chain: number) => {
+    if (used.some((u, k) => u > caps[k])) return;
+    if (i === stages.length) {
+      best = Math.min(best ?? Infinity, par + chain);
+      return;
+    }
+    for (const o of stages[i]) rec(i + 1, used.map((u, k) => u + o.costs[k]), serial[i] ? par : Math.max(par, o.cycles), serial[i] ? chain + o.cycles : chain);
+  };
+  rec(0, caps.map(() => 0), 0, 0);
+  return best;
+}
+
+describe('cannotFit (the bound that refuses a pipeline placement before timing its options)', () => {
+  it('never refuses what fits, and every solver finds nothing where it refuses (random small instances, costs in any order)', () => {
+    let refused = 0;
+    let kept = 0;
+    for (let seed = 1; seed <= 400; seed++) {
+      const r = rng(1000 + seed);
+      const n = r.int(1, 5);
+      const stages: StageOption[][] = Array.from({ length: n }, () => Array.from({ length: r.int(1, 5) }, () => ({
+        cycles: r.int(1, 400), costs: [r.int(0, 9), r.int(0, 9), r.int(0, 30)],
+      })));
+      const serial = stages.map(() => r.int(0, 3) === 0);
+      const caps = [r.int(0, 6 * n), r.int(0, 6 * n), r.int(0, 20 * n)];
+      const least = stages.map((opts) => [0, 1, 2].map((k) => Math.min(...opts.map((o) => o.costs[k]))));
+      const exhaustive = bruteForceJoint(stages, serial, caps);
+      if (cannotFit(least, caps)) {
+        refused++;
+        expect(exhaustive, `seed ${seed}`).toBeUndefined();
+        expect(minMaxAllocate(stages, caps), `seed ${seed}`).toBeUndefined();
+        expect(jointAllocate(stages, serial, caps), `seed ${seed}`).toBeUndefined();
+      } else if (exhaustive !== undefined) kept++;
+    }
+    // Both sides are exercised.
+    expect(refused).toBeGreaterThan(50);
+    expect(kept).toBeGreaterThan(50);
+  });
+
+  it('a solve memo shared by one search gives the answers of solving afresh', () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const { stages, caps } = instance(seed);
+      const serial = stages.map((_, i) => i === stages.length - 1 && seed % 2 === 0);
+      const memo = new SolveMemo();
+      // The same caps array and option lists again and again, as a search's placements and ladders ask.
+      for (let rep = 0; rep < 3; rep++) {
+        expect(minMaxAllocate(stages, caps, memo), `seed ${seed}`).toEqual(minMaxAllocate(stages, caps));
+        expect(jointAllocate(stages, serial, caps, 0, memo), `seed ${seed}`).toEqual(jointAllocate(stages, serial, caps));
+        expect(allocationLadder(stages, caps, 40, memo), `seed ${seed}`).toEqual(allocationLadder(stages, caps));
+      }
+    }
   });
 });
