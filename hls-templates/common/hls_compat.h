@@ -251,6 +251,7 @@ class stream {
   void set_depth(std::size_t d) { depth_ = d < 1 ? 1 : d; }
   void write(const T& v) {
     std::unique_lock<std::mutex> lk(m_);
+    if (q_.size() >= depth_) pause(lk);
     if (q_.size() >= depth_) {
       lic_df::Wait w{this, &can_write, "write to full stream ", &name_};
       ++waiting_;
@@ -263,6 +264,7 @@ class stream {
   }
   T read() {
     std::unique_lock<std::mutex> lk(m_);
+    if (q_.empty()) pause(lk);
     if (q_.empty()) {
       lic_df::Wait w{this, &can_read, "read from empty stream ", &name_};
       ++waiting_;
@@ -285,6 +287,13 @@ class stream {
   }
 
  private:
+  // Before sleeping on the stream, let the other processes run once: its partner usually frees it meanwhile, and
+  // with FIFOs a few words deep a sleep and a wake-up per word would cost several times the simulation itself.
+  static void pause(std::unique_lock<std::mutex>& lk) {
+    lk.unlock();
+    std::this_thread::yield();
+    lk.lock();
+  }
   static bool can_read(const void* p) { return static_cast<const stream*>(p)->count_.load(std::memory_order_relaxed) > 0; }
   static bool can_write(const void* p) {
     const stream* s = static_cast<const stream*>(p);
