@@ -34,12 +34,53 @@
 #if defined(LIC_HAVE_VITIS) || defined(__SYNTHESIS__)
 #undef LIC_THREADED_DATAFLOW
 #include <hls_stream.h>
-#elif !defined(LIC_THREADED_DATAFLOW)
+#else
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
-#include <queue>
 #include <string>
 
+namespace lic_compat {
+// The words a stream holds in C simulation: a ring buffer that doubles when full. std::queue would instantiate
+// dozens of std::deque functions for every stream word type, which is most of a small project's -O0 build.
+template <typename T>
+class ring {
+ public:
+  ring() = default;
+  ring(const ring&) = delete;
+  ring& operator=(const ring&) = delete;
+  ~ring() { delete[] buf_; }
+  bool empty() const { return n_ == 0; }
+  std::size_t size() const { return n_; }
+  void push(const T& v) {
+    if (n_ == cap_) grow();
+    buf_[(head_ + n_) & (cap_ - 1)] = v;
+    ++n_;
+  }
+  T pop() {
+    const T v = buf_[head_];
+    head_ = (head_ + 1) & (cap_ - 1);
+    --n_;
+    return v;
+  }
+
+ private:
+  void grow() {
+    const std::size_t cap = cap_ ? 2 * cap_ : 8;  // a power of two, so that a position wraps with a mask
+    T* b = new T[cap];
+    for (std::size_t i = 0; i < n_; ++i) b[i] = buf_[(head_ + i) & (cap_ - 1)];
+    delete[] buf_;
+    buf_ = b;
+    cap_ = cap;
+    head_ = 0;
+  }
+  T* buf_ = nullptr;
+  std::size_t cap_ = 0, head_ = 0, n_ = 0;
+};
+}  // namespace lic_compat
+#endif
+
+#if !defined(LIC_HAVE_VITIS) && !defined(__SYNTHESIS__) && !defined(LIC_THREADED_DATAFLOW)
 #ifdef LIC_PERF
 // `make perf` traces every stream's reads and writes (lic_perf.h, which defines these).
 namespace lic_perf {
@@ -72,9 +113,7 @@ class stream {
       std::abort();
     }
     LIC_STREAM_EVENT(false);
-    T v = q_.front();
-    q_.pop();
-    return v;
+    return q_.pop();
   }
   void read(T& v) { v = read(); }
   bool empty() const { return q_.empty(); }
@@ -88,32 +127,32 @@ class stream {
 #endif
 
  private:
-  std::queue<T> q_;
+  lic_compat::ring<T> q_;
   std::string name_;
 #ifdef LIC_PERF
   int perf_id_ = -1;
 #endif
 };
 }  // namespace hls
-#else
+#elif !defined(LIC_HAVE_VITIS) && !defined(__SYNTHESIS__)
 // LIC_THREADED_DATAFLOW (plain g++ only, add -pthread): every process of a DATAFLOW region runs in its own thread
 // and every stream holds at most its STREAM depth, as in hardware. A process blocks on a full or empty stream; when
 // every live process is blocked the simulation stops and names the streams they wait on: the FIFO depths would
 // deadlock the hardware too.
+// Each stream has its own lock, so that processes on different streams do not wait for each other; the region's
+// lock is taken only to start or end a process and to block (the deadlock check), always after a stream's lock.
+#include <atomic>
 #include <condition_variable>
-#include <cstdio>
-#include <cstdlib>
-#include <deque>
 #include <mutex>
-#include <string>
 #include <thread>
 #include <vector>
 
 namespace lic_df {
 struct Wait {
   const void* s;
-  bool (*ready)(const void*);
-  std::string what;
+  bool (*ready)(const void*);  // reads only the stream's atomic count: called without the stream's lock
+  const char* what;
+  const std::string* name;
 };
 struct State {
   std::mutex m;
@@ -125,22 +164,30 @@ inline State& state() {
   static State s;
   return s;
 }
-// Called with the lock held: deadlock if every live process waits and none of their conditions holds.
+// Called with the region's lock held: deadlock if every live process waits and none of their conditions holds. A
+// registered process changes no stream before it takes this lock to leave the list, so what it reads is settled.
 inline void check(State& st) {
   if (st.opening > 0 || st.running == 0 || (int)st.waits.size() < st.running) return;
   for (Wait* w : st.waits) {
     if (w->ready(w->s)) return;
   }
   std::fprintf(stderr, "hls_compat: dataflow deadlock, every process is blocked:\n");
-  for (Wait* w : st.waits) std::fprintf(stderr, "  %s\n", w->what.c_str());
+  for (Wait* w : st.waits) std::fprintf(stderr, "  %s%s\n", w->what, w->name->c_str());
   std::fflush(stderr);
   std::abort();
 }
-inline void block(std::unique_lock<std::mutex>& lk, Wait& w, std::condition_variable& cv) {
+// Called with the stream's lock held and its condition false; returns with it held and the condition true.
+template <typename Ready>
+void block(std::unique_lock<std::mutex>& lk, Wait& w, std::condition_variable& cv, Ready ready) {
   State& st = state();
-  st.waits.push_back(&w);
-  check(st);
-  cv.wait(lk);
+  {
+    std::lock_guard<std::mutex> g(st.m);
+    st.waits.push_back(&w);
+    check(st);
+  }
+  do cv.wait(lk);
+  while (!ready());
+  std::lock_guard<std::mutex> g(st.m);
   for (std::size_t i = 0; i < st.waits.size(); ++i) {
     if (st.waits[i] == &w) {
       st.waits.erase(st.waits.begin() + (long)i);
@@ -154,18 +201,11 @@ class Region {
     std::lock_guard<std::mutex> lk(state().m);
     ++state().opening;
   }
+  // One thread per process; the process is kept behind a plain function pointer, so that the threads of every
+  // process are one std::thread instantiation (a lambda type each would instantiate std::thread's machinery).
   template <typename F>
   void process(F f) {
-    {
-      std::lock_guard<std::mutex> lk(state().m);
-      ++state().running;
-    }
-    threads_.emplace_back([f]() mutable {
-      f();
-      std::unique_lock<std::mutex> lk(state().m);
-      --state().running;
-      check(state());
-    });
+    start(new F(f), &call<F>);
   }
   ~Region() {
     {
@@ -177,6 +217,25 @@ class Region {
   }
 
  private:
+  template <typename F>
+  static void call(void* p) {
+    F* f = static_cast<F*>(p);
+    (*f)();
+    delete f;
+  }
+  static void body(void* p, void (*fn)(void*)) {
+    fn(p);
+    std::lock_guard<std::mutex> lk(state().m);
+    --state().running;
+    check(state());
+  }
+  void start(void* p, void (*fn)(void*)) {
+    {
+      std::lock_guard<std::mutex> lk(state().m);
+      ++state().running;
+    }
+    threads_.emplace_back(&Region::body, p, fn);
+  }
   std::vector<std::thread> threads_;
 };
 }  // namespace lic_df
@@ -191,39 +250,60 @@ class stream {
   stream& operator=(const stream&) = delete;
   void set_depth(std::size_t d) { depth_ = d < 1 ? 1 : d; }
   void write(const T& v) {
-    std::unique_lock<std::mutex> lk(lic_df::state().m);
-    lic_df::Wait w{this, &can_write, "write to full stream " + name_};
-    while (q_.size() >= depth_) lic_df::block(lk, w, cv_);
-    q_.push_back(v);
-    cv_.notify_all();
+    std::unique_lock<std::mutex> lk(m_);
+    if (q_.size() >= depth_) pause(lk);
+    if (q_.size() >= depth_) {
+      lic_df::Wait w{this, &can_write, "write to full stream ", &name_};
+      ++waiting_;
+      lic_df::block(lk, w, cv_, [this]() { return q_.size() < depth_; });
+      --waiting_;
+    }
+    q_.push(v);
+    count_.store(q_.size(), std::memory_order_relaxed);
+    if (waiting_) cv_.notify_all();
   }
   T read() {
-    std::unique_lock<std::mutex> lk(lic_df::state().m);
-    lic_df::Wait w{this, &can_read, "read from empty stream " + name_};
-    while (q_.empty()) lic_df::block(lk, w, cv_);
-    T v = q_.front();
-    q_.pop_front();
-    cv_.notify_all();
+    std::unique_lock<std::mutex> lk(m_);
+    if (q_.empty()) pause(lk);
+    if (q_.empty()) {
+      lic_df::Wait w{this, &can_read, "read from empty stream ", &name_};
+      ++waiting_;
+      lic_df::block(lk, w, cv_, [this]() { return !q_.empty(); });
+      --waiting_;
+    }
+    const T v = q_.pop();
+    count_.store(q_.size(), std::memory_order_relaxed);
+    if (waiting_) cv_.notify_all();
     return v;
   }
   void read(T& v) { v = read(); }
   bool empty() {
-    std::lock_guard<std::mutex> lk(lic_df::state().m);
+    std::lock_guard<std::mutex> lk(m_);
     return q_.empty();
   }
   bool full() {
-    std::lock_guard<std::mutex> lk(lic_df::state().m);
+    std::lock_guard<std::mutex> lk(m_);
     return q_.size() >= depth_;
   }
 
  private:
-  static bool can_read(const void* p) { return !static_cast<const stream*>(p)->q_.empty(); }
+  // Before sleeping on the stream, let the other processes run once: its partner usually frees it meanwhile, and
+  // with FIFOs a few words deep a sleep and a wake-up per word would cost several times the simulation itself.
+  static void pause(std::unique_lock<std::mutex>& lk) {
+    lk.unlock();
+    std::this_thread::yield();
+    lk.lock();
+  }
+  static bool can_read(const void* p) { return static_cast<const stream*>(p)->count_.load(std::memory_order_relaxed) > 0; }
   static bool can_write(const void* p) {
     const stream* s = static_cast<const stream*>(p);
-    return s->q_.size() < s->depth_;
+    return s->count_.load(std::memory_order_relaxed) < s->depth_;
   }
-  std::deque<T> q_;
-  std::condition_variable cv_;  // its reader or writer waits here (under the one dataflow lock)
+  lic_compat::ring<T> q_;
+  std::atomic<std::size_t> count_{0};  // q_'s size, for another process's deadlock check
+  std::mutex m_;
+  std::condition_variable cv_;  // its reader or writer waits here
+  int waiting_ = 0;
   std::size_t depth_ = (std::size_t)-1;
   std::string name_;
 };

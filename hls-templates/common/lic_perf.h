@@ -42,7 +42,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <algorithm>
-#include <deque>
 #include <map>
 #include <queue>
 #include <string>
@@ -102,15 +101,17 @@ struct Proc {
 
 struct State {
   std::vector<Layer> layers;
-  std::map<std::string, double> proc_cycles;  // trips + fills of each process in the open step
-  std::map<std::string, int> pending;         // fill of a process's entered loop, not yet paid (no trip run)
-  std::map<std::string, Port> ports;          // traffic of each port in the open step
+  // Whole cycles are counted in long, as the layers' trips: one map type fewer to compile in every counting build.
+  std::map<std::string, long> proc_cycles;   // trips + fills of each process in the open step
+  std::map<std::string, long> pending;       // fill of a process's entered loop, not yet paid (no trip run)
+  std::map<std::string, long> port_ids;      // traffic of each port in the open step: its index in `ports`, by name
+  std::vector<Port> ports;
   std::vector<Buffer> buffers;
   std::map<std::string, long> mults;
   bool count_only = false;
   // Last counters used (the hot path looks them up once per loop, not once per trip); `gen` invalidates them.
   long gen = 0;
-  struct Cache { long gen = -1; const char* a = nullptr; const char* b = nullptr; double* c = nullptr; long* n = nullptr; Port* q = nullptr; };
+  struct Cache { long gen = -1; const char* a = nullptr; const char* b = nullptr; long* c = nullptr; long* n = nullptr; Port* q = nullptr; };
   Cache trip_cache, beat_cache;
   // Dataflow trace: the process running (-1: none, e.g. the testbench) and its clock.
   std::vector<Fifo> fifos;
@@ -151,9 +152,9 @@ inline void step() {
   State& s = st();
   Layer& l = cur();
   double worst = 0, dram = 0;
-  for (auto& kv : s.proc_cycles) worst = kv.second > worst ? kv.second : worst;
-  for (auto& kv : s.ports) {
-    Port& q = kv.second;
+  for (auto& kv : s.proc_cycles) worst = (double)kv.second > worst ? (double)kv.second : worst;
+  for (auto& kv : s.port_ids) {
+    Port& q = s.ports[kv.second];
     close_tx(q);
     const double c = port_cycles(q);
     worst = c > worst ? c : worst;
@@ -166,6 +167,7 @@ inline void step() {
   if (worst > 0 || d > 0) ++l.steps;
   s.proc_cycles.clear();
   s.pending.clear();
+  s.port_ids.clear();
   s.ports.clear();
   ++s.gen;
 }
@@ -186,9 +188,9 @@ inline void enter(const char* proc, int depth) {
   s.pending[proc] = depth;
   ++s.gen;
   // A new loop starts new bursts on every port.
-  for (auto& kv : s.ports) {
-    close_tx(kv.second);
-    kv.second.next = -1;
+  for (Port& q : s.ports) {
+    close_tx(q);
+    q.next = -1;
   }
 }
 
@@ -216,7 +218,15 @@ inline void beat(const char* /*proc*/, const char* port, long long word, int byt
   State::Cache& k = s.beat_cache;
   if (k.gen != s.gen || k.a != port) {
     k.gen = s.gen; k.a = port;
-    k.q = &s.ports[port];
+    // The pointer stays valid until another port is added, and the cache then points to that one.
+    auto id = s.port_ids.find(port);
+    if (id == s.port_ids.end()) {
+      s.port_ids[port] = (long)s.ports.size();
+      s.ports.push_back(Port());
+      k.q = &s.ports.back();
+    } else {
+      k.q = &s.ports[id->second];
+    }
   }
   Port& q = *k.q;
   q.beat_bytes = bytes;
@@ -325,7 +335,8 @@ inline Replay replay(long frames, bool bounded = true) {
   };
   struct F {
     long long reads = 0, writes = 0;
-    std::deque<long long> wq;       // times of the words written and not yet read
+    std::vector<long long> wq;      // times of the words written, read from wq_head on (a deque would be one more
+    std::size_t wq_head = 0;        // container type to compile)
     std::vector<long long> rt;      // times of the last `depth` reads
     std::vector<long long> stall;   // writer's waits per frame
     int waiting[2] = {-1, -1};      // process blocked on this FIFO, as reader / writer
@@ -412,7 +423,7 @@ inline Replay replay(long frames, bool bounded = true) {
       long long wait = -1;  // the time of the event this one waits for, if already done
       if (c.side == 0) {
         if (f.writes <= f.reads) { f.waiting[0] = i; p.blocked = p.next; break; }
-        wait = f.wq.front();
+        wait = f.wq[f.wq_head];
       } else if (bounded && f.writes >= depth_c) {
         if (f.reads <= f.writes - depth_c) { f.waiting[1] = i; p.blocked = p.next; break; }
         wait = f.rt[(f.writes - depth_c) % depth_c];
@@ -426,7 +437,13 @@ inline Replay replay(long frames, bool bounded = true) {
         break;
       }
       if (c.side == 0) {
-        f.wq.pop_front();
+        if (++f.wq_head == f.wq.size()) {
+          f.wq.clear();
+          f.wq_head = 0;
+        } else if (f.wq_head >= 4096 && 2 * f.wq_head >= f.wq.size()) {
+          f.wq.erase(f.wq.begin(), f.wq.begin() + (long)f.wq_head);
+          f.wq_head = 0;
+        }
         f.rt[f.reads % depth_c] = p.t;
         ++f.reads;
         if (f.waiting[1] >= 0) { const int q = f.waiting[1]; f.waiting[1] = -1; wake(q, p.t); }
