@@ -671,34 +671,8 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   const load = (k: number, i: number) => oIn + ((k % NRC) * NI + i) * REC;
   const weights = (k: number, i: number) => oW + (((k / NRC) | 0) * NI + i) * REC;
   // One step: compute (class cur, size ni), the loads of (class ld, size li) unless ld < 0, the store of class so unless so < 0.
-  // stepRec's arithmetic, in its order; the processes of a step use ports of their own here (loads, weights,
-  // store), so the shared-port case is left to stepRec itself.
-  const stepOf = (cur: number, ni: number, ld: number, li: number, so: number) => {
-    const a = comp(cur, ni);
-    let used = R[a + USED];
-    let worst = R[a + ALONE];
-    let dram = R[a + DRAM];
-    let shared = 0;
-    const b = ld >= 0 ? load(ld, li) : -1;
-    const c = ld >= 0 ? weights(ld, li) : -1;
-    const d = so >= 0 ? store(so) : -1;
-    if (b >= 0) {
-      shared |= used & R[b + USED];
-      used |= R[b + USED];
-      worst = Math.max(worst, R[b + ALONE]);
-      dram += R[b + DRAM];
-      shared |= used & R[c + USED];
-      used |= R[c + USED];
-      worst = Math.max(worst, R[c + ALONE]);
-      dram += R[c + DRAM];
-    }
-    if (d >= 0) {
-      shared |= used & R[d + USED];
-      worst = Math.max(worst, R[d + ALONE]);
-      dram += R[d + DRAM];
-    }
-    return (shared ? stepRec(R, a, b, c, d, arch, axi, dramBytesPerCycle) : Math.max(worst, dram / dramBytesPerCycle)) + arch.perStepCycles;
-  };
+  const stepOf = (cur: number, ni: number, ld: number, li: number, so: number) =>
+    stepRec(R, comp(cur, ni), ld >= 0 ? load(ld, li) : -1, ld >= 0 ? weights(ld, li) : -1, so >= 0 ? store(so) : -1, arch, axi, dramBytesPerCycle) + arch.perStepCycles;
   // The steps between an output tile's first and last, which touch no other output tile (summed in order):
   // the full input tile's step repeated, the last one loading the remainder.
   const midOf = (cur: number) => {
