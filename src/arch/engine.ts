@@ -359,47 +359,47 @@ export function loadWeights(arch: EngineArch, g: EngineGeom, axi: AxiParams, tn:
   return toWork(scratch);
 }
 
-/** The flattened MAC loop of one input tile. */
+/** MAC-loop trips of one POY×POX block of grid positions: passes × taps × ⌈tm/POF⌉ × ⌈tn/PIF⌉. */
+const macTripsPerBlock = (arch: EngineArch, g: EngineGeom, taps: number, tn: number, tm: number) => g.passes * taps * cdiv(tm, arch.pof) * cdiv(tn, arch.pif);
+
+/** The flattened MAC loop of one input tile (perBlock: macTripsPerBlock of its channel tiles). */
+function computeRecOf(R: Float64Array, o: number, arch: EngineArch, perBlock: number, tr: number, tc: number): void {
+  setWork(R, o, perBlock * (cdiv(tr, arch.poy) * cdiv(tc, arch.pox)), 1);
+}
 function computeRec(R: Float64Array, o: number, arch: EngineArch, g: EngineGeom, taps: number, tn: number, tm: number, tr: number, tc: number): void {
-  setWork(R, o, g.passes * taps * cdiv(tm, arch.pof) * cdiv(tn, arch.pif) * cdiv(tr, arch.poy) * cdiv(tc, arch.pox), 1);
+  computeRecOf(R, o, arch, macTripsPerBlock(arch, g, taps, tn, tm), tr, tc);
 }
 export function computeWork(arch: EngineArch, g: EngineGeom, taps: number, tn: number, tm: number, tr: number, tc: number): Work {
   computeRec(scratch, 0, arch, g, taps, tn, tm, tr, tc);
   return toWork(scratch);
 }
 
+/** First output row/column that grid positions from gStart produce (g0: the grid's origin along dim). */
+function outLo(g: EngineGeom, dim: 'y' | 'x', g0: number, gStart: number): number {
+  if (g.kind !== 'subpixel') return gStart;
+  return Math.max(0, (gStart + g0) * (dim === 'y' ? g.sh : g.sw) - (dim === 'y' ? g.pt : g.pl));
+}
+
 /** outRange's len (g0: the grid's origin along dim), allocating nothing. */
 export function outLen(g: EngineGeom, dim: 'y' | 'x', g0: number, gStart: number, n: number): number {
-  const ext = dim === 'y' ? g.oh : g.ow;
-  if (g.kind !== 'subpixel') return Math.max(0, Math.min(n, ext - gStart));
-  const s = dim === 'y' ? g.sh : g.sw;
-  const p = dim === 'y' ? g.pt : g.pl;
-  const lo = Math.max(0, (gStart + g0) * s - p);
-  const hi = Math.min(ext, (gStart + n + g0) * s - p);
-  return Math.max(0, hi - lo);
+  const hi = Math.min(dim === 'y' ? g.oh : g.ow, outLo(g, dim, g0, gStart + n));
+  return Math.max(0, hi - outLo(g, dim, g0, gStart));
 }
 
 /** Output range [lo, lo+len) that grid positions [gStart, gStart+n) produce along one dimension. */
 export function outRange(g: EngineGeom, dim: 'y' | 'x', gStart: number, n: number) {
-  const ext = dim === 'y' ? g.oh : g.ow;
-  if (g.kind !== 'subpixel') return { lo: gStart, len: Math.max(0, Math.min(n, ext - gStart)) };
-  const s = dim === 'y' ? g.sh : g.sw;
-  const p = dim === 'y' ? g.pt : g.pl;
   const g0 = dim === 'y' ? grid(g).gy0 : grid(g).gx0;
-  const lo = Math.max(0, (gStart + g0) * s - p);
-  const hi = Math.min(ext, (gStart + n + g0) * s - p);
-  return { lo, len: Math.max(0, hi - lo) };
+  return { lo: outLo(g, dim, g0, gStart), len: outLen(g, dim, g0, gStart, n) };
 }
 
 /** The store of one output tile: accumulator words read, beats written (and re-read for GDN / residual). */
-function storeRec(R: Float64Array, o: number, arch: EngineArch, g: EngineGeom, axi: AxiParams, tm: number, words: number, oyLen: number, oxLen: number): void {
+function storeRec(R: Float64Array, o: number, arch: EngineArch, g: EngineGeom, axi: AxiParams, tm: number, perPosition: number, oyLen: number, oxLen: number): void {
   const pos = oyLen * oxLen;
   if (pos === 0) return setWork(R, o, 0, 0);
+  setWork(R, o, pos * perPosition, 1);
   const r = g.shuffle;
   if (r > 1) {
-    // Every channel of a position read first, then r² destination pixels × channel blocks written.
     const blocks = cdiv(tm / (r * r), arch.L);
-    setWork(R, o, pos * (cdiv(tm, arch.pof) + r * r * blocks), 1);
     // Runs of r beats (a destination row of a position); with one channel block and full-width rows, a row's
     // last run and the next row's first are adjacent in DRAM and make one run of 2r.
     const joins = blocks === 1 && oxLen === g.ow ? oyLen - 1 : 0;
@@ -407,7 +407,6 @@ function storeRec(R: Float64Array, o: number, arch: EngineArch, g: EngineGeom, a
     addPort(R, o, WR, joins, 2 * r, arch, axi);
   } else {
     const blocks = cdiv(tm, arch.L);
-    setWork(R, o, pos * words, 1);
     if (oxLen === g.ow) addPort(R, o, WR, blocks, pos, arch, axi);
     else addPort(R, o, WR, blocks * oyLen, oxLen, arch, axi);
   }
@@ -418,20 +417,22 @@ function storeRec(R: Float64Array, o: number, arch: EngineArch, g: EngineGeom, a
   }
 }
 export function storeWork(arch: EngineArch, g: EngineGeom, axi: AxiParams, tm: number, oy: { len: number }, ox: { len: number }): Work {
-  storeRec(scratch, 0, arch, g, axi, tm, storeWords(arch, tm), oy.len, ox.len);
+  storeRec(scratch, 0, arch, g, axi, tm, storeTripsPerPosition(arch, g, tm), oy.len, ox.len);
   return toWork(scratch);
 }
 
 /** storeWork's trips alone (the search's floors ask for them per tile), allocating nothing. */
 export function storeTrips(arch: EngineArch, g: EngineGeom, tm: number, oyLen: number, oxLen: number): number {
-  const pos = oyLen * oxLen;
-  if (pos === 0) return 0;
-  const r = g.shuffle;
-  return r > 1 ? pos * (cdiv(tm, arch.pof) + r * r * cdiv(tm / (r * r), arch.L)) : pos * storeWords(arch, tm);
+  return oyLen * oxLen * storeTripsPerPosition(arch, g, tm);
 }
 
-/** Accumulator words a store reads per output position without a folded shuffle (a beat's channels, POF per word). */
-function storeWords(arch: EngineArch, tm: number): number {
+/**
+ * Store-loop trips per output position: with a folded shuffle, every channel of the position read (⌈tm/POF⌉
+ * words) and then r² destination pixels × channel blocks written; else a beat's channels at a time, POF per word.
+ */
+function storeTripsPerPosition(arch: EngineArch, g: EngineGeom, tm: number): number {
+  const r = g.shuffle;
+  if (r > 1) return cdiv(tm, arch.pof) + r * r * cdiv(tm / (r * r), arch.L);
   let words = 0;
   for (let c = 0; c < tm; c += arch.L) words += wordsTouched(c, Math.min(arch.L, tm - c), arch.pof);
   return words;
@@ -501,11 +502,9 @@ function stepRec(R: Float64Array, a: number, b: number, c: number, d: number, ar
 
 /** Tiles along one dimension in classes of equal shape: first, interior, last (count, start of a representative, size). */
 export function tileClasses(extent: number, t: number): { count: number; start: number; n: number }[] {
-  const nt = cdiv(extent, t);
-  if (nt === 1) return [{ count: 1, start: 0, n: extent }];
-  const out = [{ count: 1, start: 0, n: t }];
-  if (nt > 2) out.push({ count: nt - 2, start: t, n: t });
-  out.push({ count: 1, start: (nt - 1) * t, n: extent - (nt - 1) * t });
+  const q = new Float64Array(9);
+  const out: { count: number; start: number; n: number }[] = [];
+  for (let j = 0, n = tileClassesInto(extent, t, q); j < n; j++) out.push({ count: q[3 * j], start: q[3 * j + 1], n: q[3 * j + 2] });
   return out;
 }
 
@@ -627,14 +626,14 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   const NI = ns.length;
   const NM = ms.length;
   // What the row and column tiles do not change, per channel size class: a pixel's load trips, a position's
-  // store words, the MAC trips of a grid position.
+  // store trips, the MAC trips of a POY×POX block of grid positions.
   const moves = nOf.map((n) => moveTrips(n, arch.L, arch.pif));
   const mN = Float64Array.from(ms, (m) => m.n);
   const mCount = Float64Array.from(ms, (m) => m.count);
-  const words = mN.map((n) => storeWords(arch, n));
-  // MAC trips per grid position of output size class m and input size class i, at m·NI + i.
+  const storePer = mN.map((n) => storeTripsPerPosition(arch, g, n));
+  // Per output size class m and input size class i, at m·NI + i.
   const macs = new Float64Array(NM * NI);
-  for (let m = 0; m < NM; m++) for (let i = 0; i < NI; i++) macs[m * NI + i] = g.passes * taps * cdiv(mN[m], arch.pof) * cdiv(nOf[i], arch.pif);
+  for (let m = 0; m < NM; m++) for (let i = 0; i < NI; i++) macs[m * NI + i] = macTripsPerBlock(arch, g, taps, nOf[i], mN[m]);
   // Records (offsets into R): the weight loads per (m, i), which the row and column tiles do not change; then,
   // per call, the input loads per (r, c, i) and, per output-tile class k = (m·NR + r)·NC + c (at most 3 row
   // and 3 column classes), its store and its compute per input size class i.
@@ -743,17 +742,15 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
       const r = ((k / NC) | 0) % NR;
       const c = k % NC;
       const so = oStore + k * REC;
-      storeRec(R, so, arch, g, axi, mN[m], words[m], outs[3 + r], outs[c]);
+      storeRec(R, so, arch, g, axi, mN[m], storePer[m], outs[3 + r], outs[c]);
       seal(R, so, arch, axi, per);
       let tk = 0;
       let bk = 0;
       mids[k] = -1;
-      const spatial = cdiv(rows[3 * r + 2], arch.poy) * cdiv(cols[3 * c + 2], arch.pox);
       for (let i = 0; i < NI; i++) {
-        // The MAC loop: no port, its own pipeline fill (seal's arithmetic for a record without ports).
         const o = oComp + (k * NI + i) * REC;
-        setWork(R, o, macs[m * NI + i] * spatial, 1);
-        R[o + ALONE] = R[o + TRIPS] + R[o + FILLS] * arch.computeDepth;
+        computeRecOf(R, o, arch, macs[m * NI + i], rows[3 * r + 2], cols[3 * c + 2]);
+        seal(R, o, arch, axi, per);
         const runs = i === 0 ? full : 1;
         tk += runs * R[o + TRIPS];
         bk += runs * (portBytes(R, oIn + ((k % NRC) * NI + i) * REC, RD) + portBytes(R, oW + (m * NI + i) * REC, WP));

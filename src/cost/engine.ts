@@ -98,7 +98,7 @@ export function tileFits(g: EngineGeom, gridSize: { gr: number; gc: number }, ar
  * The widest column tile (≤ the grid's columns) that fits the buffers with the channel tiles tn, tm and row tile
  * tr, or 0: tileFits' largest yes, in closed form. The input window's span grows by a fixed step per column
  * (stride for a conv, 1 for the other forms) and the depths are ⌈·⌉ of it and of tc, so each buffer's bound
- * on tc is a quotient. test/search/engine-search.test.ts holds it to tileFits' answers.
+ * on tc is a quotient. test/cost/engine-widest.test.ts holds it to tileFits' answers.
  */
 export function widestTc(g: EngineGeom, gridSize: { gr: number; gc: number }, arch: EngineArch, spec: EngineSpec, tn: number, tm: number, tr: number): number {
   if (tn > spec.tif || tm > spec.tof) return 0;

@@ -1,6 +1,6 @@
 import type { Precision } from '../platform/precision.js';
-import { bram18ForBank, dspPerMac, lutramForBank, type CostTables } from '../platform/tables.js';
-import { zeroResources, type Resources } from './resources.js';
+import { dspPerMac, type CostTables } from '../platform/tables.js';
+import { memoryFor, zeroResources, type Resources } from './resources.js';
 
 /**
  * The hardware a GDN variant adds around its C×C product (DESIGN.md §3), as the emitted kernels build it
@@ -47,12 +47,10 @@ export function normResources(kinds: Iterable<string>, inLanes: number, outLanes
   for (const k of ks) {
     const t = NORM_TABLES[k];
     if (!t) continue;
-    // memoryFor of this one BRAM bank, without building it (a search costs GDN stages at every parallelism).
-    const count = Math.ceil(outLanes / 2);
-    const live = count > 0 && t.depth > 0;
-    r.bram18 += live ? count * bram18ForBank(tables.coefficients, t.width, t.depth) : 0;
-    r.uram += 0;
-    r.lut += (live ? count * lutramForBank(tables.coefficients, t.width, t.depth) : 0) + outLanes * shifter;
+    const mem = memoryFor(tables, [{ count: Math.ceil(outLanes / 2), width: t.width, depth: t.depth }]);
+    r.bram18 += mem.bram18;
+    r.uram += mem.uram;
+    r.lut += mem.lutram + outLanes * shifter;
     r.ff += outLanes * p.accBits;
   }
   return r;

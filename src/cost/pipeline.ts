@@ -1,10 +1,10 @@
 import type { PipelineLayer } from '../mapping/schema.js';
 import type { Precision } from '../platform/precision.js';
-import { bram18ForBank, dspPerMac, lutramForBank, uramForBank, type CostTables } from '../platform/tables.js';
+import { dspPerMac, type CostTables } from '../platform/tables.js';
 import type { Lowered } from './lower.js';
 import { packedWord, stageArch, stageShape, type StageArch, type StageGeom, type StageShape } from '../arch/pipeline.js';
 import { normResources } from './norm.js';
-import { addResources, macDsp, perMacLinear, postLaneDsp, type Bank, type Resources } from './resources.js';
+import { addResources, macDsp, MemoryTally, perMacLinear, postLaneDsp, type Bank, type Resources } from './resources.js';
 
 const cdiv = (a: number, b: number) => Math.ceil(a / b);
 
@@ -41,15 +41,21 @@ export type StageTime = Omit<StageCost, 'resources' | 'banks'>;
  * cycles per output position and group; streamed weights are fetched once per `reuse` output positions; a
  * spilled stage reads its input back from DRAM in column strips (with their halo).
  */
+/** A stage the template does not emit: ⌈N/pin⌉·⌈M/pout⌉·⌈taps/pk⌉ cycles per output position and group. */
+const denseCycles = (lw: Lowered, c: PipelineLayer) => lw.groups * (cdiv(lw.N, c.pin) * cdiv(lw.M, c.pout) * cdiv(lw.taps, c.pk)) * (lw.R * lw.C);
+
+/** Cycles per position inside the serial context chain (its taps: the causal ones), plus the MAC pipeline's depth. */
+const serialCyclesPerPosition = (lw: Lowered, c: PipelineLayer, serialTaps: number | undefined, depth: number) =>
+  lw.groups * cdiv(lw.N, c.pin) * cdiv(lw.M, c.pout) * cdiv(serialTaps ?? lw.taps, c.pk) + depth;
+
 export function pipelineStageTime(lw: Lowered, c: PipelineLayer, p: Precision, opts: { serialTaps?: number; depth: number; geom?: StageGeom; describe?: Describe }): StageTime {
-  const perPos = cdiv(lw.N, c.pin) * cdiv(lw.M, c.pout) * cdiv(lw.taps, c.pk);
   const positions = lw.R * lw.C;
   // An emittable stage (dense conv, deconv, GDN) is timed by its loops (arch/pipeline.ts): per-phase taps, the
   // sliding-window unit's reads, streamed weights fetched per block and per REUSE pixels of a row. The template
   // keeps such a stage's line buffer on chip whatever `spill` says, so the estimate does too (no spill traffic,
   // no saved memory): only stages the template does not emit can spill.
   const arch = opts.geom ? (opts.describe ?? describeStage)(opts.geom, c, p) : undefined;
-  const cycles = arch ? arch.cycles : lw.groups * perPos * positions;
+  const cycles = arch ? arch.cycles : denseCycles(lw, c);
   const rows = lineRows(lw);
   let dramBytes = 0;
   if (arch) dramBytes += arch.fetchBytes;
@@ -61,7 +67,7 @@ export function pipelineStageTime(lw: Lowered, c: PipelineLayer, p: Precision, o
   }
   return {
     cycles,
-    cyclesPerPosition: lw.groups * cdiv(lw.N, c.pin) * cdiv(lw.M, c.pout) * cdiv(opts.serialTaps ?? lw.taps, c.pk) + opts.depth,
+    cyclesPerPosition: serialCyclesPerPosition(lw, c, opts.serialTaps, opts.depth),
     fillCycles: rows > 0 ? Math.ceil((cycles / Math.max(1, lw.R)) * (lw.kh - 1)) + opts.depth : opts.depth,
     dramBytes,
     executedMacs: lw.groups * lw.M * lw.N * positions * lw.taps,
@@ -119,23 +125,16 @@ export interface PlacementUse {
 /** The bank list of a stage costed without one (noBanks): empty, and frozen so no caller fills it. */
 const NO_BANKS: Bank[] = Object.freeze([]) as unknown as Bank[];
 
-/** memoryFor's sums over banks added one at a time, listing them only when a list is given. */
-class MemoryTally {
-  bram18 = 0;
-  uram = 0;
-  lutram = 0;
-  banks = 0;
-  constructor(private readonly tables: CostTables, private readonly list?: Bank[]) {}
+/** A MemoryTally that also lists its banks, when a list is given. */
+class ListedTally extends MemoryTally {
+  constructor(tables: CostTables, private readonly list?: Bank[]) {
+    super(tables);
+  }
 
   /** inUram null: a bank the placement flags never move (listed without the field, as before). */
-  add(count: number, width: number, depth: number, inUram: boolean | undefined | null): void {
+  override add(count: number, width: number, depth: number, inUram: boolean | undefined | null): void {
     this.list?.push(inUram === null ? { count, width, depth } : { count, width, depth, uram: inUram });
-    if (count <= 0 || depth <= 0) return;
-    const c = this.tables.coefficients;
-    this.banks += count;
-    if (inUram) this.uram += count * uramForBank(c, width, depth);
-    else this.bram18 += count * bram18ForBank(c, width, depth);
-    this.lutram += count * lutramForBank(c, width, depth);
+    super.add(count, width, depth, inUram);
   }
 }
 
@@ -151,7 +150,7 @@ export function pipelineStageResources(
   const lanes = c.pin * c.pout * c.pk;
   // memoryFor's sums, bank by bank: a search costs thousands of options and needs no bank list (noBanks).
   const banks: Bank[] = opts.noBanks ? NO_BANKS : [];
-  const mem = new MemoryTally(tables, opts.noBanks ? undefined : banks);
+  const mem = new ListedTally(tables, opts.noBanks ? undefined : banks);
   const wTotal = opts.storedWeights ?? lw.groups * lw.weightElems;
   if (opts.geom) {
     // The memories the template declares (arch/pipeline.ts); a stage shared by several layers stores them all.
@@ -277,8 +276,8 @@ export function unitStageCycles(u: PreparedUnit, c: PipelineLayer, opts: { depth
   let sum = 0;
   for (const m of u.members) {
     const lw = m.lowered;
-    if (perPosition) sum += lw.groups * cdiv(lw.N, c.pin) * cdiv(lw.M, c.pout) * cdiv(m.serialTaps ?? lw.taps, c.pk) + opts.depth;
-    else sum += m.geom ? (opts.describe ?? describeStage)(m.geom, c, m.precision).cycles : lw.groups * (cdiv(lw.N, c.pin) * cdiv(lw.M, c.pout) * cdiv(lw.taps, c.pk)) * (lw.R * lw.C);
+    if (perPosition) sum += serialCyclesPerPosition(lw, c, m.serialTaps, opts.depth);
+    else sum += m.geom ? (opts.describe ?? describeStage)(m.geom, c, m.precision).cycles : denseCycles(lw, c);
   }
   return sum;
 }

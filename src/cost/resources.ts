@@ -38,21 +38,29 @@ export interface Bank {
   uram?: boolean;
 }
 
-/** BRAM18 / URAM / LUTRAM for a set of banks (each bank maps separately: array partitioning). */
-export function memoryFor(tables: CostTables, banks: Bank[]): { bram18: number; uram: number; lutram: number; banks: number } {
-  const c = tables.coefficients;
-  let bram18 = 0;
-  let uram = 0;
-  let lutram = 0;
-  let n = 0;
-  for (const b of banks) {
-    if (b.count <= 0 || b.depth <= 0) continue;
-    n += b.count;
-    if (b.uram) uram += b.count * uramForBank(c, b.width, b.depth);
-    else bram18 += b.count * bram18ForBank(c, b.width, b.depth);
-    lutram += b.count * lutramForBank(c, b.width, b.depth);
+/** BRAM18 / URAM / LUTRAM summed bank by bank (each bank maps separately: array partitioning). */
+export class MemoryTally {
+  bram18 = 0;
+  uram = 0;
+  lutram = 0;
+  banks = 0;
+  constructor(private readonly tables: CostTables) {}
+
+  add(count: number, width: number, depth: number, inUram?: boolean | null): void {
+    if (count <= 0 || depth <= 0) return;
+    const c = this.tables.coefficients;
+    this.banks += count;
+    if (inUram) this.uram += count * uramForBank(c, width, depth);
+    else this.bram18 += count * bram18ForBank(c, width, depth);
+    this.lutram += count * lutramForBank(c, width, depth);
   }
-  return { bram18, uram, lutram, banks: n };
+}
+
+/** BRAM18 / URAM / LUTRAM for a set of banks. */
+export function memoryFor(tables: CostTables, banks: Bank[]): { bram18: number; uram: number; lutram: number; banks: number } {
+  const t = new MemoryTally(tables);
+  for (const b of banks) t.add(b.count, b.width, b.depth, b.uram);
+  return { bram18: t.bram18, uram: t.uram, lutram: t.lutram, banks: t.banks };
 }
 
 /** The engine's resources, from its description (src/arch/engine.ts): MAC array and store multipliers, ping-pong buffers, AXI ports. */

@@ -10,7 +10,7 @@ import type { StageArch } from '../arch/pipeline.js';
 import { DEFAULT_CAPS, pathPlan, stageUnits, type StageUnit } from '../cost/evaluate.js';
 import { imageAndLatentBytes, joinBuffers, unitMember, type JoinBuffer } from '../cost/pipeline-design.js';
 import { shapeKey } from './engine-search.js';
-import { pipelineStageDsp, pipelineStageResources, prepareUnit, stageMemo, unitStageCycles, unitStageResources, unitStageTime, type Describe, type PlacementUse, type PreparedUnit } from '../cost/pipeline.js';
+import { pipelineStageDsp, prepareUnit, stageMemo, unitStageCycles, unitStageResources, unitStageTime, type Describe, type PlacementUse, type PreparedUnit } from '../cost/pipeline.js';
 import { allocationLadder, cannotFit, SolveMemo, jointAllocate, jointLadder, type Allocation, type StageOption } from './minmax.js';
 
 export function divisors(n: number): number[] {
@@ -149,15 +149,12 @@ function rawCosts(t: TimedOptions, platform: Platform, tables: CostTables, uram:
   const n = t.configs.length;
   const costs = new Float64Array(n * K);
   const least = new Array<number>(K).fill(Infinity);
-  // unitStageResources' arguments, built once for every option.
-  const u = t.prepared;
-  const w = u.widest;
   const family = platform.spec.dspFamily;
   const d = optionDescribe(t, describe);
-  const opts = { weightsInUram: uram, buffersInUram: bufUram, describe: d.describe, uses, noBanks: true, storedWeights: u.members.length > 1 ? u.stored : undefined, geom: w.geom };
+  const opts = { weightsInUram: uram, buffersInUram: bufUram, describe: d.describe, uses, noBanks: true };
   for (let j = 0; j < n; j++) {
     d.at.j = j;
-    const r = pipelineStageResources(w.lowered, t.configs[j], w.precision, family, tables, opts).resources;
+    const r = unitStageResources(t.prepared, t.configs[j], family, tables, opts).resources;
     // COST_KINDS' order, read by name (a loop over the kinds as keys cost more than the costing's arithmetic).
     costs[j * K] = r.dsp;
     costs[j * K + 1] = r.bram18;
