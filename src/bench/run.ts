@@ -8,9 +8,14 @@
  * 0. (first) issue 8's engine figure: estimate before/after and the emitted kernel's counted cycles.
  *
  * Wall time on a shared machine is mostly waiting for a core, so each figure is given as wall and CPU
- * time (user + system, every thread), and the goals are judged on CPU time: a run's CPU time is what its
- * wall time is on an idle machine (start-up, explore: one thread), or bounds it from below (the demo:
- * CPU time / cores). The previous version (commit 0e5f324): LIC_BENCH_PREVIOUS=<a built checkout of it>
+ * time, and the goals are judged on CPU time, taken as what the wall time would be on an idle machine:
+ * - start-up: the process's CPU time (user + system, every thread);
+ * - explore: the CPU time of the thread that runs it. V8 compiles optimised code and marks the heap on
+ *   threads of its own, which run on the second core while the explore runs: the process's CPU time
+ *   (shown beside it) counts them too, and was up to twice the wall time on an idle machine;
+ * - the demo: the process's CPU time / cores, a floor under its wall time (its two workers use both cores,
+ *   V8's threads compete with them).
+ * The previous version (commit 0e5f324): LIC_BENCH_PREVIOUS=<a built checkout of it>
  * runs it here, interleaved with this one, so both see the same load; otherwise its figures recorded in
  * src/bench/baseline.json are shown. LIC_SWEEP_BENCH_SCALE=N adds a sweep N times the demo (memory
  * flat?); LIC_BENCH_SKIP=startup,explore,demo skips parts. Exit code 1 when a goal is missed.
@@ -72,14 +77,18 @@ async function main() {
     process.stdout.write('## explore (encode, 1280x720, int8; one process)\n');
     const rows = exploreBench(await loadImpl(path.join(PACKAGE_ROOT, 'dist')), prevDir ? await loadImpl(path.join(prevDir, 'dist')) : undefined);
     process.stdout.write(`${exploreBenchText(rows, base.explore.rows)}\n`);
-    const cpu = rows.map((r) => r.cpuMs);
-    const worst = rows.reduce((a, b) => (b.cpuMs > a.cpuMs ? b : a));
-    const beforeCpu = rows.map((r) => r.before?.cpuMs ?? 0);
+    // The explore thread's CPU time where the system gives it, else the process's (see the header).
+    const judged = (r: { threadMs: number; cpuMs: number }) => (Number.isFinite(r.threadMs) ? r.threadMs : r.cpuMs);
+    const cpu = rows.map(judged);
+    const worst = rows.reduce((a, b) => (judged(b) > judged(a) ? b : a));
+    const beforeCpu = rows.map((r) => (r.before ? judged(r.before) : 0));
     const ratio = (now: number, was: number) => `${(was / now).toFixed(1)}× faster than ${num(was)} ms`;
-    row('explore: median', 'ms', GOALS.exploreMedianMs, median(cpu), median(rows.map((r) => r.ms)),
+    row('explore: median (thread CPU)', 'ms', GOALS.exploreMedianMs, median(cpu), median(rows.map((r) => r.ms)),
       prevDir ? ratio(median(cpu), median(beforeCpu)) : `recorded ${num(base.explore.medianMs)} ms wall`);
-    row(`explore: worst (${worst.model} ${worst.platform} ${worst.arch})`, 'ms', GOALS.exploreWorstMs, worst.cpuMs, worst.ms,
-      prevDir ? ratio(worst.cpuMs, Math.max(...beforeCpu)) : `recorded ${num(base.explore.worstMs)} ms wall`);
+    row(`explore: worst (${worst.model} ${worst.platform} ${worst.arch})`, 'ms', GOALS.exploreWorstMs, judged(worst), worst.ms,
+      prevDir ? ratio(judged(worst), Math.max(...beforeCpu)) : `recorded ${num(base.explore.worstMs)} ms wall`);
+    // Not judged, shown so the compile and GC threads' share is in view.
+    summary.push(['explore: median / worst, process CPU', `${num(median(rows.map((r) => r.cpuMs)))} / ${num(Math.max(...rows.map((r) => r.cpuMs)))} ms`, '', '', '', '']);
   }
 
   if (!skip.has('demo')) {
@@ -105,7 +114,7 @@ async function main() {
     process.stdout.write('\n');
   }
 
-  process.stdout.write(`## summary (load average ${load()} at the end; goals judged on CPU time, see src/bench/run.ts)\n`);
+  process.stdout.write(`## summary (load average ${load()} at the end; goals judged on CPU time: the process's, the explore thread's, the demo's / cores; see src/bench/run.ts)\n`);
   process.stdout.write(`${textTable(['what', 'CPU', 'wall', 'goal', '', prevDir ? `previous version (${prevDir})` : `previous version (${base.commit}, recorded)`], summary)}\n`);
   if (!prevDir) process.stdout.write(`previous version recorded: ${base.how}\n`);
   if (missed) {

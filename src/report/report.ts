@@ -97,7 +97,8 @@ export function boardCharts(agg: BoardAgg, models: string[]): BoardCharts {
 
 /**
  * The report pages of a directory holding points.csv, layers.csv and pareto.csv: per-board PNGs
- * (FPS against DSP, resource utilisation) and index.html. Reads the CSV files back, streaming.
+ * (FPS against DSP, resource utilisation) and index.html. Reads the CSV files back, streaming. `dir` is a
+ * staging directory (report/outdir.ts): nothing in it is seen before it is renamed into place.
  */
 export async function writeReport(dir: string, sweep: ResolvedSweep, opts: ReportOptions = {}): Promise<{ charts: number; ok: number; failed: number }> {
   const { boards, ok, failed, models } = await boardSummaries(dir, sweep);
