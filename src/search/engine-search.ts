@@ -136,10 +136,11 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: numb
   let limited = false;
   const floorOf = tileFloorOf(g, gs, ctx.arch, tn, tm);
   const storeFloorAt = storeFloorOf(g, gs, ctx.arch, storeAll(g, ctx.arch, ctx.axi, tm), tn, tm);
-  // Candidates as (tr, tc, floor) triples in enumeration order, at most two per row tile (one array, not an
-  // object per candidate: the search asks tens of thousands of layers).
+  // Candidates in enumeration order, at most two per row tile: (tr, tc) pairs and their floors (arrays, not an
+  // object per candidate: the search asks tens of thousands of layers; integer tiles keep the tile objects' fields small integers).
   const rowTiles = ceilSet(gs.gr);
-  const cands = new Float64Array(6 * rowTiles.length);
+  const cands = new Int32Array(4 * rowTiles.length);
+  const floors = new Float64Array(2 * rowTiles.length);
   let n = 0;
   for (const tr of rowTiles) {
     // The widest column tile gives this row tile's floor (fewest steps, no column waste).
@@ -155,9 +156,9 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: numb
       if (!exact.x(tc)) continue;
       const floor = Math.max(floorOf(tr, tc), storeFloorAt(tr, tc));
       if (floor < cap) {
-        cands[3 * n] = tr;
-        cands[3 * n + 1] = tc;
-        cands[3 * n + 2] = floor;
+        cands[2 * n] = tr;
+        cands[2 * n + 1] = tc;
+        floors[n] = floor;
         n++;
       }
     }
@@ -166,7 +167,7 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: numb
   const order = new Int32Array(n);
   for (let j = 0; j < n; j++) {
     let at = j;
-    while (at > 0 && cands[3 * order[at - 1] + 2] > cands[3 * j + 2]) {
+    while (at > 0 && floors[order[at - 1]] > floors[j]) {
       order[at] = order[at - 1];
       at--;
     }
@@ -175,17 +176,17 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: numb
   let best = cap;
   let at = -1;
   for (const j of order) {
-    const floor = cands[3 * j + 2];
+    const floor = floors[j];
     if (floor > best) break;
     // An earlier candidate wins a tie; a later one must beat the best.
     if (floor === best && j > at) continue;
-    const c = cost(cands[3 * j], cands[3 * j + 1], j < at ? best + 1 : best);
+    const c = cost(cands[2 * j], cands[2 * j + 1], j < at ? best + 1 : best);
     if (c < best || (c === best && j < at)) {
       best = c;
       at = j;
     }
   }
-  return { tile: at >= 0 ? { tn, tm, tr: cands[3 * at], tc: cands[3 * at + 1] } : undefined, cycles: best, limited };
+  return { tile: at >= 0 ? { tn, tm, tr: cands[2 * at], tc: cands[2 * at + 1] } : undefined, cycles: best, limited };
 }
 
 /** tileClassesExact of a layer's row and column tiles, asked once per search (it depends on the layer alone). */
