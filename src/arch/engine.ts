@@ -893,6 +893,7 @@ const pool = {
   R: new Float64Array((2 * 2 + 9 * 2 + 2 * 9 + 2 * 9 * 2) * REC),
   trips: new Float64Array(18),
   bytesOf: new Float64Array(18),
+  // Output tiles per output-tile class (the floors' weights, kept from the loads' floor for the others).
   tilesOf: new Float64Array(18),
   mids: new Float64Array(18),
   rows: new Float64Array(9),
