@@ -75,7 +75,7 @@ function gridOf(g: EngineGeom) {
 }
 
 /** The stride of the buffer index between neighbouring grid positions (1 for the stride-1 forms). */
-const readStride = (g: EngineGeom, dim: 'y' | 'x') => (g.kind === 'conv' ? (dim === 'y' ? g.sh : g.sw) : 1);
+export const readStride = (g: EngineGeom, dim: 'y' | 'x') => (g.kind === 'conv' ? (dim === 'y' ? g.sh : g.sw) : 1);
 
 /** One executed tap: weight index, buffer offsets (added to grid·stride) and output phase. */
 export interface Tap {
@@ -234,20 +234,31 @@ export function engineMultipliers(spec: EngineSpec, L: number, dspPerMac: number
 
 /** Words each tile needs per bank (the depths the buffers must have). */
 export function tileDepths(arch: EngineArch, g: EngineGeom, t: { tn: number; tm: number; tr: number; tc: number }) {
-  const sy = readStride(g, 'y');
-  const sx = readStride(g, 'x');
-  const wy = window1(g, 'y', 0, t.tr);
-  const wx = window1(g, 'x', 0, t.tc);
-  const rows = cdiv(wy.span, sy * arch.poy) * sy;
-  const cols = cdiv(wx.span, sx * arch.pox) * sx;
+  const rows = bankSpan(arch, g, 'y', t.tr);
+  const cols = bankSpan(arch, g, 'x', t.tc);
   return {
     rowsPerBank: rows,
     colsPerBank: cols,
     inDepth: cdiv(t.tn, arch.pif) * rows * cols,
-    wDepth: cdiv(t.tm, arch.pof) * cdiv(t.tn, arch.pif) * weightTaps(g),
+    wDepth: weightDepth(arch, g, t.tn, t.tm),
     outDepth: cdiv(t.tm, arch.pof) * cdiv(t.tr, arch.poy) * cdiv(t.tc, arch.pox) * grid(g).opp,
   };
 }
+
+/** Input-buffer words per bank along `dim` for a tile of n grid positions: its window's span over POY (POX) banks, in whole read strides. */
+export function bankSpan(arch: EngineArch, g: EngineGeom, dim: 'y' | 'x', n: number): number {
+  const s = readStride(g, dim);
+  return cdiv(windowSpan(g, dim, n), s * (dim === 'y' ? arch.poy : arch.pox)) * s;
+}
+
+/** window1's span from the grid's first position, allocating nothing (the search asks for it per row tile). */
+export function windowSpan(g: EngineGeom, dim: 'y' | 'x', n: number): number {
+  windowInto(g, dim, dim === 'y' ? grid(g).gy0 : grid(g).gx0, 0, n, win, 0);
+  return win[1];
+}
+
+/** Weight-buffer words per bank for a tile of tn input and tm output channels. */
+export const weightDepth = (arch: EngineArch, g: EngineGeom, tn: number, tm: number) => cdiv(tm, arch.pof) * cdiv(tn, arch.pif) * weightTaps(g);
 
 /** Trips to move `channels` channels of one pixel between beats of L channels and words of `word` channels. */
 export function moveTrips(channels: number, L: number, word: number): number {
@@ -566,25 +577,28 @@ export function seqPositions(counts: number[]): SeqPos[] {
 /** seqPositions of the runs counts[0], counts[stride], … (n of them) into out as (prev, cls, next, count) quads; returns the length used. */
 function placesOf(counts: Float64Array, stride: number, n: number, out: Int32Array): number {
   let k = 0;
-  const put = (prev: number, cls: number, next: number, count: number) => {
-    out[k++] = prev;
-    out[k++] = cls;
-    out[k++] = next;
-    out[k++] = count;
-  };
   for (let j = 0; j < n; j++) {
     const c = counts[stride * j];
     const before = j > 0 ? j - 1 : -1;
     const after = j < n - 1 ? j + 1 : -1;
     if (c === 1) {
-      put(before, j, after, 1);
+      k = place(out, k, before, j, after, 1);
       continue;
     }
-    put(before, j, j, 1);
-    if (c > 2) put(j, j, j, c - 2);
-    put(j, j, after, 1);
+    k = place(out, k, before, j, j, 1);
+    if (c > 2) k = place(out, k, j, j, j, c - 2);
+    k = place(out, k, j, j, after, 1);
   }
   return k;
+}
+
+/** One (previous, own, next class, count) quad into out at k (a function of its own, not a closure: the walk allocates nothing); returns the next k. */
+function place(out: Int32Array, k: number, prev: number, cls: number, next: number, count: number): number {
+  out[k] = prev;
+  out[k + 1] = cls;
+  out[k + 2] = next;
+  out[k + 3] = count;
+  return k + 4;
 }
 
 /**
@@ -643,14 +657,15 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   const oComp = oStore + NM * 9 * REC;
   // The scratch is shared by every scheduler (the search makes one per layer and channel tiling: no allocation);
   // a scheduler called after another rewrites what it keeps there.
-  const { R, trips, bytesOf, mids, rows, cols, wins, outs, P0, P1, P2, P3, firsts, lasts, firstAt, lastAt } = pool;
+  const { R, trips, bytesOf, tilesOf, mids, rows, cols, wins, outs, P0, P1, P2, P3, firsts, lasts, firstAt, lastAt } = pool;
   const me = {};
+  const groupRuns = Float64Array.of(g.groups);
   let n0 = 0;
   let n1 = 0;
   const own = () => {
     owner = me;
     // Places in the kernel's order (groups → m → rows → columns) as (previous, own, next class, count) quads.
-    n0 = placesOf(Float64Array.of(g.groups), 1, 1, P0);
+    n0 = placesOf(groupRuns, 1, 1, P0);
     n1 = placesOf(mCount, 1, NM, P1);
     for (let m = 0; m < NM; m++) {
       for (let i = 0; i < NI; i++) {
@@ -713,6 +728,9 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   let sSteps = 0;
   let n2 = 0;
   let n3 = 0;
+  // The floor of a layer of n steps whose processes' times alone sum to `most`, less a relative margin far above
+  // rounding (it is summed in another order than the schedule), so that it stays a floor.
+  const floorBelow = (most: number, n: number) => (arch.perLayerCycles + (n + 2) * arch.perStepCycles + most) * (1 - 1e-9);
   const walk = (tr: number, tc: number, cap: number): number => {
     if (owner !== me) own();
     call = ++pool.calls;
@@ -737,50 +755,61 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
         }
       }
     }
-    for (let k = 0; k < T; k++) {
-      const m = (k / NRC) | 0;
-      const r = ((k / NC) | 0) % NR;
-      const c = k % NC;
-      const so = oStore + k * REC;
-      storeRec(R, so, arch, g, axi, mN[m], storePer[m], outs[3 + r], outs[c]);
-      seal(R, so, arch, axi, per);
-      let tk = 0;
-      let bk = 0;
-      mids[k] = -1;
-      for (let i = 0; i < NI; i++) {
-        const o = oComp + (k * NI + i) * REC;
-        computeRecOf(R, o, arch, macs[m * NI + i], rows[3 * r + 2], cols[3 * c + 2]);
-        seal(R, o, arch, axi, per);
-        const runs = i === 0 ? full : 1;
-        tk += runs * R[o + TRIPS];
-        bk += runs * (portBytes(R, oIn + ((k % NRC) * NI + i) * REC, RD) + portBytes(R, oW + (m * NI + i) * REC, WP));
-      }
-      trips[k] = tk;
-      bytesOf[k] = bk + portBytes(R, so, WR) + portBytes(R, so, AUX);
-    }
+    // Every step lasts at least its compute alone, its loads alone, its store alone, or its DRAM time (the
+    // prologue and epilogue too): the largest of these sums over the layer is a floor under its cycles. The
+    // loads' sum alone reaches the cap in most walks that end on a floor, so it is asked before the store and
+    // compute records are built (without a cap, `floor` stays 0).
+    let fl = 0;
+    let n = 0;
+    let floor = 0;
     if (cap < Infinity) {
-      // Every step lasts at least its compute alone, its loads alone, its store alone, or its DRAM time (the
-      // prologue and epilogue too): the largest of these sums over the layer is a floor under its cycles.
-      let fc = 0, fl = 0, fs = 0, fd = 0, n = 0;
       for (let k = 0; k < T; k++) {
         const m = (k / NRC) | 0;
         const tiles = g.groups * mCount[m] * rows[3 * (((k / NC) | 0) % NR)] * cols[3 * (k % NC)];
-        for (let i = 0; i < NI; i++) {
-          const runs = tiles * (i === 0 ? full : 1);
-          fc += runs * R[oComp + (k * NI + i) * REC + ALONE];
-          fl += runs * Math.max(R[oIn + ((k % NRC) * NI + i) * REC + ALONE], R[oW + (m * NI + i) * REC + ALONE]);
-        }
-        fs += tiles * R[oStore + k * REC + ALONE];
-        fd += tiles * bytesOf[k];
+        tilesOf[k] = tiles;
+        for (let i = 0; i < NI; i++) fl += tiles * (i === 0 ? full : 1) * Math.max(R[oIn + ((k % NRC) * NI + i) * REC + ALONE], R[oW + (m * NI + i) * REC + ALONE]);
         n += tiles * S;
       }
-      const floor = arch.perLayerCycles + (n + 2) * arch.perStepCycles + Math.max(fc, fl, fs, fd / dramBytesPerCycle);
-      // Summed in another order than the schedule: a relative margin far above rounding keeps it a floor.
-      if (floor * (1 - 1e-9) >= cap) {
-        floored = true;
-        sSteps = n;
-        return floor * (1 - 1e-9);
+      floor = floorBelow(fl, n);
+    }
+    if (floor < cap) {
+      for (let k = 0; k < T; k++) {
+        const m = (k / NRC) | 0;
+        const r = ((k / NC) | 0) % NR;
+        const c = k % NC;
+        const so = oStore + k * REC;
+        storeRec(R, so, arch, g, axi, mN[m], storePer[m], outs[3 + r], outs[c]);
+        seal(R, so, arch, axi, per);
+        let tk = 0;
+        let bk = 0;
+        mids[k] = -1;
+        for (let i = 0; i < NI; i++) {
+          const o = oComp + (k * NI + i) * REC;
+          computeRecOf(R, o, arch, macs[m * NI + i], rows[3 * r + 2], cols[3 * c + 2]);
+          seal(R, o, arch, axi, per);
+          const runs = i === 0 ? full : 1;
+          tk += runs * R[o + TRIPS];
+          bk += runs * (R[oIn + ((k % NRC) * NI + i) * REC + DRAM] + R[oW + (m * NI + i) * REC + DRAM]);
+        }
+        trips[k] = tk;
+        // The sealed records' DRAM bytes (integers: exact in any order).
+        bytesOf[k] = bk + R[so + DRAM];
       }
+      if (cap < Infinity) {
+        let fc = 0, fs = 0, fd = 0;
+        for (let k = 0; k < T; k++) {
+          const tiles = tilesOf[k];
+          for (let i = 0; i < NI; i++) fc += tiles * (i === 0 ? full : 1) * R[oComp + (k * NI + i) * REC + ALONE];
+          fs += tiles * R[oStore + k * REC + ALONE];
+          fd += tiles * bytesOf[k];
+        }
+        floor = floorBelow(Math.max(fc, fl, fs, fd / dramBytesPerCycle), n);
+      }
+    }
+    if (floor >= cap) {
+      floored = true;
+      sSteps = n;
+      return floor;
     }
     let cycles = arch.perLayerCycles;
     // Output tiles in kernel order: a neighbour across an outer boundary is the outer neighbour's last (or
@@ -864,6 +893,8 @@ const pool = {
   R: new Float64Array((2 * 2 + 9 * 2 + 2 * 9 + 2 * 9 * 2) * REC),
   trips: new Float64Array(18),
   bytesOf: new Float64Array(18),
+  // Output tiles per output-tile class (the floors' weights, kept from the loads' floor for the others).
+  tilesOf: new Float64Array(18),
   mids: new Float64Array(18),
   rows: new Float64Array(9),
   cols: new Float64Array(9),

@@ -1,5 +1,5 @@
 import type { AxiParams } from '../arch/axi.js';
-import { grid, layerSchedule, layerScheduler, tileDepths, window1, type EngineArch, type EngineGeom } from '../arch/engine.js';
+import { bankSpan, grid, readStride, layerSchedule, layerScheduler, tileDepths, weightDepth, windowSpan, type EngineArch, type EngineGeom } from '../arch/engine.js';
 import type { EngineLayer, EngineSpec } from '../mapping/schema.js';
 import type { Precision } from '../platform/precision.js';
 import type { Bound } from './types.js';
@@ -102,12 +102,12 @@ export function tileFits(g: EngineGeom, gridSize: { gr: number; gc: number }, ar
  */
 export function widestTc(g: EngineGeom, gridSize: { gr: number; gc: number }, arch: EngineArch, spec: EngineSpec, tn: number, tm: number, tr: number): number {
   if (tn > spec.tif || tm > spec.tof) return 0;
-  const one = tileDepths(arch, g, clampTile(g, { tn, tm, tr, tc: 1 }, gridSize));
-  if (one.wDepth > spec.wBufDepth) return 0;
+  // tileDepths' terms for the clamped tile, one by one (the search asks per row tile: no objects).
+  if (weightDepth(arch, g, Math.min(tn, g.N), Math.min(tm, g.M)) > spec.wBufDepth) return 0;
   // The read stride sx is also the window's growth per column: span(tc) = sx·tc + b, b read back from one column.
-  const sx = g.kind === 'conv' ? g.sw : 1;
-  const b = window1(g, 'x', 0, 1).span - sx;
-  const words = Math.ceil(tn / arch.pif) * one.rowsPerBank;
+  const sx = readStride(g, 'x');
+  const b = windowSpan(g, 'x', 1) - sx;
+  const words = Math.ceil(tn / arch.pif) * bankSpan(arch, g, 'y', Math.min(tr, gridSize.gr));
   // inDepth = words · sx·⌈span/(sx·pox)⌉ ≤ inBufDepth  ⟺  span ≤ ⌊⌊inBufDepth/words⌋/sx⌋·sx·pox.
   const q = Math.floor(Math.floor(spec.inBufDepth / words) / sx);
   const byIn = Math.floor((q * sx * arch.pox - b) / sx);

@@ -64,16 +64,21 @@ export function memoryFor(tables: CostTables, banks: Bank[]): { bram18: number; 
 }
 
 /** The engine's resources, from its description (src/arch/engine.ts): MAC array and store multipliers, ping-pong buffers, AXI ports. */
-export function engineResources(spec: EngineSpec, p: Precision, family: string, tables: CostTables): Resources & { buffers: Bank[]; multipliers: ReturnType<typeof engineMultipliers> } {
+export function engineResources(spec: EngineSpec, p: Precision, family: string, tables: CostTables): Resources & { multipliers: ReturnType<typeof engineMultipliers> } {
+  return engineResourcesWith(spec, p, dspPerMac(tables.packing, family, p), tables);
+}
+
+/** engineResources with the DSP packing of the family and precision looked up once (the search asks per design). */
+export function engineResourcesWith(spec: EngineSpec, p: Precision, d: ReturnType<typeof dspPerMac>, tables: CostTables): Resources & { multipliers: ReturnType<typeof engineMultipliers> } {
   const lanes = spec.pif * spec.pof * spec.poy * spec.pox;
   const outLanes = spec.pof * spec.poy * spec.pox;
-  const d = dspPerMac(tables.packing, family, p);
   const mult = engineMultipliers(spec, layoutLanes(spec, p), d.dspPerMac, d.dspPerMac < 1 && d.sharedOperand, p.kind === 'int');
   const dsp = mult.mac + mult.post;
-  const buffers: Bank[] = engineBuffers(spec, p).filter((b) => b.impl !== 'reg').map((b) => ({ count: b.count, width: b.width, depth: b.depth, uram: b.impl === 'uram' }));
-  const mem = memoryFor(tables, buffers);
+  // memoryFor's sums, bank by bank, without a bank list (the registers hold no memory).
+  const mem = new MemoryTally(tables);
+  for (const b of engineBuffers(spec, p)) if (b.impl !== 'reg') mem.add(b.count, b.width, b.depth, b.impl === 'uram');
   const ports = 4 * (spec.ports.widthBits / 128);
   const lin = (m: LinearModel) => Math.round(m.base + ports * m.perAxiPortPer128Bits + lanes * perMacLinear(m, p) + outLanes * m.perOutputLane + mem.banks * m.perBufferBank);
   const c = tables.coefficients;
-  return { dsp, bram18: mem.bram18, uram: mem.uram, lut: lin(c.lut) + mem.lutram, ff: lin(c.ff), buffers, multipliers: mult };
+  return { dsp, bram18: mem.bram18, uram: mem.uram, lut: lin(c.lut) + mem.lutram, ff: lin(c.ff), multipliers: mult };
 }

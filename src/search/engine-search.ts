@@ -9,7 +9,7 @@ import { engineGeom } from '../arch/geometry.js';
 import { engineLayerCycler, tileFits, widestTc, type EngineContext } from '../cost/engine.js';
 import { engineContext, engineFusion } from '../cost/engine-design.js';
 import { DEFAULT_CAPS, pathPlan, widest, type PathLayer } from '../cost/evaluate.js';
-import { engineResources } from '../cost/resources.js';
+import { engineResourcesWith } from '../cost/resources.js';
 import { dspPerMac } from '../platform/tables.js';
 import { RESOURCE_KINDS } from '../platform/schema.js';
 
@@ -125,7 +125,7 @@ interface TileResult {
  * the best so far (nor tie it from an earlier place) or `cap` is not costed: the answer is the one the full
  * enumeration gives whenever it is below `cap`.
  */
-function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: number, exact: ExactTiles, cost: (t: EngineLayer, below: number) => number): TileResult {
+function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: number, exact: ExactTiles, cost: (tr: number, tc: number, below: number) => number): TileResult {
   const gs = grid(g);
   const tn = Math.min(g.N, spec.tif);
   const tm = Math.min(g.M, spec.tof);
@@ -136,8 +136,13 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: numb
   let limited = false;
   const floorOf = tileFloorOf(g, gs, ctx.arch, tn, tm);
   const storeFloorAt = storeFloorOf(g, gs, ctx.arch, storeAll(g, ctx.arch, ctx.axi, tm), tn, tm);
-  const cands: { t: EngineLayer; floor: number }[] = [];
-  for (const tr of ceilSet(gs.gr)) {
+  // Candidates in enumeration order, at most two per row tile: (tr, tc) pairs and their floors (arrays, not an
+  // object per candidate: the search asks tens of thousands of layers; integer tiles keep the tile objects' fields small integers).
+  const rowTiles = ceilSet(gs.gr);
+  const cands = new Int32Array(4 * rowTiles.length);
+  const floors = new Float64Array(2 * rowTiles.length);
+  let n = 0;
+  for (const tr of rowTiles) {
     // The widest column tile gives this row tile's floor (fewest steps, no column waste).
     if (floorOf(tr, gs.gc) >= cap) continue;
     if (!exact.y(tr)) continue;
@@ -147,17 +152,22 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: numb
     if (lo < 1) continue;
     const ncMin = Math.ceil(gs.gc / lo);
     for (let nc = ncMin; nc <= Math.min(gs.gc, ncMin + 1); nc++) {
-      const t = { tn, tm, tr, tc: Math.ceil(gs.gc / nc) };
-      if (!exact.x(t.tc)) continue;
-      const floor = Math.max(floorOf(tr, t.tc), storeFloorAt(tr, t.tc));
-      if (floor < cap) cands.push({ t, floor });
+      const tc = Math.ceil(gs.gc / nc);
+      if (!exact.x(tc)) continue;
+      const floor = Math.max(floorOf(tr, tc), storeFloorAt(tr, tc));
+      if (floor < cap) {
+        cands[2 * n] = tr;
+        cands[2 * n + 1] = tc;
+        floors[n] = floor;
+        n++;
+      }
     }
   }
   // Insertion sort by (floor, place): a few dozen candidates, stable like the sort it stands for.
-  const order: number[] = [];
-  for (let j = 0; j < cands.length; j++) {
+  const order = new Int32Array(n);
+  for (let j = 0; j < n; j++) {
     let at = j;
-    while (at > 0 && cands[order[at - 1]].floor > cands[j].floor) {
+    while (at > 0 && floors[order[at - 1]] > floors[j]) {
       order[at] = order[at - 1];
       at--;
     }
@@ -166,17 +176,17 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: numb
   let best = cap;
   let at = -1;
   for (const j of order) {
-    const { t, floor } = cands[j];
+    const floor = floors[j];
     if (floor > best) break;
     // An earlier candidate wins a tie; a later one must beat the best.
     if (floor === best && j > at) continue;
-    const c = cost(t, j < at ? best + 1 : best);
+    const c = cost(cands[2 * j], cands[2 * j + 1], j < at ? best + 1 : best);
     if (c < best || (c === best && j < at)) {
       best = c;
       at = j;
     }
   }
-  return { tile: at >= 0 ? cands[at].t : undefined, cycles: best, limited };
+  return { tile: at >= 0 ? { tn, tm, tr: cands[2 * at], tc: cands[2 * at + 1] } : undefined, cycles: best, limited };
 }
 
 /** tileClassesExact of a layer's row and column tiles, asked once per search (it depends on the layer alone). */
@@ -295,10 +305,13 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   const memo = new Map<string, TileMemo[]>();
   // The cycles of a tile depend on the array (unroll, port width, hence the context) and the tile, not on the
   // buffer depths or the TOF factor that only decide which tiles fit: engines that differ only there share them.
-  const tileCosts = new Map<string, Map<number, number>>();
+  // So do their schedulers (the context is the array's).
+  const tileCosts = new Map<string, { known: Map<number, number>; cycler?: ReturnType<typeof engineLayerCycler> }>();
   const tileFor = (si: number, spec: EngineSpec, ctx: EngineContext, cap: number): TileResult => {
     const g = shapes[si].geo;
-    const key = `${si}|${spec.pif},${spec.pof},${spec.poy},${spec.pox},${spec.ports.widthBits},${Math.min(g.N, spec.tif)},${Math.min(g.M, spec.tof)}`;
+    const tn = Math.min(g.N, spec.tif);
+    const tm = Math.min(g.M, spec.tof);
+    const key = `${si}|${spec.pif},${spec.pof},${spec.poy},${spec.pox},${spec.ports.widthBits},${tn},${tm}`;
     let list = memo.get(key);
     if (!list) memo.set(key, (list = []));
     for (const e of list) {
@@ -309,17 +322,16 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
       if (e.r.tile || e.r.cycles >= cap) return e.r;
     }
     let costs = tileCosts.get(key);
-    if (!costs) tileCosts.set(key, (costs = new Map()));
-    const known = costs;
+    if (!costs) tileCosts.set(key, (costs = { known: new Map() }));
+    const known = costs.known;
     const gs = grid(g);
-    let cycler: ReturnType<typeof engineLayerCycler> | undefined;
-    const r = bestTile(g, spec, ctx, cap, shapes[si].exact, (t, below) => {
-      const k = t.tr * (gs.gc + 1) + t.tc;
+    const r = bestTile(g, spec, ctx, cap, shapes[si].exact, (tr, tc, below) => {
+      const k = tr * (gs.gc + 1) + tc;
       // Costs, and floors (negated) that answer a question with a cap no higher.
       const c = known.get(k);
       if (c !== undefined && (c >= 0 || -c >= below)) return Math.abs(c);
-      cycler ??= engineLayerCycler(g, gs, ctx, t.tn, t.tm);
-      const e = cycler(t.tr, t.tc, below);
+      costs.cycler ??= engineLayerCycler(g, gs, ctx, tn, tm);
+      const e = costs.cycler(tr, tc, below);
       known.set(k, e);
       return Math.abs(e);
     });
@@ -331,7 +343,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   let lastCycles: Float64Array | undefined;
   const evaluateSpec = (pif: number, pof: number, poy: number, pox: number, tf: number, depth: number, uram: boolean, ceiling: number): EngineCandidate | undefined => {
     const spec = specFor({ pif, pof, poy, pox, tf, depth, uram, widthBits: bwWidthOf(pif), actBits: p.actBits, maxK });
-    const r = engineResources(spec, p, platform.spec.dspFamily, tables);
+    const r = engineResourcesWith(spec, p, dpm, tables);
     if (!smallest || r.dsp + r.bram18 < smallest.dsp + smallest.bram18) smallest = r;
     const worst = RESOURCE_KINDS.reduce((a, k) => (r[k] / Math.max(1, limit[k]) > r[a] / Math.max(1, limit[a]) ? k : a), RESOURCE_KINDS[0]);
     if (r[worst] > limit[worst]) {

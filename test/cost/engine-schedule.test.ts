@@ -100,6 +100,13 @@ describe('engine schedule', () => {
             const f = layerSchedule(ctx.arch, g, ctx.axi, ctx.dramBytesPerCycle, t, 1);
             expect(f.floor).toBe(true);
             expect(f.cycles).toBeLessThanOrEqual(s.cycles);
+            // Just above the loads' floor (the walk's first, early answer): the full floor (compute, store, DRAM
+            // too) or the cycles themselves, either way no higher than the cycles and a floor only when it reaches the cap.
+            const cap = f.cycles * (1 + 1e-6);
+            const h = layerSchedule(ctx.arch, g, ctx.axi, ctx.dramBytesPerCycle, t, cap);
+            expect(h.cycles).toBeLessThanOrEqual(s.cycles);
+            if (h.floor) expect(h.cycles).toBeGreaterThanOrEqual(cap);
+            else expect(h.cycles).toBe(s.cycles);
             checked++;
           }
         }
