@@ -43,15 +43,14 @@ const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
  * asked for, each one's cycles. Neither depends on where memories are placed, so one search times them once
  * for every placement (and never for a placement judged from its costs alone).
  */
-interface TimedOptions {
-  unit: StageUnit;
-  prepared: PreparedUnit;
-  configs: PipelineLayer[];
-  cycles?: number[];
+class TimedOptions {
+  // Every field from the start (the JIT sees one shape, not one per order in which they are filled in).
+  cycles: Float64Array | undefined = undefined;
   /** Each option's stage as the template builds it (a one-layer emitted stage): described once for its timing and every placement's costs. */
-  archs?: StageArch[];
+  archs: StageArch[] | undefined = undefined;
   /** Which placement flags the stage's memories follow (known once costed under one placement). */
-  uses?: PlacementUse;
+  uses: PlacementUse | undefined = undefined;
+  constructor(readonly unit: StageUnit, readonly prepared: PreparedUnit, readonly configs: PipelineLayer[]) {}
 }
 
 /**
@@ -101,16 +100,18 @@ function optionCycles(unit: StageUnit, prepared: PreparedUnit, cfg: PipelineLaye
 }
 
 function timedOptions(unit: StageUnit, prepared: PreparedUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>): TimedOptions {
-  return { unit, prepared, configs: stageConfigs(unit, prepared, mode) };
+  return new TimedOptions(unit, prepared, stageConfigs(unit, prepared, mode));
 }
 
-function cyclesOf(t: TimedOptions, describe: Describe): number[] {
+function cyclesOf(t: TimedOptions, describe: Describe): Float64Array {
   if (!t.cycles) {
     const d = optionDescribe(t, describe);
-    t.cycles = t.configs.map((cfg, j) => {
+    const cycles = new Float64Array(t.configs.length);
+    for (let j = 0; j < cycles.length; j++) {
       d.at.j = j;
-      return optionCycles(t.unit, t.prepared, cfg, d.describe);
-    });
+      cycles[j] = optionCycles(t.unit, t.prepared, t.configs[j], d.describe);
+    }
+    t.cycles = cycles;
   }
   return t.cycles;
 }
@@ -197,12 +198,9 @@ function costedOptions(t: TimedOptions, raw: RawCosts, describe: Describe): Omit
     }
     if (!dominated) keep.push(i);
   }
+  // Each kept option's costs are a view of the placement's costs (remembered by the search anyway).
   const options: StageOption[] = [];
-  for (const i of keep) {
-    const c: number[] = [];
-    for (let k = 0; k < K; k++) c.push(costs[i * K + k]);
-    options.push({ cycles: cycles[i], costs: c });
-  }
+  for (const i of keep) options.push({ cycles: cycles[i], costs: costs.subarray(i * K, i * K + K) });
   return { configs: keep.map((i) => t.configs[i]), options };
 }
 
@@ -235,7 +233,7 @@ function smallestCosts(stages: Stage[]): number[] {
       o = st.options.reduce((a, b) => (b.costs[0] < a.costs[0] || (b.costs[0] === a.costs[0] && b.costs[1] < a.costs[1]) ? b : a));
       fewestDsp.set(st.options, o);
     }
-    o.costs.forEach((c, k) => (sum[k] += c));
+    for (let k = 0; k < sum.length; k++) sum[k] += o.costs[k];
   }
   return sum;
 }
@@ -298,7 +296,7 @@ function whyNoFaster(
       for (const i of par) {
         const cur = stages[i].options[a.choice[i]];
         if (cur.cycles <= next) continue;
-        const d = (o: StageOption) => o.costs.map((c, k) => c - cur.costs[k]);
+        const d = (o: StageOption) => Array.from(o.costs, (c, k) => c - cur.costs[k]);
         const within = stages[i].options.filter((o) => o.cycles <= next);
         if (!within.length) stuck.push(stages[i].unit.key);
         else d(within.reduce((x, y) => (norm(d(y)) < norm(d(x)) ? y : x))).forEach((v, k) => (delta[k] += v));
@@ -317,7 +315,7 @@ function whyNoFaster(
       const cur = stages[i].options[a.choice[i]];
       for (const o of stages[i].options) {
         if (o.cycles >= cur.cycles) continue;
-        const d = o.costs.map((c, k) => c - cur.costs[k]);
+        const d = Array.from(o.costs, (c, k) => c - cur.costs[k]);
         const ov = over(d);
         if (!ov.length) fits ??= stages[i].unit.key;
         else if (!best || norm(d) < best.cost) best = { i, gain: cur.cycles - o.cycles, cost: norm(d), o: ov };
