@@ -5,7 +5,7 @@ import type { Platform } from '../platform/schema.js';
 import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
 import { macPipelineDepth } from './engine.js';
-import { baseRow, passive, stageKey, stageUnits, type PathLayer, type Timed } from './plan.js';
+import { baseRow, passive, stageKey, stageUnits, type PathLayer, type StageUnit, type Timed } from './plan.js';
 import { prepareUnit, stageMemo, unitOptionsValid, unitStageCost, type Describe, type UnitMember } from './pipeline.js';
 import { addResources, memoryFor, zeroResources, type Resources } from './resources.js';
 import { roofline } from './roofline.js';
@@ -24,6 +24,8 @@ export interface PipelineShare {
   plans: Map<string, PathLayer[]>;
   member: (pl: PathLayer) => UnitMember;
   describe: Describe;
+  /** What each plan's evaluation derives from the plan alone (its designs share one board and cost tables). */
+  facts: Map<PathLayer[], PlanFacts>;
 }
 
 export function pipelineShare(): PipelineShare {
@@ -36,7 +38,32 @@ export function pipelineShare(): PipelineShare {
       return m;
     },
     describe: stageMemo(),
+    facts: new Map(),
   };
+}
+
+/** What evalPipeline derives from a plan alone, whatever the design's parallelism. */
+interface PlanFacts {
+  units: Map<string, StageUnit>;
+  /** Each layer by its scope and name (`part#instance/name`). */
+  byName: Map<string, PathLayer>;
+  /** The join buffers by id, with buffers in BRAM [0] and in URAM [1], once asked for. */
+  joins: [Map<string, JoinBuffer> | undefined, Map<string, JoinBuffer> | undefined];
+}
+
+const scopedName = (l: PathLayer['layer'], name: string) => `${l.part}#${l.instance ?? ''}/${name}`;
+
+function planFacts(plan: PathLayer[], share?: PipelineShare): PlanFacts {
+  let f = share?.facts.get(plan);
+  if (!f) {
+    f = { units: new Map(stageUnits(plan).map((u) => [u.key, u])), byName: new Map(plan.map((p) => [scopedName(p.layer, p.layer.layer.name), p])), joins: [undefined, undefined] };
+    share?.facts.set(plan, f);
+  }
+  return f;
+}
+
+function joinsById(f: PlanFacts, plan: PathLayer[], tables: CostTables, uram: boolean): Map<string, JoinBuffer> {
+  return (f.joins[uram ? 1 : 0] ??= new Map(joinBuffers(plan, tables, uram).map((b) => [b.id, b])));
 }
 
 export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform, tables: CostTables, w: Workload, share?: PipelineShare): Timed {
@@ -52,28 +79,29 @@ export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform
   let slowest: Timed['slowest'];
   const co = tables.coefficients;
   let ports = 2;
-  const units = new Map(stageUnits(plan).map((u) => [u.key, u]));
+  const facts = planFacts(plan, share);
+  const units = facts.units;
   const sliceStage = new Map<number, number>();
   let allLanes = 0;
   const done = new Map<string, ReturnType<typeof unitStageCost>>();
   // A stage's time and hardware come from one description of it (described once, not once each).
   const describe = share?.describe ?? stageMemo();
-  const joins = new Map(joinBuffers(plan, tables, spec.buffersInUram).map((b) => [b.id, b]));
+  const joins = joinsById(facts, plan, tables, spec.buffersInUram);
   // Channels per stream word of each tensor, as the template streams it: a MAC stage's POUT, an element-wise
   // layer's input's (emit/pipeline.ts); 1 where unknown.
-  const byName = new Map(plan.map((p) => [`${p.layer.part}#${p.layer.instance ?? ''}/${p.layer.layer.name}`, p]));
+  const byName = facts.byName;
   const wordOf = (pl: PathLayer | undefined, seen = 0): number => {
     if (!pl || seen > plan.length) return 1;
     if (pl.kind === 'mac') return spec.layers[stageKey(pl)]?.pout ?? 1;
     const src = pl.layer.layer.inputs[0];
-    return wordOf(byName.get(`${pl.layer.part}#${pl.layer.instance ?? ''}/${src}`), seen + 1);
+    return wordOf(byName.get(scopedName(pl.layer, src)), seen + 1);
   };
   for (const pl of plan) {
     const l = pl.layer;
     if (pl.kind !== 'mac' && l.op === 'pixel_shuffle' && pl.kind !== 'cpu') {
       // The template's shuffle process (arch/pipeline.ts): a word a cycle in and out, a stage of the frame.
       const row = passive(pl, 'compute');
-      const src = byName.get(`${l.part}#${l.instance ?? ''}/${l.layer.inputs[0]}`);
+      const src = byName.get(scopedName(l, l.layer.inputs[0]));
       row.cycles = shuffleCycles({ h: l.inH, w: l.inW, c: l.cout, r: l.layer.factor ?? 1 }, wordOf(src));
       row.timeMs = (row.cycles / f) * 1e3;
       row.mapping = `pixel shuffle, ${wordOf(src)}-channel words`;

@@ -83,10 +83,13 @@ function stageConfigs(unit: StageUnit, prepared: PreparedUnit, mode: Pick<Pipeli
   // A streamed stage re-fetches its weights every `reuse` pixels of a row: the small partial-sum budget, or a
   // whole row (fewer fetches for larger window and output buffers); the options' pruning keeps what pays.
   const reuses = mode.weights === 'stream' ? [...new Set([mode.reuse, Math.max(mode.reuse, rep.layer.outW)])] : [mode.reuse];
-  for (const pin of divisors(N)) for (const reuse of reuses) {
-    for (const pout of divisors(M)) {
-      const pks = sameN && pin === N ? divisors(rep.lowered!.taps) : [1];
-      for (const pk of pks) configs.push({ pin, pout, pk, weights: mode.weights, reuse, spill: mode.spill, fifoDepth: 2 });
+  // Kernel taps are unrolled (pk > 1) only once every input channel is (pin = N, alike in every member).
+  const pouts = divisors(M);
+  const tapSplits = sameN ? divisors(rep.lowered!.taps) : [1];
+  for (const pin of divisors(N)) {
+    const pks = sameN && pin === N ? tapSplits : [1];
+    for (const reuse of reuses) for (const pout of pouts) for (const pk of pks) {
+      configs.push({ pin, pout, pk, weights: mode.weights, reuse, spill: mode.spill, fifoDepth: 2 });
     }
   }
   return configs;
