@@ -39,6 +39,46 @@ if (COST_KINDS.join() !== 'dsp,bram18,uram,lut,ff') throw new Error(`pipeline se
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 /**
+ * A stage's parallelism options in one mode, in the order the search enumerates them, as columns: a search
+ * enumerates thousands and keeps a few, so a PipelineLayer is made only for an option it keeps (once, so every
+ * placement's list holds the same object); the others are costed through one scratch layer (`load`), of which
+ * the costing keeps nothing.
+ */
+class StageConfigs {
+  readonly pin: Int32Array;
+  readonly pout: Int32Array;
+  readonly pk: Int32Array;
+  readonly reuse: Int32Array;
+  private readonly made: (PipelineLayer | undefined)[];
+  constructor(readonly mode: Mode, readonly length: number) {
+    this.pin = new Int32Array(length);
+    this.pout = new Int32Array(length);
+    this.pk = new Int32Array(length);
+    this.reuse = new Int32Array(length);
+    this.made = new Array<PipelineLayer | undefined>(length).fill(undefined);
+  }
+
+  /** A layer to load options into (the same shape as `at`'s). */
+  scratch(): PipelineLayer {
+    return { pin: 0, pout: 0, pk: 0, weights: this.mode.weights, reuse: 0, spill: this.mode.spill, fifoDepth: 2 };
+  }
+
+  /** Option j in `c` (a scratch layer). */
+  load(j: number, c: PipelineLayer): PipelineLayer {
+    c.pin = this.pin[j];
+    c.pout = this.pout[j];
+    c.pk = this.pk[j];
+    c.reuse = this.reuse[j];
+    return c;
+  }
+
+  /** Option j as a layer of its own (one the search keeps). */
+  at(j: number): PipelineLayer {
+    return (this.made[j] ??= this.load(j, this.scratch()));
+  }
+}
+
+/**
  * A stage's parallelism options in one mode: the configurations in the order they are enumerated and, once
  * asked for, each one's cycles. Neither depends on where memories are placed, so one search times them once
  * for every placement (and never for a placement judged from its costs alone).
@@ -50,7 +90,7 @@ class TimedOptions {
   archs: StageArch[] | undefined = undefined;
   /** Which placement flags the stage's memories follow (known once costed under one placement). */
   uses: PlacementUse | undefined = undefined;
-  constructor(readonly unit: StageUnit, readonly prepared: PreparedUnit, readonly configs: PipelineLayer[]) {}
+  constructor(readonly unit: StageUnit, readonly prepared: PreparedUnit, readonly configs: StageConfigs) {}
 }
 
 /**
@@ -62,7 +102,12 @@ function optionDescribe(t: TimedOptions, describe: Describe): { at: { j: number 
   const m = t.prepared.members;
   const g = m.length === 1 ? m[0].geom : undefined;
   if (!g) return { at, describe };
-  const archs = (t.archs ??= t.configs.map((c) => describe(g, c, m[0].precision)));
+  if (!t.archs) {
+    const c = t.configs.scratch();
+    t.archs = [];
+    for (let j = 0; j < t.configs.length; j++) t.archs.push(describe(g, t.configs.load(j, c), m[0].precision));
+  }
+  const archs = t.archs;
   return { at, describe: () => archs[at.j] };
 }
 
@@ -73,10 +118,9 @@ interface RawCosts {
 }
 
 /** A stage's parallelism options in one mode, in the order the search enumerates them. */
-function stageConfigs(unit: StageUnit, prepared: PreparedUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>): PipelineLayer[] {
+function stageConfigs(unit: StageUnit, prepared: PreparedUnit, mode: Mode): StageConfigs {
   const members = prepared.members;
   const rep = unit.members[0];
-  const configs: PipelineLayer[] = [];
   const N = members.map((m) => m.lowered.N).reduce(gcd);
   const M = members.map((m) => m.lowered.M).reduce(gcd);
   const sameN = members.every((m) => m.lowered.N === N);
@@ -84,12 +128,22 @@ function stageConfigs(unit: StageUnit, prepared: PreparedUnit, mode: Pick<Pipeli
   // whole row (fewer fetches for larger window and output buffers); the options' pruning keeps what pays.
   const reuses = mode.weights === 'stream' ? [...new Set([mode.reuse, Math.max(mode.reuse, rep.layer.outW)])] : [mode.reuse];
   // Kernel taps are unrolled (pk > 1) only once every input channel is (pin = N, alike in every member).
+  const pins = divisors(N);
   const pouts = divisors(M);
   const tapSplits = sameN ? divisors(rep.lowered!.taps) : [1];
-  for (const pin of divisors(N)) {
-    const pks = sameN && pin === N ? tapSplits : [1];
+  const pksOf = (pin: number) => (sameN && pin === N ? tapSplits : [1]);
+  let n = 0;
+  for (const pin of pins) n += reuses.length * pouts.length * pksOf(pin).length;
+  const configs = new StageConfigs(mode, n);
+  let j = 0;
+  for (const pin of pins) {
+    const pks = pksOf(pin);
     for (const reuse of reuses) for (const pout of pouts) for (const pk of pks) {
-      configs.push({ pin, pout, pk, weights: mode.weights, reuse, spill: mode.spill, fifoDepth: 2 });
+      configs.pin[j] = pin;
+      configs.pout[j] = pout;
+      configs.pk[j] = pk;
+      configs.reuse[j] = reuse;
+      j++;
     }
   }
   return configs;
@@ -102,7 +156,7 @@ function optionCycles(unit: StageUnit, prepared: PreparedUnit, cfg: PipelineLaye
   return rep.serial ? t * (rep.layer.outH * rep.layer.outW) : t;
 }
 
-function timedOptions(unit: StageUnit, prepared: PreparedUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>): TimedOptions {
+function timedOptions(unit: StageUnit, prepared: PreparedUnit, mode: Mode): TimedOptions {
   return new TimedOptions(unit, prepared, stageConfigs(unit, prepared, mode));
 }
 
@@ -110,9 +164,10 @@ function cyclesOf(t: TimedOptions, describe: Describe): Float64Array {
   if (!t.cycles) {
     const d = optionDescribe(t, describe);
     const cycles = new Float64Array(t.configs.length);
+    const c = t.configs.scratch();
     for (let j = 0; j < cycles.length; j++) {
       d.at.j = j;
-      cycles[j] = optionCycles(t.unit, t.prepared, t.configs[j], d.describe);
+      cycles[j] = optionCycles(t.unit, t.prepared, t.configs.load(j, c), d.describe);
     }
     t.cycles = cycles;
   }
@@ -125,18 +180,27 @@ function cyclesOf(t: TimedOptions, describe: Describe): Float64Array {
  * memories of every option: only those with the fewest DSPs are costed in full, and only their ties timed.
  * The pruning keeps that option (nothing it keeps before it has as few DSPs and BRAM18s), so this is exact.
  */
-function fewestDspConfigs(configs: PipelineLayer[], prepared: PreparedUnit, platform: Platform, tables: CostTables): PipelineLayer[] {
+function fewestDspConfigs(configs: StageConfigs, prepared: PreparedUnit, platform: Platform, tables: CostTables): number[] {
   const w = prepared.widest;
-  const dsp = configs.map((cfg) => pipelineStageDsp(w.lowered, cfg, w.precision, platform.spec.dspFamily, tables));
-  const fewest = Math.min(...dsp);
-  return configs.filter((_, j) => dsp[j] === fewest);
+  const dsp = new Float64Array(configs.length);
+  const c = configs.scratch();
+  let fewest = Infinity;
+  for (let j = 0; j < dsp.length; j++) {
+    dsp[j] = pipelineStageDsp(w.lowered, configs.load(j, c), w.precision, platform.spec.dspFamily, tables);
+    fewest = Math.min(fewest, dsp[j]);
+  }
+  const out: number[] = [];
+  for (let j = 0; j < dsp.length; j++) if (dsp[j] === fewest) out.push(j);
+  return out;
 }
 
 /** Of the options with the fewest DSPs (in enumeration order; the same under every placement), smallestCosts' pick. */
-function smallestOption(unit: StageUnit, prepared: PreparedUnit, fewest: PipelineLayer[], platform: Platform, tables: CostTables, uram: boolean, bufUram: boolean, describe: Describe): number[] {
+function smallestOption(unit: StageUnit, prepared: PreparedUnit, configs: StageConfigs, fewest: number[], platform: Platform, tables: CostTables, uram: boolean, bufUram: boolean, describe: Describe): number[] {
   const bram = COST_KINDS.indexOf('bram18');
   let best: { cycles: number; costs: number[] } | undefined;
-  for (const cfg of fewest) {
+  const scratch = configs.scratch();
+  for (const j of fewest) {
+    const cfg = configs.load(j, scratch);
     const r = unitStageResources(prepared, cfg, platform.spec.dspFamily, tables, { weightsInUram: uram, buffersInUram: bufUram, describe, noBanks: true }).resources;
     const costs = COST_KINDS.map((k) => r[k]);
     if (best && costs[bram] > best.costs[bram]) continue;
@@ -156,9 +220,10 @@ function rawCosts(t: TimedOptions, platform: Platform, tables: CostTables, uram:
   const family = platform.spec.dspFamily;
   const d = optionDescribe(t, describe);
   const opts = { weightsInUram: uram, buffersInUram: bufUram, describe: d.describe, uses, noBanks: true };
+  const c = t.configs.scratch();
   for (let j = 0; j < n; j++) {
     d.at.j = j;
-    const r = unitStageResources(t.prepared, t.configs[j], family, tables, opts).resources;
+    const r = unitStageResources(t.prepared, t.configs.load(j, c), family, tables, opts).resources;
     // COST_KINDS' order, read by name (a loop over the kinds as keys cost more than the costing's arithmetic).
     costs[j * K] = r.dsp;
     costs[j * K + 1] = r.bram18;
@@ -204,7 +269,7 @@ function costedOptions(t: TimedOptions, raw: RawCosts, describe: Describe): Omit
   // Each kept option's costs are a view of the placement's costs (remembered by the search anyway).
   const options: StageOption[] = [];
   for (const i of keep) options.push({ cycles: cycles[i], costs: costs.subarray(i * K, i * K + K) });
-  return { configs: keep.map((i) => t.configs[i]), options };
+  return { configs: keep.map((i) => t.configs.at(i)), options };
 }
 
 /** A stage's line buffer in elements per row band (0 without one): which to spill first. */
@@ -398,7 +463,7 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
   // Units of one shape share their options, timed and costed for the first of them the lower bound below
   // looks at; its stages' option counts are added to `evaluated` only if some design fits (else nobody sees it).
   const owner = new Map<string, number>();
-  const fewestCfgs = new Map<string, PipelineLayer[]>();
+  const fewestCfgs = new Map<string, number[]>();
   const chains = new SolveMemo();
   const countLater: (() => void)[] = [];
   for (const { uram, bufUram } of placements) {
@@ -461,9 +526,10 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
         if (!c) {
           const known = cache.get(key);
           const o = owner.get(key)!;
+          const configs = modeOf(i, m, key).configs;
           let fewest = fewestCfgs.get(key);
-          if (!fewest) fewestCfgs.set(key, (fewest = fewestDspConfigs(modeOf(i, m, key).configs, prepared[o], platform, tables)));
-          c = known ? smallestCosts([{ ...known, unit: plan[i] }]) : smallestOption(plan[o], prepared[o], fewest, platform, tables, uram, bufUram, describe);
+          if (!fewest) fewestCfgs.set(key, (fewest = fewestDspConfigs(configs, prepared[o], platform, tables)));
+          c = known ? smallestCosts([{ ...known, unit: plan[i] }]) : smallestOption(plan[o], prepared[o], configs, fewest, platform, tables, uram, bufUram, describe);
           smallest.set(key, c);
           countLater.push(() => stageFor(i, m));
         }
