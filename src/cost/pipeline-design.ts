@@ -26,7 +26,15 @@ export interface PipelineShare {
   describe: Describe;
   /** What each plan's evaluation derives from the plan alone (its designs share one board and cost tables). */
   facts: Map<PathLayer[], PlanFacts>;
+  /**
+   * Each stage's cost by its parallelism object, then by plan (deconv lowering), stage and memory placement:
+   * explore's candidates come from one search, whose kept options are one object each, so candidates that
+   * agree on a stage share its costing.
+   */
+  stages: Map<PipelineLayer, Map<string, StageCostOf>>;
 }
+
+type StageCostOf = ReturnType<typeof unitStageCost>;
 
 export function pipelineShare(): PipelineShare {
   const members = new Map<PathLayer, UnitMember>();
@@ -39,6 +47,7 @@ export function pipelineShare(): PipelineShare {
     },
     describe: stageMemo(),
     facts: new Map(),
+    stages: new Map(),
   };
 }
 
@@ -47,7 +56,8 @@ interface PlanFacts {
   units: Map<string, StageUnit>;
   /** Each layer by its scope and name (`part#instance/name`). */
   byName: Map<string, PathLayer>;
-  /** The join buffers by id, with buffers in BRAM [0] and in URAM [1], once asked for. */
+  /** The join buffers' shapes, and the buffers by id in BRAM [0] and in URAM [1], once asked for. */
+  shapes: JoinShape[] | undefined;
   joins: [Map<string, JoinBuffer> | undefined, Map<string, JoinBuffer> | undefined];
 }
 
@@ -56,14 +66,14 @@ const scopedName = (l: PathLayer['layer'], name: string) => `${l.part}#${l.insta
 function planFacts(plan: PathLayer[], share?: PipelineShare): PlanFacts {
   let f = share?.facts.get(plan);
   if (!f) {
-    f = { units: new Map(stageUnits(plan).map((u) => [u.key, u])), byName: new Map(plan.map((p) => [scopedName(p.layer, p.layer.layer.name), p])), joins: [undefined, undefined] };
+    f = { units: new Map(stageUnits(plan).map((u) => [u.key, u])), byName: new Map(plan.map((p) => [scopedName(p.layer, p.layer.layer.name), p])), shapes: undefined, joins: [undefined, undefined] };
     share?.facts.set(plan, f);
   }
   return f;
 }
 
 function joinsById(f: PlanFacts, plan: PathLayer[], tables: CostTables, uram: boolean): Map<string, JoinBuffer> {
-  return (f.joins[uram ? 1 : 0] ??= new Map(joinBuffers(plan, tables, uram).map((b) => [b.id, b])));
+  return (f.joins[uram ? 1 : 0] ??= new Map(joinBuffers(plan, tables, uram, (f.shapes ??= joinShapes(plan))).map((b) => [b.id, b])));
 }
 
 export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform, tables: CostTables, w: Workload, share?: PipelineShare): Timed {
@@ -133,7 +143,14 @@ export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform
       const members = unit.members.map((m) => (share ? share.member(m) : unitMember(m)));
       const bad = unitOptionsValid(members, cfg);
       if (bad) throw new UserError(bad, { field: `pipeline.layers.${key}` });
-      stage = unitStageCost(prepareUnit(members), cfg, platform.spec.dspFamily, tables, { weightsInUram: spec.weightsInUram, buffersInUram: spec.buffersInUram, depth: macPipelineDepth(cfg.pin, pl.precision), describe });
+      const cost = () => unitStageCost(prepareUnit(members), cfg, platform.spec.dspFamily, tables, { weightsInUram: spec.weightsInUram, buffersInUram: spec.buffersInUram, depth: macPipelineDepth(cfg.pin, pl.precision), describe });
+      if (share) {
+        let byPlace = share.stages.get(cfg);
+        if (!byPlace) share.stages.set(cfg, (byPlace = new Map()));
+        const at = `${spec.deconv ?? ''}|${key}|${spec.weightsInUram}|${spec.buffersInUram}`;
+        stage = byPlace.get(at);
+        if (!stage) byPlace.set(at, (stage = cost()));
+      } else stage = cost();
       done.set(key, stage);
       allLanes += lanes;
       resources = addResources(resources, stage.resources);
@@ -197,11 +214,14 @@ export interface JoinBuffer {
   resources: Resources;
 }
 
+/** A join buffer without its memory mapping: what the path's stream timing fixes, wherever the buffer lives. */
+export type JoinShape = Omit<JoinBuffer, 'resources'> & { word: { width: number; depth: number } };
+
 /**
  * The join buffers of a path (arch/pipeline.ts: row-granular stages, window bands, parallel branches take the
- * larger lead): on-chip memory a pipeline needs whatever its parallelism; in URAM when `uram`.
+ * larger lead), before they are mapped to memories: a search maps the same shapes under every placement.
  */
-export function joinBuffers(plan: PathLayer[], tables: CostTables, uram = false): JoinBuffer[] {
+export function joinShapes(plan: PathLayer[]): JoinShape[] {
   const scopes = new Map<string, Map<string, StreamNode>>();
   for (const pl of plan) {
     const l = pl.layer;
@@ -211,7 +231,7 @@ export function joinBuffers(plan: PathLayer[], tables: CostTables, uram = false)
     scopes.get(key)!.set(L.name, { op: l.op, inputs: L.inputs, inH: l.inH, outH: l.outH, kernel: L.kernel, stride: L.stride, padding: L.padding, window: L.window, form: L.form });
   }
   const leads = new Map([...scopes].map(([k, nodes]) => [k, streamLeads(nodes)]));
-  const out: JoinBuffer[] = [];
+  const out: JoinShape[] = [];
   for (const pl of plan) {
     const l = pl.layer;
     if (pl.kind === 'mac' || (l.op !== 'add' && l.op !== 'mul') || l.layer.inputs.length < 2) continue;
@@ -221,13 +241,17 @@ export function joinBuffers(plan: PathLayer[], tables: CostTables, uram = false)
     // One FIFO of packed words (arch/pipeline.ts), mapped like any other buffer (aspect-ratio table, LUTRAM when
     // small). The join reads ⌈C·bits/64⌉ words a pixel, far fewer cycles per frame than any MAC stage spends on it.
     const word = packedWord(elems * pl.precision.actBits, Math.min(l.cout * pl.precision.actBits, PACKED_WORD_BITS));
-    const mem = memoryFor(tables, [{ count: 1, ...word, uram }]);
-    out.push({
-      id: pl.id, held, rows: r, width: l.outW, channels: l.cout, bytes: elems * (pl.precision.actBits / 8),
-      resources: { ...zeroResources(), bram18: mem.bram18, uram: mem.uram, lut: mem.lutram },
-    });
+    out.push({ id: pl.id, held, rows: r, width: l.outW, channels: l.cout, bytes: elems * (pl.precision.actBits / 8), word });
   }
   return out;
+}
+
+/** The join buffers of a path mapped to memories: on-chip memory a pipeline needs whatever its parallelism; in URAM when `uram`. */
+export function joinBuffers(plan: PathLayer[], tables: CostTables, uram = false, shapes: JoinShape[] = joinShapes(plan)): JoinBuffer[] {
+  return shapes.map(({ word, ...j }) => {
+    const mem = memoryFor(tables, [{ count: 1, ...word, uram }]);
+    return { ...j, resources: { ...zeroResources(), bram18: mem.bram18, uram: mem.uram, lut: mem.lutram } };
+  });
 }
 
 /** The join buffers' summed resources. */

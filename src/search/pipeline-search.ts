@@ -8,7 +8,7 @@ import { macPipelineDepth } from '../cost/engine.js';
 import { stageGeomOf } from '../cost/pipeline-design.js';
 import type { StageArch } from '../arch/pipeline.js';
 import { DEFAULT_CAPS, pathPlan, stageUnits, type StageUnit } from '../cost/evaluate.js';
-import { imageAndLatentBytes, joinBuffers, unitMember, type JoinBuffer } from '../cost/pipeline-design.js';
+import { imageAndLatentBytes, joinBuffers, joinShapes, unitMember, type JoinBuffer } from '../cost/pipeline-design.js';
 import { shapeKey } from './engine-search.js';
 import { pipelineStageDsp, prepareUnit, stageMemo, unitStageCycles, unitStageResources, unitStageTime, type Describe, type PlacementUse, type PreparedUnit } from '../cost/pipeline.js';
 import { allocationLadder, cannotFit, SolveMemo, jointAllocate, jointLadder, type Allocation, type StageOption } from './minmax.js';
@@ -466,9 +466,10 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
   const fewestCfgs = new Map<string, number[]>();
   const chains = new SolveMemo();
   const countLater: (() => void)[] = [];
+  // The join buffers (residual skips, gates), whose size depends neither on the parallelism nor on the placement.
+  const pathJoins = joinShapes(full);
   for (const { uram, bufUram } of placements) {
-    // The join buffers (residual skips, gates), whose size does not depend on the parallelism.
-    const joins = joinBuffers(full, tables, bufUram);
+    const joins = joinBuffers(full, tables, bufUram, pathJoins);
     const limit = limit0.slice();
     for (const j of joins) COST_KINDS.forEach((k, i) => (limit[i] -= j.resources[k]));
     const overJoin = COST_KINDS.findIndex((k, i) => limit[i] < 0);
