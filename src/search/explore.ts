@@ -52,11 +52,12 @@ export function explore(w: Workload, platform: Platform, tables: CostTables, bas
     }))).map((p) => ({ fps: p.fps, dsp: p.costs[0], bram18: p.costs[1], design: p.design }));
     return { best, point, pareto, evaluated: r.evaluated, limit: r.limit };
   }
-  const r = searchPipeline(w, platform, tables, base);
+  // The search and its candidates' evaluations share the plan and the stage descriptions.
+  const share = pipelineShare();
+  const r = searchPipeline(w, platform, tables, base, share);
   // The front and the choice come from the same estimates: every candidate is evaluated as a whole design
   // (serial chain, DRAM roof and CPU included), so no front point claims an FPS its estimate contradicts.
   const seen = new Set<string>();
-  const share = pipelineShare();
   const cands = [{ spec: r.spec, allocation: r.allocation, limit: r.limit }, ...r.ladder].filter((x) => {
     const key = JSON.stringify(x.spec);
     if (seen.has(key)) return false;

@@ -8,7 +8,7 @@ import { macPipelineDepth } from '../cost/engine.js';
 import { stageGeomOf } from '../cost/pipeline-design.js';
 import type { StageArch } from '../arch/pipeline.js';
 import { DEFAULT_CAPS, pathPlan, stageUnits, type StageUnit } from '../cost/evaluate.js';
-import { imageAndLatentBytes, joinBuffers, joinShapes, unitMember, type JoinBuffer } from '../cost/pipeline-design.js';
+import { imageAndLatentBytes, joinBuffers, joinShapes, unitMember, type JoinBuffer, type PipelineShare } from '../cost/pipeline-design.js';
 import { shapeKey } from './engine-search.js';
 import { pipelineStageDsp, prepareUnit, stageMemo, unitStageCycles, unitStageResources, unitStageTime, type Describe, type PlacementUse, type PreparedUnit } from '../cost/pipeline.js';
 import { allocationLadder, cannotFit, SolveMemo, jointAllocate, jointLadder, type Allocation, type StageOption } from './minmax.js';
@@ -401,10 +401,17 @@ function whyNoFaster(
 /**
  * Pipeline search: decide where weights live (on chip, else streamed, largest first) and which stages spill
  * their line buffers, then balance the stages exactly (minmax.ts) under DSP/BRAM/URAM/LUT/FF caps.
+ * With `share` (pipelineShare(), for evaluating the designs found): the search plans the path and describes its
+ * stages through it, so their evaluations find the plan, the stage members and the descriptions made.
  */
-export function searchPipeline(w: Workload, platform: Platform, tables: CostTables, base: Point): PipelineResult {
+export function searchPipeline(w: Workload, platform: Platform, tables: CostTables, base: Point, share?: PipelineShare): PipelineResult {
   const probe: Point = { ...base, arch: 'pipeline', pipeline: { weightsInUram: false, buffersInUram: false, deconv: 'subpixel', layers: {} } };
-  const full = pathPlan(w, probe, 'subpixel');
+  // The designs' plan: evaluate plans a pipeline point by its deconv lowering (every design here is 'subpixel').
+  let full = share?.plans.get('subpixel');
+  if (!full) {
+    full = pathPlan(w, probe, 'subpixel');
+    share?.plans.set('subpixel', full);
+  }
   const plan = stageUnits(full);
   const caps = { ...DEFAULT_CAPS, ...base.caps } as Record<ResourceKind, number>;
   const co = tables.coefficients;
@@ -438,8 +445,8 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
   // What one search remembers (never beyond it): each stage described once per parallelism, each unit's
   // members prepared once (the description memo is keyed by their geometry), each mode's options timed once,
   // and costed once for every placement whose flags their memories follow.
-  const describe = stageMemo();
-  const prepared = plan.map((u) => prepareUnit(u.members.map(unitMember)));
+  const describe = share?.describe ?? stageMemo();
+  const prepared = plan.map((u) => prepareUnit(u.members.map(share?.member ?? unitMember)));
   const timed = new Map<string, TimedOptions>();
   const costed = new Map<string, Omit<Stage, 'unit'>>();
   const raws = new Map<string, RawCosts>();
