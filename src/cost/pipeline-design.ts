@@ -5,7 +5,7 @@ import type { Platform } from '../platform/schema.js';
 import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
 import { macPipelineDepth } from './engine.js';
-import { baseRow, passive, stageKey, stageUnits, type PathLayer, type StageUnit, type Timed } from './plan.js';
+import { passive, stageKey, stageUnits, type PathLayer, type StageUnit, type Timed } from './plan.js';
 import { prepareUnit, stageMemo, unitOptionsValid, unitStageCost, type Describe, type UnitMember } from './pipeline.js';
 import { addResources, memoryFor, zeroResources, type Resources } from './resources.js';
 import { roofline } from './roofline.js';
@@ -170,13 +170,25 @@ export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform
     const bound: Bound = pl.serial ? 'serial' : 'compute';
     const r = roofline(2 * l.macs, c.dramBytes, 2 * lanes * f, platform.bandwidthBytesPerSec);
     const shared = unit.members.length > 1 ? ` shared by ${unit.members.length}` : '';
-    layers.push({
-      ...baseRow(pl), stage: key, executedMacs: c.executedMacs, cycles, timeMs: (cycles / f) * 1e3, bound, ...r,
-      utilization: l.macs / (Math.max(1, cycles) * lanes), lanes,
-      // A shared stage's hardware is counted once, on its first layer.
-      dsp: first ? stage.resources.dsp : 0, bram18: first ? stage.resources.bram18 : 0,
-      mapping: `pin${cfg.pin} pout${cfg.pout}${cfg.pk > 1 ? ` pk${cfg.pk}` : ''}${cfg.weights === 'stream' ? ` stream×${cfg.reuse}` : ''}${cfg.spill ? ' spill' : ''}${shared}`,
-    });
+    // The passive row filled in field by field, in its key order (a literal spreading the roofline in its middle
+    // copied key by key, for every layer of every candidate design).
+    const row = passive(pl, bound);
+    row.stage = key;
+    row.executedMacs = c.executedMacs;
+    row.cycles = cycles;
+    row.timeMs = (cycles / f) * 1e3;
+    row.ops = r.ops;
+    row.offchipBytes = r.offchipBytes;
+    row.ctc = r.ctc;
+    row.attainableGops = r.attainableGops;
+    row.rooflineBound = r.rooflineBound;
+    row.utilization = l.macs / (Math.max(1, cycles) * lanes);
+    row.lanes = lanes;
+    // A shared stage's hardware is counted once, on its first layer.
+    row.dsp = first ? stage.resources.dsp : 0;
+    row.bram18 = first ? stage.resources.bram18 : 0;
+    row.mapping = `pin${cfg.pin} pout${cfg.pout}${cfg.pk > 1 ? ` pk${cfg.pk}` : ''}${cfg.weights === 'stream' ? ` stream×${cfg.reuse}` : ''}${cfg.spill ? ' spill' : ''}${shared}`;
+    layers.push(row);
   }
   for (const v of sliceStage.values()) slice += v;
   resources.lut += co.lut.base + ports * co.lut.perAxiPortPer128Bits;
