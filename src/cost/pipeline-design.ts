@@ -76,7 +76,8 @@ function joinsById(f: PlanFacts, plan: PathLayer[], tables: CostTables, uram: bo
   return (f.joins[uram ? 1 : 0] ??= new Map(joinBuffers(plan, tables, uram, (f.shapes ??= joinShapes(plan))).map((b) => [b.id, b])));
 }
 
-export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform, tables: CostTables, w: Workload, share?: PipelineShare): Timed {
+/** `rows` false: the design's totals without its per-layer rows (`layers` empty), for designs compared by their totals. */
+export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform, tables: CostTables, w: Workload, share?: PipelineShare, rows = true): Timed {
   const spec = point.pipeline!;
   const f = point.clockMHz * 1e6;
   const layers: LayerEstimate[] = [];
@@ -110,27 +111,32 @@ export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform
     const l = pl.layer;
     if (pl.kind !== 'mac' && l.op === 'pixel_shuffle' && pl.kind !== 'cpu') {
       // The template's shuffle process (arch/pipeline.ts): a word a cycle in and out, a stage of the frame.
-      const row = passive(pl, 'compute');
       const src = byName.get(scopedName(l, l.layer.inputs[0]));
-      row.cycles = shuffleCycles({ h: l.inH, w: l.inW, c: l.cout, r: l.layer.factor ?? 1 }, wordOf(src));
-      row.timeMs = (row.cycles / f) * 1e3;
-      row.mapping = `pixel shuffle, ${wordOf(src)}-channel words`;
-      layers.push(row);
-      if (row.cycles > maxStage) {
-        maxStage = row.cycles;
-        slowest = { id: pl.id, bound: 'compute', cycles: row.cycles };
+      const cycles = shuffleCycles({ h: l.inH, w: l.inW, c: l.cout, r: l.layer.factor ?? 1 }, wordOf(src));
+      if (rows) {
+        const row = passive(pl, 'compute');
+        row.cycles = cycles;
+        row.timeMs = (cycles / f) * 1e3;
+        row.mapping = `pixel shuffle, ${wordOf(src)}-channel words`;
+        layers.push(row);
+      }
+      if (cycles > maxStage) {
+        maxStage = cycles;
+        slowest = { id: pl.id, bound: 'compute', cycles };
       }
       continue;
     }
     if (pl.kind !== 'mac') {
-      const row = passive(pl, pl.kind === 'cpu' ? 'cpu' : 'fused');
       const join = joins.get(pl.id);
-      if (join) {
-        resources = addResources(resources, join.resources);
-        row.bram18 = join.resources.bram18;
-        row.mapping = `join buffer: ${join.rows} rows × ${join.width} × ${join.channels} of ${join.held}${spec.buffersInUram ? ' (URAM)' : ''}`;
+      if (join) resources = addResources(resources, join.resources);
+      if (rows) {
+        const row = passive(pl, pl.kind === 'cpu' ? 'cpu' : 'fused');
+        if (join) {
+          row.bram18 = join.resources.bram18;
+          row.mapping = `join buffer: ${join.rows} rows × ${join.width} × ${join.channels} of ${join.held}${spec.buffersInUram ? ' (URAM)' : ''}`;
+        }
+        layers.push(row);
       }
-      layers.push(row);
       continue;
     }
     const key = stageKey(pl);
@@ -166,6 +172,7 @@ export function evalPipeline(plan: PathLayer[], point: Point, platform: Platform
     const c = stage.perMember[unit.members.indexOf(pl)];
     // At decode, one slice's transforms stream through their stages together; slice i+1 waits for slice i.
     if (l.instance !== undefined && !pl.serial) sliceStage.set(l.instance, Math.max(sliceStage.get(l.instance) ?? 0, c.cycles));
+    if (!rows) continue;
     const cycles = pl.serial ? c.cyclesPerPosition * l.outH * l.outW : c.cycles;
     const bound: Bound = pl.serial ? 'serial' : 'compute';
     const r = roofline(2 * l.macs, c.dramBytes, 2 * lanes * f, platform.bandwidthBytesPerSec);
