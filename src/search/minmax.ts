@@ -31,6 +31,9 @@ function cheapestUnder(opts: StageOption[], T: number, caps: number[], weights: 
     for (let k = 0; k < K; k++) s += (weights[k] * x.costs[k]) / (caps[k] || 1);
     return s;
   };
+  // The best's weighted sum, once an incomparable option asks for it (kept until the best changes).
+  let bestNorm = 0;
+  let bestNormKnown = false;
   for (let i = 0; i < opts.length; i++) {
     const o = opts[i];
     if (o.cycles > T) continue;
@@ -47,11 +50,24 @@ function cheapestUnder(opts: StageOption[], T: number, caps: number[], weights: 
       le &&= oc <= bc;
       ge &&= oc >= bc;
     }
-    if (le && !ge) best = i;
-    else if (!le && !ge) {
+    if (le && !ge) {
+      best = i;
+      bestNormKnown = false;
+    } else if (!le && !ge) {
       exact = false;
-      if (norm(o) < norm(b)) best = i;
-    } else if (le && ge && o.cycles < b.cycles) best = i;
+      if (!bestNormKnown) {
+        bestNorm = norm(b);
+        bestNormKnown = true;
+      }
+      const n = norm(o);
+      if (n < bestNorm) {
+        best = i;
+        bestNorm = n;
+      }
+    } else if (le && ge && o.cycles < b.cycles) {
+      best = i;
+      bestNormKnown = false;
+    }
   }
   return best < 0 ? undefined : { index: best, exact };
 }
