@@ -269,8 +269,11 @@ export interface StageShape {
   /** Sliding-window unit per nb: the prologue's words and Σ over output rows of max(words read, words emitted). */
   swuFirst: number;
   swuRows: number;
-  /** Streamed weights, per group size: for each vertical phase, each group's window words per nb → how many groups. */
-  groups: Map<number, Map<number, number>[]>;
+  /**
+   * Streamed weights, per group size: for each vertical phase, the distinct window words per nb of a group (in
+   * order of first occurrence along the row) and how many groups have each.
+   */
+  groups: Map<number, GroupWords[]>;
 }
 
 export function stageShape(g: StageGeom, pk: number): StageShape {
@@ -308,8 +311,14 @@ export function stageShape(g: StageGeom, pk: number): StageShape {
   return { pk, grid, tgt, tgMax, mvauOnChip, rows, rowWords, swuFirst, swuRows, groups: new Map() };
 }
 
+/** A histogram of groups by window words: words[i] held by counts[i] groups (arrays: stageArch reads them for every parallelism). */
+export interface GroupWords {
+  words: number[];
+  counts: number[];
+}
+
 /** Per vertical phase, how many groups of `group` output pixels hold each count of window words (per nb). */
-function groupWords(g: StageGeom, s: StageShape, group: number): Map<number, number>[] {
+function groupWords(g: StageGeom, s: StageShape, group: number): GroupWords[] {
   let out = s.groups.get(group);
   if (!out) {
     const sp = g.kind === 'subpixel';
@@ -320,7 +329,7 @@ function groupWords(g: StageGeom, s: StageShape, group: number): Map<number, num
         for (let ox = ox0; ox < Math.min(g.ow, ox0 + group); ox++) words += phase[sp ? (ox + g.pl) % g.sw : 0];
         hist.set(words, (hist.get(words) ?? 0) + 1);
       }
-      return hist;
+      return { words: [...hist.keys()], counts: [...hist.values()] };
     });
     s.groups.set(group, out);
   }
@@ -346,7 +355,8 @@ export function stageArch(g: StageGeom, par: StagePar, bits: { weight: number; a
     for (let py = 0; py < hists.length; py++) {
       if (!s.rows[py]) continue;
       let row = 0;
-      for (const [words, count] of hists[py]) row += count * mb * Math.max(words * nb, beats);
+      const { words, counts } = hists[py];
+      for (let i = 0; i < words.length; i++) row += counts[i] * mb * Math.max(words[i] * nb, beats);
       mvau += s.rows[py] * row;
     }
   }

@@ -27,9 +27,10 @@ function checkClock(point: Point, platform: Platform) {
  * entropy coder on the board's CPU: frames pipeline between the two, except where the decoder must
  * alternate with the CPU inside a frame (Minnen 2018's per-position context loop; Minnen 2020's slices).
  * `share` (pipelineShare()): for pipeline designs of one workload and base point, differing only in their
- * pipeline section, evaluated one after another (explore's candidates).
+ * pipeline section, evaluated one after another (explore's candidates). `layers: false` (pipeline designs): the
+ * estimate without its per-layer rows (`layers` empty), for designs compared by their totals.
  */
-export function evaluate(w: Workload, platform: Platform, point: Point, tables: CostTables, share?: PipelineShare): Estimate {
+export function evaluate(w: Workload, platform: Platform, point: Point, tables: CostTables, share?: PipelineShare, opts: { layers?: boolean } = {}): Estimate {
   if (point.arch === 'gpu') return evaluateGpu(w, platform, point, tables);
   checkClock(point, platform);
   if (point.arch === 'dpu') return evaluateDpu(w, platform, point, tables);
@@ -48,7 +49,7 @@ export function evaluate(w: Workload, platform: Platform, point: Point, tables: 
   for (const k of Object.keys(spec.layers)) {
     if (!ids.has(k)) throw new UserError(`no ${section === 'engine' ? 'layer' : 'stage'} "${k}" in the ${point.workload.path} path`, { field: `${section}.layers.${k}` });
   }
-  const t = point.arch === 'engine' ? evalEngine(plan, point, platform, tables) : evalPipeline(plan, point, platform, tables, w, share);
+  const t = point.arch === 'engine' ? evalEngine(plan, point, platform, tables) : evalPipeline(plan, point, platform, tables, w, share, opts.layers ?? true);
   const f = point.clockMHz * 1e6;
 
   // Entropy coding on the CPU.

@@ -1,6 +1,6 @@
 import type { Precision } from '../platform/precision.js';
 import { dspPerMac, type CostTables } from '../platform/tables.js';
-import { memoryFor, zeroResources, type Resources } from './resources.js';
+import { MemoryTally, zeroResources, type Resources } from './resources.js';
 
 /**
  * The hardware a GDN variant adds around its C×C product (DESIGN.md §3), as the emitted kernels build it
@@ -33,29 +33,35 @@ export const NORM_TABLES: Record<NormKind, { depth: number; width: number } | nu
  */
 export function normResources(kinds: Iterable<string>, inLanes: number, outLanes: number, p: Precision, family: string, tables: CostTables): Resources {
   const r = zeroResources();
-  // The distinct GDN kinds in first-seen order (a loop: a search asks this for every option of a GDN stage).
+  // The distinct GDN kinds in first-seen order (plain loops: a search asks this for every option of a GDN stage).
   const ks: NormKind[] = [];
   for (const k of kinds) if (NORM_KINDS.has(k) && !ks.includes(k as NormKind)) ks.push(k as NormKind);
   if (!ks.length) return r;
-  const squares = ks.some((k) => k === 'gdn' || k === 'igdn');
-  const abs = ks.some((k) => k === 'gdn_simplified' || k === 'igdn_simplified');
+  let squares = false;
+  let abs = false;
+  for (const k of ks) {
+    if (k === 'gdn' || k === 'igdn') squares = true;
+    else abs = true;
+  }
   // A square's two operands are the same activation: no INT8 packing of two products (that needs a shared
   // operand across two different products, WP486), so at least one DSP per squarer.
   if (squares) r.dsp += Math.ceil(inLanes * Math.max(1, dspPerMac(tables.packing, family, p).dspPerMac));
   if (abs) r.lut += inLanes * p.actBits;
   const shifter = p.accBits * Math.ceil(Math.log2(p.accBits));
+  // The scale tables, one bank per pair of lanes, mapped bank by bank as memoryFor does.
+  const mem = new MemoryTally(tables);
   for (const k of ks) {
     const t = NORM_TABLES[k];
     if (!t) continue;
-    const mem = memoryFor(tables, [{ count: Math.ceil(outLanes / 2), width: t.width, depth: t.depth }]);
-    r.bram18 += mem.bram18;
-    r.uram += mem.uram;
-    r.lut += mem.lutram + outLanes * shifter;
+    mem.add(Math.ceil(outLanes / 2), t.width, t.depth);
+    r.lut += outLanes * shifter;
     r.ff += outLanes * p.accBits;
   }
+  r.bram18 += mem.bram18;
+  r.uram += mem.uram;
+  r.lut += mem.lutram;
   return r;
 }
-
 
 /** The GDN kinds among the MAC layers of a path. */
 export const normKinds = (plan: { kind: string; layer: { op: string } }[]): string[] =>

@@ -44,12 +44,29 @@ export const CoefficientsSchema = z.object({
 export type Coefficients = z.infer<typeof CoefficientsSchema>;
 export type LinearModel = Coefficients['lut'];
 
+export type DspMapping = Readonly<{ dspPerMac: number; sharedOperand: boolean; source: string }>;
+
+const KINDS = ['int', 'float16', 'float32'] as const;
+const small = (bits: number) => Number.isInteger(bits) && bits >= 0 && bits < 4096;
+
+/**
+ * Each family's answers by operand kind and widths, owned by the family's entry of the packing table (a WeakMap:
+ * they go with it) and bounded by the precisions asked about. A search asks for every option it costs, and the
+ * answer depends on nothing else: found once, the same object is handed out again (callers only read it).
+ */
+const answers = new WeakMap<DspPacking['families'][string], Map<number, DspMapping>>();
+
 /** DSPs per MAC lane for a precision on a DSP family: the first table entry wide enough for both operands. */
-export function dspPerMac(packing: DspPacking, family: string, p: Precision): { dspPerMac: number; sharedOperand: boolean; source: string } {
+export function dspPerMac(packing: DspPacking, family: string, p: Precision): DspMapping {
   const fam = packing.families[family];
   if (!fam) throw new UserError(`no DSP packing for family ${family} (known: ${Object.keys(packing.families).join(', ')})`, { field: 'dspFamily' });
   const kind = p.kind === 'int' ? 'int' : p.weightBits <= 16 ? 'float16' : 'float32';
-  // A plain loop: a search asks this for every option it costs.
+  let byKey = answers.get(fam);
+  if (!byKey) answers.set(fam, (byKey = new Map()));
+  // Operand widths are small integers (the precision schema's, up to 32 bits), so one number names the question.
+  const key = small(p.weightBits) && small(p.actBits) ? (KINDS.indexOf(kind) * 4096 + p.weightBits) * 4096 + p.actBits : -1;
+  const known = byKey.get(key);
+  if (known) return known;
   let best: PackingEntry | undefined;
   let bestCost = Infinity;
   for (const e of fam.entries) {
@@ -62,7 +79,9 @@ export function dspPerMac(packing: DspPacking, family: string, p: Precision): { 
     }
   }
   if (!best) throw new UserError(`${family} has no DSP mapping for ${p.name} (operands ${p.weightBits}×${p.actBits} bits)`, { field: 'precision' });
-  return { dspPerMac: bestCost, sharedOperand: (best.macsPerDsp ?? 1) > 1, source: best.source };
+  const answer: DspMapping = { dspPerMac: bestCost, sharedOperand: (best.macsPerDsp ?? 1) > 1, source: best.source };
+  if (key >= 0) byKey.set(key, answer);
+  return answer;
 }
 
 /** BRAM18 blocks for one bank of `width` bits × `depth` words: the cheapest aspect ratio (UG573). */

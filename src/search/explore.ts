@@ -52,11 +52,12 @@ export function explore(w: Workload, platform: Platform, tables: CostTables, bas
     }))).map((p) => ({ fps: p.fps, dsp: p.costs[0], bram18: p.costs[1], design: p.design }));
     return { best, point, pareto, evaluated: r.evaluated, limit: r.limit };
   }
-  const r = searchPipeline(w, platform, tables, base);
+  // The search and its candidates' evaluations share the plan and the stage descriptions.
+  const share = pipelineShare();
+  const r = searchPipeline(w, platform, tables, base, share);
   // The front and the choice come from the same estimates: every candidate is evaluated as a whole design
   // (serial chain, DRAM roof and CPU included), so no front point claims an FPS its estimate contradicts.
   const seen = new Set<string>();
-  const share = pipelineShare();
   const cands = [{ spec: r.spec, allocation: r.allocation, limit: r.limit }, ...r.ladder].filter((x) => {
     const key = JSON.stringify(x.spec);
     if (seen.has(key)) return false;
@@ -65,8 +66,9 @@ export function explore(w: Workload, platform: Platform, tables: CostTables, bas
   }).map((x) => {
     const point: Point = { ...base, pipeline: x.spec, engine: undefined };
     const chain = (x.allocation as { serial?: number }).serial;
-    // The limit's text is read for the chosen design only (the search writes it on demand).
-    return { point, est: evaluate(w, platform, point, tables, share), label: `target ${x.allocation.target}${chain ? ` + chain ${chain}` : ''} cycles`, why: x };
+    // Candidates are compared by their totals: only the chosen design's layers are listed (below). The limit's
+    // text is read for the chosen design only (the search writes it on demand).
+    return { point, est: evaluate(w, platform, point, tables, share, { layers: false }), label: `target ${x.allocation.target}${chain ? ` + chain ${chain}` : ''} cycles`, why: x };
   });
   const feasible = cands.filter((c) => c.est.feasible);
   const chosen = feasible.length
@@ -81,5 +83,5 @@ export function explore(w: Workload, platform: Platform, tables: CostTables, bas
   const limit = fastest !== chosen && fastest.est.acceleratorFps > chosen.est.acceleratorFps
     ? `${chosen.est.bottleneck} sets the end-to-end rate (${chosen.est.fps.toPrecision(4)} FPS), which a faster accelerator (${fastest.est.acceleratorFps.toPrecision(4)} FPS, ${fastest.est.resources.dsp.used} DSP) would not raise: the fewest DSPs at that rate`
     : chosen.why.limit;
-  return { best: chosen.est, point: chosen.point, pareto, evaluated: r.evaluated, limit };
+  return { best: evaluate(w, platform, chosen.point, tables, share), point: chosen.point, pareto, evaluated: r.evaluated, limit };
 }

@@ -10,7 +10,8 @@
  */
 export interface StageOption {
   cycles: number;
-  costs: number[];
+  /** Resources in the caps' order (the search hands out typed arrays: one shape for the solvers' code). */
+  costs: ArrayLike<number>;
 }
 
 export interface Allocation {
@@ -30,6 +31,9 @@ function cheapestUnder(opts: StageOption[], T: number, caps: number[], weights: 
     for (let k = 0; k < K; k++) s += (weights[k] * x.costs[k]) / (caps[k] || 1);
     return s;
   };
+  // The best's weighted sum, once an incomparable option asks for it (kept until the best changes).
+  let bestNorm = 0;
+  let bestNormKnown = false;
   for (let i = 0; i < opts.length; i++) {
     const o = opts[i];
     if (o.cycles > T) continue;
@@ -46,11 +50,24 @@ function cheapestUnder(opts: StageOption[], T: number, caps: number[], weights: 
       le &&= oc <= bc;
       ge &&= oc >= bc;
     }
-    if (le && !ge) best = i;
-    else if (!le && !ge) {
+    if (le && !ge) {
+      best = i;
+      bestNormKnown = false;
+    } else if (!le && !ge) {
       exact = false;
-      if (norm(o) < norm(b)) best = i;
-    } else if (le && ge && o.cycles < b.cycles) best = i;
+      if (!bestNormKnown) {
+        bestNorm = norm(b);
+        bestNormKnown = true;
+      }
+      const n = norm(o);
+      if (n < bestNorm) {
+        best = i;
+        bestNorm = n;
+      }
+    } else if (le && ge && o.cycles < b.cycles) {
+      best = i;
+      bestNormKnown = false;
+    }
   }
   return best < 0 ? undefined : { index: best, exact };
 }
@@ -73,7 +90,10 @@ function stageIndex(opts: StageOption[], K: number): { cycles: number[]; least: 
   let j = 0;
   for (const t of cycles) {
     const l = least[least.length - 1].slice();
-    for (; j < byCycles.length && opts[byCycles[j]].cycles <= t; j++) opts[byCycles[j]].costs.forEach((c, k) => (l[k] = Math.min(l[k], c)));
+    for (; j < byCycles.length && opts[byCycles[j]].cycles <= t; j++) {
+      const c = opts[byCycles[j]].costs;
+      for (let k = 0; k < c.length; k++) l[k] = Math.min(l[k], c[k]);
+    }
     least.push(l);
   }
   return { cycles, least };
@@ -247,36 +267,72 @@ export interface ChainAllocation extends Allocation {
 }
 
 /**
- * Serial stages minimising their summed cycles within a budget (a multi-resource knapsack): start from each
- * stage's cheapest option, repeatedly take the upgrade that saves the most cycles per share of the remaining
- * budget, then try trading a downgrade of one stage for an upgrade of another until nothing improves.
+ * The state of chainGreedy: each stage's chosen option and the resources they use together. Numbers live in
+ * typed arrays and the state in one class, so the solver's code sees one shape whatever the numbers are (an
+ * array of small integers and one of fractions are different shapes to the JIT, which recompiled for each).
  */
-export function chainGreedy(stages: StageOption[][], budget: number[], exchange = true): { choice: number[]; sum: number; costs: number[] } | undefined {
-  const ones = budget.map(() => 1);
-  const cur: number[] = [];
-  for (const opts of stages) {
-    const c = cheapestUnder(opts, Infinity, budget, ones);
-    if (!c) return undefined;
-    cur.push(c.index);
+class ChainState {
+  readonly K: number;
+  readonly budget: Float64Array;
+  /** 1 / max(1, budget): a resource's price per unit. */
+  readonly inv: Float64Array;
+  readonly used: Float64Array;
+  constructor(readonly stages: StageOption[][], budget: ArrayLike<number>, readonly cur: number[]) {
+    const K = (this.K = budget.length);
+    this.budget = Float64Array.from(budget);
+    this.inv = new Float64Array(K);
+    for (let k = 0; k < K; k++) this.inv[k] = 1 / Math.max(1, budget[k]);
+    this.used = new Float64Array(K);
+    for (let k = 0; k < K; k++) {
+      let u = 0;
+      for (let i = 0; i < stages.length; i++) u += stages[i][cur[i]].costs[k];
+      this.used[k] = u;
+    }
   }
-  const used = budget.map((_, k) => stages.reduce((s, opts, i) => s + opts[cur[i]].costs[k], 0));
-  if (used.some((u, k) => u > budget[k])) return undefined;
-  const K = budget.length;
-  const inv = budget.map((b) => 1 / Math.max(1, b));
-  const apply = (i: number, j: number) => {
-    const a = stages[i][cur[i]].costs;
-    const b = stages[i][j].costs;
-    for (let k = 0; k < K; k++) used[k] += b[k] - a[k];
-    cur[i] = j;
-  };
-  // Warm start (Lagrangian relaxation): each stage minimises cycles + λ·price; the smallest λ that fits.
-  {
-    const prices = stages.map((opts) => opts.map((o) => {
+
+  apply(i: number, j: number): void {
+    const a = this.stages[i][this.cur[i]].costs;
+    const b = this.stages[i][j].costs;
+    for (let k = 0; k < this.K; k++) this.used[k] += b[k] - a[k];
+    this.cur[i] = j;
+  }
+
+  /** Whether the choice fits the budget with stage i at option j instead. */
+  fitsWith(i: number, j: number): boolean {
+    const a = this.stages[i][this.cur[i]].costs;
+    const b = this.stages[i][j].costs;
+    for (let k = 0; k < this.K; k++) if (this.used[k] + (b[k] - a[k]) > this.budget[k]) return false;
+    return true;
+  }
+
+  /** Summed cycles of a choice (the current one by default), in stage order. */
+  cycles(choice: ArrayLike<number> = this.cur): number {
+    let sum = 0;
+    for (let i = 0; i < this.stages.length; i++) sum += this.stages[i][choice[i]].cycles;
+    return sum;
+  }
+}
+
+/**
+ * Warm start (Lagrangian relaxation): each stage minimises cycles + λ·price; the smallest λ that fits, taken if
+ * it sums to fewer cycles than the current choice.
+ */
+function warmStart(st: ChainState): void {
+  const { stages, K, inv, budget } = st;
+  const S = stages.length;
+  const prices = stages.map((opts) => {
+    const ps = new Float64Array(opts.length);
+    for (let j = 0; j < opts.length; j++) {
       let price = 0;
-      for (let k = 0; k < K; k++) price += o.costs[k] * inv[k];
-      return price;
-    }));
-    const pick = (lambda: number) => stages.map((opts, i) => {
+      for (let k = 0; k < K; k++) price += opts[j].costs[k] * inv[k];
+      ps[j] = price;
+    }
+    return ps;
+  });
+  const ch = new Int32Array(S);
+  const pick = (lambda: number) => {
+    for (let i = 0; i < S; i++) {
+      const opts = stages[i];
       const ps = prices[i];
       let bj = 0;
       let bv = Infinity;
@@ -287,45 +343,43 @@ export function chainGreedy(stages: StageOption[][], budget: number[], exchange 
           bj = j;
         }
       }
-      return bj;
-    });
-    const fitsAll = (ch: number[]) => {
-      for (let k = 0; k < K; k++) {
-        let u = 0;
-        for (let i = 0; i < stages.length; i++) u += stages[i][ch[i]].costs[k];
-        if (u > budget[k]) return false;
-      }
-      return true;
-    };
-    let hi = 1;
-    while (hi < 1e30 && !fitsAll(pick(hi))) hi *= 16;
-    if (hi < 1e30) {
-      let lo = hi / 16;
-      if (hi === 1) lo = 0;
-      for (let it = 0; it < 40 && hi - lo > hi * 1e-6; it++) {
-        const mid = (lo + hi) / 2;
-        if (fitsAll(pick(mid))) hi = mid;
-        else lo = mid;
-      }
-      const ch = pick(hi);
-      if (ch.reduce((sum, j, i) => sum + stages[i][j].cycles, 0) < cur.reduce((sum, j, i) => sum + stages[i][j].cycles, 0)) {
-        ch.forEach((j, i) => apply(i, j));
-      }
+      ch[i] = bj;
     }
-  }
-  // Each stage's best upgrade (its first option of the highest ratio that fits), kept across steps: another
-  // stage's step changes only the budget left, and while that only shrinks, a best that still fits stays best
-  // (the options that fit are a subset holding it). The step taken is the first stage's of the highest ratio,
-  // as a scan of every option in order would take.
-  const S = stages.length;
-  const bestJ = new Array<number>(S).fill(-1);
-  const bestR = new Array<number>(S).fill(-1);
-  const fits = (i: number, j: number) => {
-    const a = stages[i][cur[i]].costs;
-    const b = stages[i][j].costs;
-    for (let k = 0; k < K; k++) if (used[k] + (b[k] - a[k]) > budget[k]) return false;
+    return ch;
+  };
+  const fitsAll = (c: Int32Array) => {
+    for (let k = 0; k < K; k++) {
+      let u = 0;
+      for (let i = 0; i < S; i++) u += stages[i][c[i]].costs[k];
+      if (u > budget[k]) return false;
+    }
     return true;
   };
+  let hi = 1;
+  while (hi < 1e30 && !fitsAll(pick(hi))) hi *= 16;
+  if (hi >= 1e30) return;
+  let lo = hi / 16;
+  if (hi === 1) lo = 0;
+  for (let it = 0; it < 40 && hi - lo > hi * 1e-6; it++) {
+    const mid = (lo + hi) / 2;
+    if (fitsAll(pick(mid))) hi = mid;
+    else lo = mid;
+  }
+  pick(hi);
+  if (st.cycles(ch) < st.cycles()) for (let i = 0; i < S; i++) st.apply(i, ch[i]);
+}
+
+/**
+ * Repeatedly take the upgrade that saves the most cycles per share of the budget. Each stage's best upgrade (its
+ * first option of the highest ratio that fits) is kept across steps: another stage's step changes only the budget
+ * left, and while that only shrinks, a best that still fits stays best (the options that fit are a subset holding
+ * it). The step taken is the first stage's of the highest ratio, as a scan of every option in order would take.
+ */
+function upgrades(st: ChainState): void {
+  const { stages, K, inv, budget, used, cur } = st;
+  const S = stages.length;
+  const bestJ = new Int32Array(S).fill(-1);
+  const bestR = new Float64Array(S).fill(-1);
   const scan = (i: number) => {
     const opts = stages[i];
     const now = opts[cur[i]];
@@ -370,41 +424,59 @@ export function chainGreedy(stages: StageOption[][], budget: number[], exchange 
     const after = stages[bi][bestJ[bi]].costs;
     let shrinks = true;
     for (let k = 0; k < K; k++) if (after[k] - before[k] < 0) shrinks = false;
-    apply(bi, bestJ[bi]);
+    st.apply(bi, bestJ[bi]);
     for (let i = 0; i < S; i++) {
       if (i === bi || !shrinks) scan(i);
-      else if (bestJ[i] >= 0 && !fits(i, bestJ[i])) scan(i);
+      else if (bestJ[i] >= 0 && !st.fitsWith(i, bestJ[i])) scan(i);
     }
   }
-  // Pairwise exchange: give one stage's resources to another when the sum drops.
-  // A stage's options in ascending cycles (as the search prunes them): those fast enough for a pair are a prefix.
-  // With integer cycles and costs (exact arithmetic), a stage b none of whose fast-enough options could fit (the
-  // least of some resource over them already breaks the budget) is skipped without scanning.
-  const integral = exchange && budget.every(Number.isSafeInteger)
-    && stages.every((opts) => opts.every((o) => Number.isSafeInteger(o.cycles) && o.costs.every(Number.isSafeInteger)));
+}
+
+/**
+ * Pairwise exchange: give one stage's resources to another when the sum drops, until nothing improves.
+ * A stage's options in ascending cycles (as the search prunes them): those fast enough for a pair are a prefix.
+ * With integer cycles and costs (exact arithmetic), a stage b none of whose fast-enough options could fit (the
+ * least of some resource over them already breaks the budget) is skipped without scanning.
+ */
+function exchanges(st: ChainState): void {
+  const { stages, K, budget, used, cur } = st;
+  const S = stages.length;
+  let integral = true;
+  for (let k = 0; k < K && integral; k++) integral = Number.isSafeInteger(budget[k]);
+  for (let i = 0; i < S && integral; i++) {
+    for (const o of stages[i]) {
+      integral &&= Number.isSafeInteger(o.cycles);
+      for (let k = 0; k < K && integral; k++) integral = Number.isSafeInteger(o.costs[k]);
+    }
+  }
   const ascending = stages.map((opts) => opts.every((o, j) => j === 0 || opts[j - 1].cycles <= o.cycles));
-  const minCycles = stages.map((opts) => Math.min(...opts.map((o) => o.cycles)));
+  const minCycles = new Float64Array(S);
+  for (let i = 0; i < S; i++) {
+    let m = Infinity;
+    for (const o of stages[i]) m = Math.min(m, o.cycles);
+    minCycles[i] = m;
+  }
   // prefixLeast[b][j·K + k]: the least cost k over stage b's options before j.
   const prefixLeast = !integral ? [] : stages.map((opts) => {
     const least = new Float64Array((opts.length + 1) * K).fill(Infinity);
     for (let j = 0; j < opts.length; j++) for (let k = 0; k < K; k++) least[(j + 1) * K + k] = Math.min(least[j * K + k], opts[j].costs[k]);
     return least;
   });
-  const room = new Array<number>(K);
-  for (let improved = exchange, rounds = 0; improved && rounds < 50; rounds++) {
+  const room = new Float64Array(K);
+  for (let improved = true, rounds = 0; improved && rounds < 50; rounds++) {
     improved = false;
-    for (let a = 0; a < stages.length && !improved; a++) {
+    for (let a = 0; a < S && !improved; a++) {
       const ca = stages[a][cur[a]];
       // The most any other stage can gain: a change of a that loses more cannot be paid back.
       let otherGain = -Infinity;
-      for (let b = 0; b < stages.length; b++) if (b !== a) otherGain = Math.max(otherGain, stages[b][cur[b]].cycles - minCycles[b]);
+      for (let b = 0; b < S; b++) if (b !== a) otherGain = Math.max(otherGain, stages[b][cur[b]].cycles - minCycles[b]);
       for (let ja = 0; ja < stages[a].length && !improved; ja++) {
         if (ja === cur[a]) continue;
         const oa = stages[a][ja];
         const ga = ca.cycles - oa.cycles;
         if (integral && ga + otherGain <= 0) continue;
         if (integral) for (let k = 0; k < K; k++) room[k] = budget[k] - (used[k] + oa.costs[k] - ca.costs[k]);
-        for (let b = 0; b < stages.length && !improved; b++) {
+        for (let b = 0; b < S && !improved; b++) {
           if (b === a) continue;
           const opts = stages[b];
           const cb = opts[cur[b]];
@@ -431,8 +503,8 @@ export function chainGreedy(stages: StageOption[][], budget: number[], exchange 
             let ok = true;
             for (let k = 0; k < K && ok; k++) ok = used[k] + oa.costs[k] - ca.costs[k] + ob.costs[k] - cb.costs[k] <= budget[k];
             if (!ok) continue;
-            apply(a, ja);
-            apply(b, jb);
+            st.apply(a, ja);
+            st.apply(b, jb);
             improved = true;
             break;
           }
@@ -440,7 +512,28 @@ export function chainGreedy(stages: StageOption[][], budget: number[], exchange 
       }
     }
   }
-  return { choice: cur, sum: stages.reduce((s, opts, i) => s + opts[cur[i]].cycles, 0), costs: used };
+}
+
+/**
+ * Serial stages minimising their summed cycles within a budget (a multi-resource knapsack): start from each
+ * stage's cheapest option, warm-start from a Lagrangian relaxation, repeatedly take the upgrade that saves the
+ * most cycles per share of the remaining budget, then (with `exchange`) try trading a downgrade of one stage for
+ * an upgrade of another until nothing improves.
+ */
+export function chainGreedy(stages: StageOption[][], budget: number[], exchange = true): { choice: number[]; sum: number; costs: Float64Array } | undefined {
+  const ones = budget.map(() => 1);
+  const cur: number[] = [];
+  for (const opts of stages) {
+    const c = cheapestUnder(opts, Infinity, budget, ones);
+    if (!c) return undefined;
+    cur.push(c.index);
+  }
+  const st = new ChainState(stages, budget, cur);
+  for (let k = 0; k < st.K; k++) if (st.used[k] > budget[k]) return undefined;
+  warmStart(st);
+  upgrades(st);
+  if (exchange) exchanges(st);
+  return { choice: cur, sum: st.cycles(), costs: st.used };
 }
 
 /**

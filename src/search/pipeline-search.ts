@@ -1,250 +1,20 @@
 import { UserError } from '../errors.js';
 import type { PipelineLayer, PipelineSpec, Point } from '../mapping/schema.js';
 import type { Platform, ResourceKind } from '../platform/schema.js';
-import { RESOURCE_KINDS } from '../platform/schema.js';
 import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
-import { macPipelineDepth } from '../cost/engine.js';
-import { stageGeomOf } from '../cost/pipeline-design.js';
-import type { StageArch } from '../arch/pipeline.js';
 import { DEFAULT_CAPS, pathPlan, stageUnits, type StageUnit } from '../cost/evaluate.js';
-import { imageAndLatentBytes, joinBuffers, unitMember, type JoinBuffer } from '../cost/pipeline-design.js';
+import { imageAndLatentBytes, joinBuffers, joinShapes, unitMember, type PipelineShare } from '../cost/pipeline-design.js';
 import { shapeKey } from './engine-search.js';
-import { pipelineStageDsp, prepareUnit, stageMemo, unitStageCycles, unitStageResources, unitStageTime, type Describe, type PlacementUse, type PreparedUnit } from '../cost/pipeline.js';
-import { allocationLadder, cannotFit, SolveMemo, jointAllocate, jointLadder, type Allocation, type StageOption } from './minmax.js';
+import { prepareUnit, stageMemo, unitStageTime, type PlacementUse } from '../cost/pipeline.js';
+import { allocationLadder, cannotFit, SolveMemo, jointAllocate, jointLadder, type Allocation } from './minmax.js';
+import {
+  COST_KINDS, costedOptions, fewestDspConfigs, lineBufferWidth, rawCosts, smallestCosts, smallestOption, streamReuse, timedOptions,
+  type Mode, type RawCosts, type Stage, type TimedOptions,
+} from './pipeline-options.js';
+import { largestJoins, whyNoFaster } from './pipeline-why.js';
 
-export function divisors(n: number): number[] {
-  const out: number[] = [];
-  for (let d = 1; d * d <= n; d++) {
-    if (n % d === 0) {
-      out.push(d);
-      if (d * d !== n) out.push(n / d);
-    }
-  }
-  return out.sort((a, b) => a - b);
-}
-
-type Mode = Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>;
-
-interface Stage {
-  unit: StageUnit;
-  configs: PipelineLayer[];
-  options: StageOption[];
-}
-
-const COST_KINDS: ResourceKind[] = RESOURCE_KINDS;
-// rawCosts writes the kinds by name in this order.
-if (COST_KINDS.join() !== 'dsp,bram18,uram,lut,ff') throw new Error(`pipeline search: resource kinds ${COST_KINDS.join()} are not in the order rawCosts writes them`);
-
-const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-
-/**
- * A stage's parallelism options in one mode: the configurations in the order they are enumerated and, once
- * asked for, each one's cycles. Neither depends on where memories are placed, so one search times them once
- * for every placement (and never for a placement judged from its costs alone).
- */
-interface TimedOptions {
-  unit: StageUnit;
-  prepared: PreparedUnit;
-  configs: PipelineLayer[];
-  cycles?: number[];
-  /** Each option's stage as the template builds it (a one-layer emitted stage): described once for its timing and every placement's costs. */
-  archs?: StageArch[];
-  /** Which placement flags the stage's memories follow (known once costed under one placement). */
-  uses?: PlacementUse;
-}
-
-/**
- * A Describe answering for option `at.j` of t from its remembered description (one-layer emitted stages; else
- * the search's memo): the loops over a mode's options ask it for each option, for its cycles and its memories.
- */
-function optionDescribe(t: TimedOptions, describe: Describe): { at: { j: number }; describe: Describe } {
-  const at = { j: 0 };
-  const m = t.prepared.members;
-  const g = m.length === 1 ? m[0].geom : undefined;
-  if (!g) return { at, describe };
-  const archs = (t.archs ??= t.configs.map((c) => describe(g, c, m[0].precision)));
-  return { at, describe: () => archs[at.j] };
-}
-
-/** Every option's costs under one placement (flat, COST_KINDS per option) and each resource's least over them. */
-interface RawCosts {
-  costs: Float64Array;
-  least: number[];
-}
-
-/** A stage's parallelism options in one mode, in the order the search enumerates them. */
-function stageConfigs(unit: StageUnit, prepared: PreparedUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>): PipelineLayer[] {
-  const members = prepared.members;
-  const rep = unit.members[0];
-  const configs: PipelineLayer[] = [];
-  const N = members.map((m) => m.lowered.N).reduce(gcd);
-  const M = members.map((m) => m.lowered.M).reduce(gcd);
-  const sameN = members.every((m) => m.lowered.N === N);
-  // A streamed stage re-fetches its weights every `reuse` pixels of a row: the small partial-sum budget, or a
-  // whole row (fewer fetches for larger window and output buffers); the options' pruning keeps what pays.
-  const reuses = mode.weights === 'stream' ? [...new Set([mode.reuse, Math.max(mode.reuse, rep.layer.outW)])] : [mode.reuse];
-  for (const pin of divisors(N)) for (const reuse of reuses) {
-    for (const pout of divisors(M)) {
-      const pks = sameN && pin === N ? divisors(rep.lowered!.taps) : [1];
-      for (const pk of pks) configs.push({ pin, pout, pk, weights: mode.weights, reuse, spill: mode.spill, fifoDepth: 2 });
-    }
-  }
-  return configs;
-}
-
-/** An option's cycles as the solver balances them: a frame, or (serial chain) a position times the positions. */
-function optionCycles(unit: StageUnit, prepared: PreparedUnit, cfg: PipelineLayer, describe: Describe): number {
-  const rep = unit.members[0];
-  const t = unitStageCycles(prepared, cfg, { depth: macPipelineDepth(cfg.pin, rep.precision), describe }, !!rep.serial);
-  return rep.serial ? t * (rep.layer.outH * rep.layer.outW) : t;
-}
-
-function timedOptions(unit: StageUnit, prepared: PreparedUnit, mode: Pick<PipelineLayer, 'weights' | 'reuse' | 'spill'>): TimedOptions {
-  return { unit, prepared, configs: stageConfigs(unit, prepared, mode) };
-}
-
-function cyclesOf(t: TimedOptions, describe: Describe): number[] {
-  if (!t.cycles) {
-    const d = optionDescribe(t, describe);
-    t.cycles = t.configs.map((cfg, j) => {
-      d.at.j = j;
-      return optionCycles(t.unit, t.prepared, cfg, d.describe);
-    });
-  }
-  return t.cycles;
-}
-
-/**
- * The resources of the option smallestCosts picks from costedOptions' list (fewest DSPs, then fewest BRAM18,
- * then the first in the list's order: fewest cycles, then enumeration order), found without sizing the
- * memories of every option: only those with the fewest DSPs are costed in full, and only their ties timed.
- * The pruning keeps that option (nothing it keeps before it has as few DSPs and BRAM18s), so this is exact.
- */
-function fewestDspConfigs(configs: PipelineLayer[], prepared: PreparedUnit, platform: Platform, tables: CostTables): PipelineLayer[] {
-  const w = prepared.widest;
-  const dsp = configs.map((cfg) => pipelineStageDsp(w.lowered, cfg, w.precision, platform.spec.dspFamily, tables));
-  const fewest = Math.min(...dsp);
-  return configs.filter((_, j) => dsp[j] === fewest);
-}
-
-/** Of the options with the fewest DSPs (in enumeration order; the same under every placement), smallestCosts' pick. */
-function smallestOption(unit: StageUnit, prepared: PreparedUnit, fewest: PipelineLayer[], platform: Platform, tables: CostTables, uram: boolean, bufUram: boolean, describe: Describe): number[] {
-  const bram = COST_KINDS.indexOf('bram18');
-  let best: { cycles: number; costs: number[] } | undefined;
-  for (const cfg of fewest) {
-    const r = unitStageResources(prepared, cfg, platform.spec.dspFamily, tables, { weightsInUram: uram, buffersInUram: bufUram, describe, noBanks: true }).resources;
-    const costs = COST_KINDS.map((k) => r[k]);
-    if (best && costs[bram] > best.costs[bram]) continue;
-    const cycles = optionCycles(unit, prepared, cfg, describe);
-    if (!best || costs[bram] < best.costs[bram] || cycles < best.cycles) best = { cycles, costs };
-  }
-  return best!.costs;
-}
-
-/** Every option of a mode costed under one placement, and each resource's least over them (what no choice beats). */
-function rawCosts(t: TimedOptions, platform: Platform, tables: CostTables, uram: boolean, bufUram: boolean, describe: Describe): RawCosts {
-  const uses: PlacementUse = { weights: false, buffers: false };
-  const K = COST_KINDS.length;
-  const n = t.configs.length;
-  const costs = new Float64Array(n * K);
-  const least = new Array<number>(K).fill(Infinity);
-  const family = platform.spec.dspFamily;
-  const d = optionDescribe(t, describe);
-  const opts = { weightsInUram: uram, buffersInUram: bufUram, describe: d.describe, uses, noBanks: true };
-  for (let j = 0; j < n; j++) {
-    d.at.j = j;
-    const r = unitStageResources(t.prepared, t.configs[j], family, tables, opts).resources;
-    // COST_KINDS' order, read by name (a loop over the kinds as keys cost more than the costing's arithmetic).
-    costs[j * K] = r.dsp;
-    costs[j * K + 1] = r.bram18;
-    costs[j * K + 2] = r.uram;
-    costs[j * K + 3] = r.lut;
-    costs[j * K + 4] = r.ff;
-    for (let k = 0; k < K; k++) if (costs[j * K + k] < least[k]) least[k] = costs[j * K + k];
-  }
-  t.uses ??= uses;
-  return { costs, least };
-}
-
-/** The costed options, keeping those no other option beats in cycles and every resource. */
-function costedOptions(t: TimedOptions, raw: RawCosts, describe: Describe): Omit<Stage, 'unit'> {
-  const K = COST_KINDS.length;
-  const n = t.configs.length;
-  // Only the options the pruning keeps become StageOptions (most are dropped).
-  const costs = raw.costs;
-  const cycles = cyclesOf(t, describe);
-  // The solver's input shrinks 5–20×.
-  const order: number[] = [];
-  for (let i = 0; i < n; i++) order.push(i);
-  order.sort((a, b) => cycles[a] - cycles[b] || costs[a * K] - costs[b * K]);
-  const keep: number[] = [];
-  // Whether an option is dominated does not depend on the order the kept ones are tried in: the last
-  // dominator found is tried first (neighbours in cycles are often beaten by the same option).
-  let last = -1;
-  const beats = (p: number, i: number) => {
-    if (cycles[p] > cycles[i]) return false;
-    for (let k = 0; k < K; k++) if (costs[p * K + k] > costs[i * K + k]) return false;
-    return true;
-  };
-  for (const i of order) {
-    let dominated = last >= 0 && beats(last, i);
-    for (let q = 0; q < keep.length && !dominated; q++) {
-      if (beats(keep[q], i)) {
-        dominated = true;
-        last = keep[q];
-      }
-    }
-    if (!dominated) keep.push(i);
-  }
-  const options: StageOption[] = [];
-  for (const i of keep) {
-    const c: number[] = [];
-    for (let k = 0; k < K; k++) c.push(costs[i * K + k]);
-    options.push({ cycles: cycles[i], costs: c });
-  }
-  return { configs: keep.map((i) => t.configs[i]), options };
-}
-
-/** A stage's line buffer in elements per row band (0 without one): which to spill first. */
-function lineBufferWidth(u: StageUnit): number {
-  const lw = u.members[0].lowered!;
-  // A stage the template emits keeps its line buffer on chip (nothing to spill): only the others can.
-  if (u.members.some((m) => stageGeomOf(m))) return 0;
-  return lw.kh <= 1 ? 0 : Math.max(...u.members.map((m) => m.lowered!.inW * m.lowered!.N * m.lowered!.groups)) * lw.kh;
-}
-
-/** Partial sums a streamed-weight stage may hold: 4 BRAM18s' worth (each weight fetch serves `reuse` pixels). */
-const PSUM_BITS = 4 * 18 * 1024;
-export function streamReuse(unit: StageUnit): number {
-  const pl = unit.members[0];
-  const lw = pl.lowered!;
-  let r = 1;
-  while (r * 2 <= lw.R * lw.C && r * 2 * lw.M * lw.groups * pl.precision.accBits <= PSUM_BITS) r *= 2;
-  return r;
-}
-
-/** Resources of the smallest design: every stage at its fewest-DSP option (one MAC lane). */
-const fewestDsp = new WeakMap<StageOption[], StageOption>();
-function smallestCosts(stages: Stage[]): number[] {
-  const sum = COST_KINDS.map(() => 0);
-  for (const st of stages) {
-    // Stages of one shape and mode share their (cached) option list: its smallest option is found once.
-    let o = fewestDsp.get(st.options);
-    if (!o) {
-      o = st.options.reduce((a, b) => (b.costs[0] < a.costs[0] || (b.costs[0] === a.costs[0] && b.costs[1] < a.costs[1]) ? b : a));
-      fewestDsp.set(st.options, o);
-    }
-    o.costs.forEach((c, k) => (sum[k] += c));
-  }
-  return sum;
-}
-
-/** The three largest join buffers in a resource, named by block, with their shape. */
-function largestJoins(joins: JoinBuffer[], k: ResourceKind): string {
-  return [...joins].sort((a, b) => b.resources[k] - a.resources[k] || a.id.localeCompare(b.id)).slice(0, 3)
-    .map((j) => `${j.id} holds ${j.held} for ${j.rows} rows × ${j.width} × ${j.channels} (${j.bytes} B, ${k} ${j.resources[k]})`).join('; ');
-}
+export { divisors, streamReuse } from './pipeline-options.js';
 
 export interface PipelineResult {
   spec: PipelineSpec;
@@ -255,90 +25,20 @@ export interface PipelineResult {
   evaluated: number;
 }
 
-/** Math.round(n).toLocaleString('en-US'), without Intl for the usual integers (it dominated a ladder's texts). */
-const fmt = (n: number) => {
-  const r = Math.round(n);
-  if (!Number.isSafeInteger(r) || Object.is(r, -0)) return r.toLocaleString('en-US');
-  return String(r).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-};
-const cfgText = (c: PipelineLayer) => `pin${c.pin} pout${c.pout}${c.pk > 1 ? ` pk${c.pk}` : ''}${c.weights === 'stream' ? ' stream' : ''}${c.spill ? ' spill' : ''}`;
-
-/**
- * Why an allocation is no faster, in the search's own terms: what sets the frame (the slowest parallel stages,
- * the DRAM/CPU floor, the serial chain) and which cap the next faster step would break. One step faster means
- * every parallel stage at the target takes its cheapest faster option (all of them, or the frame stays), and
- * for the chain its cheapest single upgrade; the resources counted are the stages' plus the join buffers'.
- */
-function whyNoFaster(
-  stages: Stage[], a: Allocation & { serial?: number }, serial: boolean[], limit: number[], limit0: number[], floor: { cycles: number; what: string },
-): string {
-  const K = COST_KINDS.length;
-  const joinsOf = (k: number) => limit0[k] - limit[k];
-  const over = (delta: number[]) => COST_KINDS.map((kind, k) => (a.costs[k] + delta[k] > limit[k]
-    ? `${kind} ${fmt(a.costs[k] + delta[k] + joinsOf(k))} > cap ${fmt(limit0[k])}${joinsOf(k) > 0 ? ` (join buffers ${fmt(joinsOf(k))} of it)` : ''}`
-    : '')).filter(Boolean);
-  const norm = (d: number[]) => d.reduce((s, v, k) => s + Math.max(0, v) / Math.max(1, limit[k]), 0);
-  const parts: string[] = [];
-  const par = stages.map((_, i) => i).filter((i) => !serial[i]);
-  const T = a.target;
-  if (par.length && floor.cycles >= T && floor.cycles > 0) {
-    parts.push(`the ${floor.what} (${fmt(floor.cycles)} cycles a frame) is slower than every parallel stage (${fmt(T)})`);
-  } else if (par.length) {
-    const tied = par.filter((i) => stages[i].options[a.choice[i]].cycles === T);
-    // The next target down: the slowest of the tied stages' next faster options; every parallel stage slower
-    // than it takes its cheapest option within it.
-    const full = tied.filter((i) => !stages[i].options.some((o) => o.cycles < T)).map((i) => stages[i].unit.key);
-    const ex = tied[0];
-    const head = `${tied.length} parallel stage${tied.length > 1 ? 's' : ''} at ${fmt(T)} cycles a frame (${stages[ex].unit.key} ${cfgText(stages[ex].configs[a.choice[ex]])}${tied.length > 1 ? ', …' : ''})`;
-    if (full.length) parts.push(`${head}: ${full.join(', ')} already at full parallelism`);
-    else {
-      const next = Math.max(...tied.map((i) => Math.max(...stages[i].options.filter((o) => o.cycles < T).map((o) => o.cycles))));
-      const delta = new Array<number>(K).fill(0);
-      const stuck: string[] = [];
-      for (const i of par) {
-        const cur = stages[i].options[a.choice[i]];
-        if (cur.cycles <= next) continue;
-        const d = (o: StageOption) => o.costs.map((c, k) => c - cur.costs[k]);
-        const within = stages[i].options.filter((o) => o.cycles <= next);
-        if (!within.length) stuck.push(stages[i].unit.key);
-        else d(within.reduce((x, y) => (norm(d(y)) < norm(d(x)) ? y : x))).forEach((v, k) => (delta[k] += v));
-      }
-      const o = over(delta);
-      if (stuck.length) parts.push(`${head}: one step faster (≤ ${fmt(next)}) is beyond the full parallelism of ${stuck.join(', ')}`);
-      else parts.push(o.length ? `${head}: one step faster (≤ ${fmt(next)}) needs ${o.join(', ')}` : `${head}: one step faster (≤ ${fmt(next)}) fits the caps but the search did not find it (its per-stage choice is inexact where options trade one resource for another)`);
-    }
-  }
-  const chain = stages.map((_, i) => i).filter((i) => serial[i]);
-  if (chain.length) {
-    // The chain's cheapest faster step (least share of the caps): if even that breaks a cap, the chain is done.
-    let best: { i: number; gain: number; cost: number; o: string[] } | undefined;
-    let fits: string | undefined;
-    for (const i of chain) {
-      const cur = stages[i].options[a.choice[i]];
-      for (const o of stages[i].options) {
-        if (o.cycles >= cur.cycles) continue;
-        const d = o.costs.map((c, k) => c - cur.costs[k]);
-        const ov = over(d);
-        if (!ov.length) fits ??= stages[i].unit.key;
-        else if (!best || norm(d) < best.cost) best = { i, gain: cur.cycles - o.cycles, cost: norm(d), o: ov };
-      }
-    }
-    const sum = a.serial ?? chain.reduce((s, i) => s + stages[i].options[a.choice[i]].cycles, 0);
-    const head = `serial chain Σ ${fmt(sum)} cycles a frame over ${chain.length} stages`;
-    if (fits) parts.push(`${head} (${fits} could be faster within the caps at a cost to the parallel stages)`);
-    else if (best) parts.push(`${head}: its cheapest faster step (${stages[best.i].unit.key} ${cfgText(stages[best.i].configs[a.choice[best.i]])}, −${fmt(best.gain)}) needs ${best.o.join(', ')}`);
-    else parts.push(`${head}, every chain stage at full parallelism`);
-  }
-  return parts.join('; ') || 'nothing binds';
-}
-
 /**
  * Pipeline search: decide where weights live (on chip, else streamed, largest first) and which stages spill
  * their line buffers, then balance the stages exactly (minmax.ts) under DSP/BRAM/URAM/LUT/FF caps.
+ * With `share` (pipelineShare(), for evaluating the designs found): the search plans the path and describes its
+ * stages through it, so their evaluations find the plan, the stage members and the descriptions made.
  */
-export function searchPipeline(w: Workload, platform: Platform, tables: CostTables, base: Point): PipelineResult {
+export function searchPipeline(w: Workload, platform: Platform, tables: CostTables, base: Point, share?: PipelineShare): PipelineResult {
   const probe: Point = { ...base, arch: 'pipeline', pipeline: { weightsInUram: false, buffersInUram: false, deconv: 'subpixel', layers: {} } };
-  const full = pathPlan(w, probe, 'subpixel');
+  // The designs' plan: evaluate plans a pipeline point by its deconv lowering (every design here is 'subpixel').
+  let full = share?.plans.get('subpixel');
+  if (!full) {
+    full = pathPlan(w, probe, 'subpixel');
+    share?.plans.set('subpixel', full);
+  }
   const plan = stageUnits(full);
   const caps = { ...DEFAULT_CAPS, ...base.caps } as Record<ResourceKind, number>;
   const co = tables.coefficients;
@@ -372,8 +72,8 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
   // What one search remembers (never beyond it): each stage described once per parallelism, each unit's
   // members prepared once (the description memo is keyed by their geometry), each mode's options timed once,
   // and costed once for every placement whose flags their memories follow.
-  const describe = stageMemo();
-  const prepared = plan.map((u) => prepareUnit(u.members.map(unitMember)));
+  const describe = share?.describe ?? stageMemo();
+  const prepared = plan.map((u) => prepareUnit(u.members.map(share?.member ?? unitMember)));
   const timed = new Map<string, TimedOptions>();
   const costed = new Map<string, Omit<Stage, 'unit'>>();
   const raws = new Map<string, RawCosts>();
@@ -397,12 +97,13 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
   // Units of one shape share their options, timed and costed for the first of them the lower bound below
   // looks at; its stages' option counts are added to `evaluated` only if some design fits (else nobody sees it).
   const owner = new Map<string, number>();
-  const fewestCfgs = new Map<string, PipelineLayer[]>();
+  const fewestCfgs = new Map<string, number[]>();
   const chains = new SolveMemo();
   const countLater: (() => void)[] = [];
+  // The join buffers (residual skips, gates), whose size depends neither on the parallelism nor on the placement.
+  const pathJoins = joinShapes(full);
   for (const { uram, bufUram } of placements) {
-    // The join buffers (residual skips, gates), whose size does not depend on the parallelism.
-    const joins = joinBuffers(full, tables, bufUram);
+    const joins = joinBuffers(full, tables, bufUram, pathJoins);
     const limit = limit0.slice();
     for (const j of joins) COST_KINDS.forEach((k, i) => (limit[i] -= j.resources[k]));
     const overJoin = COST_KINDS.findIndex((k, i) => limit[i] < 0);
@@ -460,9 +161,10 @@ export function searchPipeline(w: Workload, platform: Platform, tables: CostTabl
         if (!c) {
           const known = cache.get(key);
           const o = owner.get(key)!;
+          const configs = modeOf(i, m, key).configs;
           let fewest = fewestCfgs.get(key);
-          if (!fewest) fewestCfgs.set(key, (fewest = fewestDspConfigs(modeOf(i, m, key).configs, prepared[o], platform, tables)));
-          c = known ? smallestCosts([{ ...known, unit: plan[i] }]) : smallestOption(plan[o], prepared[o], fewest, platform, tables, uram, bufUram, describe);
+          if (!fewest) fewestCfgs.set(key, (fewest = fewestDspConfigs(configs, prepared[o], platform, tables)));
+          c = known ? smallestCosts([{ ...known, unit: plan[i] }]) : smallestOption(plan[o], prepared[o], configs, fewest, platform, tables, uram, bufUram, describe);
           smallest.set(key, c);
           countLater.push(() => stageFor(i, m));
         }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { evaluate } from '../../src/cost/evaluate.js';
 import { board, evalDoc, modelDoc, point, tables } from './helpers.js';
-import { workloadOf } from '../helpers.js';
+import { workloadFromDoc, workloadOf } from '../helpers.js';
 import { MVAU_DEPTH } from '../../src/arch/pipeline.js';
 
 const fast = board({ gbs: 1000, eff: 1, sps: 1e12 });
@@ -29,6 +29,17 @@ describe('pipeline template, hand-worked', () => {
   it('DSPs per stage from the packing table; weights on chip in pout banks of pin-wide words', () => {
     // c0: 16 lanes, int8 pairs along pout → 4·⌈4/2⌉ = 8, plus 4 requantisation multipliers.
     expect(e.layers[0].dsp).toBe(8 + 4);
+  });
+  it('without its layer rows (layers: false) an estimate keeps every total, DRAM-bound or not', () => {
+    for (const [gbs, p] of [[1000, pt], [0.01, point({ arch: 'pipeline', pipeline: { layers: { 'g_a/c0': { pin: 4, pout: 4, weights: 'stream', reuse: 16 } } } })]] as const) {
+      const b = board({ gbs, eff: 1, sps: 1e12 });
+      const w = workloadFromDoc(doc, 16, 16);
+      const { layers, ...totals } = evaluate(w, b, p, tables, undefined, { layers: false });
+      const { layers: all, ...full } = evaluate(w, b, p, tables);
+      expect(layers).toEqual([]);
+      expect(all.length).toBe(3);
+      expect(totals).toEqual(full);
+    }
   });
   it('streamed weights count against bandwidth', () => {
     const s = evalDoc(doc, 16, 16, board({ gbs: 0.01, eff: 1, sps: 1e12 }), point({ arch: 'pipeline', pipeline: { layers: { 'g_a/c0': { pin: 4, pout: 4, weights: 'stream', reuse: 16 } } } }));

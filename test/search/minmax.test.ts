@@ -25,7 +25,7 @@ function instance(seed: number) {
   const stages: StageOption[][] = [];
   for (let s = 0; s < nStages; s++) {
     const work = r.int(50, 5000);
-    const opts: StageOption[] = [];
+    const opts: { cycles: number; costs: number[] }[] = [];
     for (const lanes of [1, 2, 3, 4, 6, 8, 12, 16].slice(0, r.int(3, 8))) {
       opts.push({ cycles: Math.ceil(work / lanes) + r.int(0, 3), costs: [lanes * r.int(1, 2), Math.ceil(lanes / 2) + r.int(0, 1) * lanes, lanes * 10] });
     }
