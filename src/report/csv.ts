@@ -60,6 +60,8 @@ export function csvLines(rows: string[][]): string {
 /**
  * Read a CSV file as arrays of fields, one record at a time (RFC 4180: quoted fields, doubled quotes,
  * line breaks inside quotes; LF or CRLF). Memory holds one chunk and one record, whatever the file size.
+ * Runs of plain characters are sliced out of the chunk, not appended one by one: the report reads its
+ * layers.csv back through here, and character-wise appends made that most of the report's time.
  */
 export async function* readCsvFields(file: string): AsyncGenerator<string[]> {
   let field = '';
@@ -69,29 +71,74 @@ export async function* readCsvFields(file: string): AsyncGenerator<string[]> {
   let any = false;
   for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 })) {
     const s = chunk as string;
-    let out: string[][] = [];
-    for (let i = 0; i < s.length; i++) {
-      const ch = s[i];
+    const n = s.length;
+    const out: string[][] = [];
+    let i = 0;
+    while (i < n) {
       if (quoted) {
-        if (ch === '"') {
-          if (s[i + 1] === '"') { field += '"'; i++; }
-          else { quoted = false; afterQuote = true; } // closing, unless a doubled quote is split over two chunks (below)
-        } else field += ch;
+        const q = s.indexOf('"', i);
+        if (q < 0) {
+          field += s.slice(i);
+          break;
+        }
+        field += s.slice(i, q);
+        // A doubled quote is a quote; a closing one may be the first half of a doubled quote split over two chunks (below).
+        if (q + 1 < n && s.charCodeAt(q + 1) === QUOTE) {
+          field += '"';
+          i = q + 2;
+        } else {
+          quoted = false;
+          afterQuote = true;
+          i = q + 1;
+        }
         continue;
       }
-      if (afterQuote && ch === '"') { field += '"'; quoted = true; afterQuote = false; continue; }
+      if (afterQuote && s.charCodeAt(i) === QUOTE) {
+        field += '"';
+        quoted = true;
+        afterQuote = false;
+        i++;
+        continue;
+      }
       afterQuote = false;
-      if (ch === '"') { quoted = true; any = true; }
-      else if (ch === ',') { record.push(field); field = ''; any = true; }
-      else if (ch === '\n') { record.push(field); out.push(record); record = []; field = ''; any = false; }
-      else if (ch === '\r') { /* CRLF */ }
-      else { field += ch; any = true; }
+      let j = i;
+      while (j < n && !special(s.charCodeAt(j))) j++;
+      if (j > i) {
+        field += s.slice(i, j);
+        any = true;
+        i = j;
+        if (i === n) break;
+      }
+      const ch = s.charCodeAt(i++);
+      if (ch === QUOTE) {
+        quoted = true;
+        any = true;
+      } else if (ch === COMMA) {
+        record.push(field);
+        field = '';
+        any = true;
+      } else if (ch === LF) {
+        record.push(field);
+        out.push(record);
+        record = [];
+        field = '';
+        any = false;
+      } // CR: dropped (CRLF)
     }
     for (const r of out) yield r;
-    out = [];
   }
-  if (any || record.length) { record.push(field); yield record; }
+  if (any || record.length) {
+    record.push(field);
+    yield record;
+  }
 }
+
+const QUOTE = 34;
+const COMMA = 44;
+const LF = 10;
+const CR = 13;
+/** The characters that end a run of plain ones outside quotes. */
+const special = (c: number) => c === QUOTE || c === COMMA || c === LF || c === CR;
 
 /** Read a report CSV written with `columns` as typed records; the header must match. */
 export async function* readCsvRecords<T>(file: string, columns: Column[]): AsyncGenerator<T> {
