@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ResolvedSweep } from '../sweep/config.js';
 import { layerCyclesSpec, rooflineSpec, type ChartSpec } from './charts.js';
 import { REPORT_CSS, REPORT_JS } from './client.js';
-import { LAYER_COLUMNS, PARETO_COLUMNS, POINT_COLUMNS, type LayerRecord, type PointRecord } from './columns.js';
+import { LAYER_COLUMNS, PARETO_COLUMNS, POINT_COLUMNS, type LayerRecord, type PointRecord, type Row } from './columns.js';
 import { readCsvRecords, readCsvRows } from './csv.js';
 
 /** The per-board charts the report shows (built from points.csv). */
@@ -107,25 +107,31 @@ export async function* pointsWithLayers(dir: string): AsyncGenerator<{ point: Po
 export const detailFile = (job: number) => `detail/${job}.js`;
 
 /**
- * detail/<job>.js for each ok point: its rows of layers.csv and pareto.csv and its two chart
+ * The text of a design point's detail/<job>.js: its rows of layers.csv and pareto.csv and its two chart
  * configurations, as one call `licPoint(job, {...})`. index.html loads a point's file with a <script> tag
  * when the point is shown (a script may be loaded from file://, where fetch() may not), so the page stays
- * small however large the sweep, and memory holds one point at a time.
+ * small however large the sweep. The rows and records are those the CSV files give back: a sweep's jobs
+ * write the file as they finish (sweep/run-job.ts), `writeDetails` from the CSV files, byte for byte alike.
  */
+export function pointDetail(point: PointRecord, layers: LayerRecord[], layerRows: Row[], paretoRows: Row[]): string {
+  const detail = {
+    layers: layerRows,
+    pareto: paretoRows,
+    charts: { roofline: rooflineSpec(point, layers), layers: layerCyclesSpec(point, layers) },
+  };
+  return `licPoint(${point.job},${scriptJson(detail)});\n`;
+}
+
+/** detail/<job>.js for each ok point of the CSV files, memory holding one point at a time. */
 async function writeDetails(dir: string): Promise<number> {
   const layerRows = new JobGroups(readCsvRows(path.join(dir, 'layers.csv'), LAYER_COLUMNS), (r) => r[0] as number);
   const paretoRows = new JobGroups(readCsvRows(path.join(dir, 'pareto.csv'), PARETO_COLUMNS), (r) => r[0] as number);
   let n = 0;
   for await (const { point, layers } of pointsWithLayers(dir)) {
     if (n === 0) mkdirSync(path.join(dir, 'detail'), { recursive: true });
-    const detail = {
-      layers: await layerRows.take(point.job),
-      pareto: await paretoRows.take(point.job),
-      charts: { roofline: rooflineSpec(point, layers), layers: layerCyclesSpec(point, layers) },
-    };
     // A plain write: the report is written into a staging directory that one rename publishes (report/outdir.ts),
     // so a file-by-file rename (writeAtomic: two stats, a write, a rename, per design point) protects nothing.
-    writeFileSync(path.join(dir, detailFile(point.job)), `licPoint(${point.job},${scriptJson(detail)});\n`);
+    writeFileSync(path.join(dir, detailFile(point.job)), pointDetail(point, layers, await layerRows.take(point.job), await paretoRows.take(point.job)));
     n++;
   }
   return n;
@@ -144,7 +150,7 @@ export function sweepSummaryLine(s: ResolvedSweep, total: number): string {
  * each point's detail is a file beside it (detail/<job>.js, see writeDetails) loaded when shown, so the
  * page stays small for a large sweep. Written streaming, so memory does not grow with the sweep.
  */
-export async function writeHtml(dir: string, sweep: ResolvedSweep, total: number, stats: { ok: number; failed: number }, boards: BoardCharts[]): Promise<void> {
+export async function writeHtml(dir: string, sweep: ResolvedSweep, total: number, stats: { ok: number; failed: number }, boards: BoardCharts[], opts: { details?: boolean } = {}): Promise<void> {
   const out = new Out(path.join(dir, 'index.html'));
   try {
     const head = `<!doctype html>
@@ -196,7 +202,7 @@ ${boards.map((b, i) => `<h3>${esc(b.board)}</h3>
     await out.write('</script>\n<script>');
     await out.write(chartJsUmd());
     await out.write(`</script>\n<script>${REPORT_JS}</script>\n</body>\n</html>\n`);
-    await writeDetails(dir);
+    if (opts.details ?? true) await writeDetails(dir);
     await out.close();
   } catch (e) {
     out.abort();

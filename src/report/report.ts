@@ -16,6 +16,8 @@ export interface ReportOptions {
   charts?: boolean;
   /** Write index.html (default true). */
   html?: boolean;
+  /** With index.html, its per-point detail files from the CSV files (default true; a sweep's jobs write their own). */
+  details?: boolean;
   signal?: AbortSignal;
 }
 
@@ -114,6 +116,6 @@ export async function writeReport(dir: string, sweep: ResolvedSweep, opts: Repor
       pngs += 2;
     }
   }
-  if ((opts.html ?? true) && !opts.signal?.aborted) await writeHtml(dir, sweep, jobCount(sweep), { ok, failed }, charts);
+  if ((opts.html ?? true) && !opts.signal?.aborted) await writeHtml(dir, sweep, jobCount(sweep), { ok, failed }, charts, { details: opts.details });
   return { charts: pngs, ok, failed };
 }

@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isUserError } from '../errors.js';
 import { basePoint } from '../mapping/base-point.js';
 import { contextFor, writeAtomic } from '../mapping/load.js';
 import { explore } from '../search/explore.js';
 import { layerCyclesSpec, renderPng, rooflineSpec } from '../report/charts.js';
-import { LAYER_COLUMNS, PARETO_COLUMNS, POINT_COLUMNS, toRow, type LayerRecord, type PointRecord, type Row } from '../report/columns.js';
+import { formatCell, LAYER_COLUMNS, PARETO_COLUMNS, parseCell, POINT_COLUMNS, toRecord, toRow, type Column, type LayerRecord, type PointRecord, type Row } from '../report/columns.js';
+import { detailFile, pointDetail } from '../report/html.js';
 import { errorRecord, layerRecords, paretoRecords, pointRecord, type PointKey } from '../report/rows.js';
 import type { ResolvedSweep } from './config.js';
 import { checkOutputNumbers } from '../util/finite.js';
@@ -23,6 +24,8 @@ export interface JobOutput {
 export interface JobOptions {
   /** Report directory; per-point charts go to <dir>/charts/points/. None: no charts. */
   chartsDir?: string;
+  /** Report directory; an explored point's detail for index.html goes to <dir>/detail/<job>.js. None: not written. */
+  detailsDir?: string;
 }
 
 /** File names of a point's PNGs, relative to the report directory. */
@@ -42,6 +45,21 @@ export async function writePointCharts(dir: string, p: PointRecord, layers: Laye
   writeAtomic(path.join(dir, files.roofline), await renderPng(rooflineSpec(p, layers)));
   writeAtomic(path.join(dir, files.layers), await renderPng(layerCyclesSpec(p, layers)));
   return 2;
+}
+
+/** Cells as the CSV files give them back: the detail file must be what the report writes from them (html.ts). */
+const viaCsv = (columns: Column[], row: Row): Row => row.map((v, i) => parseCell(columns[i].type, formatCell(v)));
+
+/** An explored point's detail/<job>.js, from its rows as the CSV files hold them. */
+export function writePointDetail(dir: string, point: Row, layers: Row[], pareto: Row[]): void {
+  if (!existsSync(dir)) throw new Error(`report directory ${dir} is gone`);
+  const p = toRecord<PointRecord>(POINT_COLUMNS, viaCsv(POINT_COLUMNS, point));
+  // index.html shows the explored points (html.ts pointsWithLayers).
+  if (p.status !== 'ok') return;
+  const layerRows = layers.map((r) => viaCsv(LAYER_COLUMNS, r));
+  mkdirSync(path.join(dir, 'detail'), { recursive: true });
+  // A plain write: the directory is the sweep's staging directory (report/outdir.ts).
+  writeFileSync(path.join(dir, detailFile(p.job)), pointDetail(p, layerRows.map((r) => toRecord<LayerRecord>(LAYER_COLUMNS, r)), layerRows, pareto.map((r) => viaCsv(PARETO_COLUMNS, r))));
 }
 
 /**
@@ -68,11 +86,13 @@ export async function runJob(s: ResolvedSweep, index: number, opts: JobOptions =
   const point = pointRecord(key, result);
   const layers = layerRecords(key, result);
   const charts = opts.chartsDir ? await writePointCharts(opts.chartsDir, point, layers, jobCount(s)) : 0;
-  return {
+  const out = {
     index,
     point: toRow(POINT_COLUMNS, point as never),
     layers: layers.map((l) => toRow(LAYER_COLUMNS, l as never)),
     pareto: paretoRecords(key, result).map((p) => toRow(PARETO_COLUMNS, p as never)),
     charts,
   };
+  if (opts.detailsDir) writePointDetail(opts.detailsDir, out.point, out.layers, out.pareto);
+  return out;
 }

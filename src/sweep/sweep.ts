@@ -169,7 +169,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepSummary> {
 
   const staging = startStaging(opts.out);
   const sink = new Sink(staging);
-  const jobOptions = opts.pointCharts ? { chartsDir: staging } : {};
+  // The jobs write their points' detail files for index.html (not for a shard: `mergeShards` writes the report).
+  const jobOptions = { ...(opts.pointCharts ? { chartsDir: staging } : {}), ...(shard ? {} : { detailsDir: staging }) };
   const workers = Math.min(jobs, Math.max(1, size));
   const pool = workers > 1 ? new JobPool(workers, sweep, jobOptions) : undefined;
   const progress = new Progress(size, 'jobs', opts.progress);
@@ -186,7 +187,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepSummary> {
     await sink.close();
     writeAtomic(path.join(staging, 'sweep.json'), sweepJson(sweep, shard ? shardString(shard) : undefined));
     let reportCharts = 0;
-    if (!shard) reportCharts = (await writeReport(staging, sweep, { charts, signal: opts.signal })).charts;
+    if (!shard) reportCharts = (await writeReport(staging, sweep, { charts, details: false, signal: opts.signal })).charts;
     if (opts.signal?.aborted) throw new SweepAborted();
     commitStaging(staging, opts.out);
     return {
