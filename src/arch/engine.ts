@@ -658,12 +658,11 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   // The scratch is shared by every scheduler (the search makes one per layer and channel tiling: no allocation);
   // a scheduler called after another rewrites what it keeps there.
   const { R, trips, bytesOf, tilesOf, mids, rows, cols, wins, outs, P0, P1, P2, P3, firsts, lasts, firstAt, lastAt } = pool;
-  const me = {};
   const groupRuns = Float64Array.of(g.groups);
   let n0 = 0;
   let n1 = 0;
   const own = () => {
-    owner = me;
+    owner = walk;
     // Places in the kernel's order (groups → m → rows → columns) as (previous, own, next class, count) quads.
     n0 = placesOf(groupRuns, 1, 1, P0);
     n1 = placesOf(mCount, 1, NM, P1);
@@ -732,7 +731,7 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   // rounding (it is summed in another order than the schedule), so that it stays a floor.
   const floorBelow = (most: number, n: number) => (arch.perLayerCycles + (n + 2) * arch.perStepCycles + most) * (1 - 1e-9);
   const walk = (tr: number, tc: number, cap: number): number => {
-    if (owner !== me) own();
+    if (owner !== walk) own();
     call = ++pool.calls;
     NR = tileClassesInto(gr.gr, tr, rows);
     NC = tileClassesInto(gr.gc, tc, cols);
@@ -911,6 +910,9 @@ const pool = {
   lastAt: new Float64Array(18 * 19),
   calls: 0,
 };
+// The walk that last wrote the scratch. Holding it also keeps the walk's optimised code: V8 keeps a closure's
+// compiled code only while a closure of that site lives, and the schedulers die with each search, so without
+// it a sweep worker compiled the walk again after most full GCs (16 compiles in the demo against 10).
 let owner: object | undefined;
 
 /** Element-wise passes over memory (layers not folded into a producer): one beat per trip. */
