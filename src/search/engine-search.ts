@@ -129,7 +129,8 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: numb
   const gs = grid(g);
   const tn = Math.min(g.N, spec.tif);
   const tm = Math.min(g.M, spec.tof);
-  if (!tileFits(g, gs, ctx.arch, spec, { tn, tm, tr: 1, tc: 1 })) return { cycles: Infinity, limited: true };
+  // Every TileResult has the same fields in the same order: one object shape for the search's optimised code.
+  if (!tileFits(g, gs, ctx.arch, spec, { tn, tm, tr: 1, tc: 1 })) return { tile: undefined, cycles: Infinity, limited: true };
   // A buffer-fit question answered no: the widest column tile of a row tile whose floor is under `cap` does not
   // fit. (Depths grow with tr and tc, and row tiles come largest first: only the first such row tile can say no,
   // and every enumeration asks it.)
@@ -252,7 +253,9 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   const probe: Point = { ...base, arch: 'engine', engine: undefined };
   const full = pathPlan(w, { ...probe, arch: 'engine' }, 'subpixel');
   const fusion = engineFusion(full);
-  const plan: SearchLayer[] = full.filter((x) => x.kind === 'mac' && !x.serial).map((pl) => {
+  // Arrays made with Array.from, not .map, here and below: optimised code's inlined .map returns holey arrays where
+  // the builtin returns packed ones, and the optimised search was thrown away at the first array of the other kind.
+  const plan: SearchLayer[] = Array.from(full.filter((x) => x.kind === 'mac' && !x.serial), (pl) => {
     const geo = engineGeom(pl.layer, pl.lowered!, 'subpixel', fusion.store.get(pl.id));
     return { pl, geo, key: `${JSON.stringify(geo)},${pl.precision.name}` };
   });
@@ -290,10 +293,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
 
   // Layers of the same shape and precision (repeated blocks, slice instances) share their best tile.
   const shapes: { geo: EngineGeom; count: number; exact: ExactTiles }[] = [];
-  const shapeOf = plan.map((x) => {
-    const i = plan.findIndex((y) => y.key === x.key);
-    return i;
-  });
+  const shapeOf = Array.from(plan, (x) => plan.findIndex((y) => y.key === x.key));
   const shapeIndex = new Map<number, number>();
   for (const i of shapeOf) {
     if (!shapeIndex.has(i)) {
@@ -373,7 +373,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
     // effort first: they raise `acc` soonest, so a design that cannot be kept is dropped early. Order only.
     // Per row-tile candidate, as those are what a layer costs to search.
     const gap = Float64Array.from(shapes, (x, i) => (lastCycles ? x.count * lastCycles[i] - floors[i] : floors[i]) / ceilSet(grid(x.geo).gr).length);
-    const order = shapes.map((_, i) => i).sort((x, y) => gap[y] - gap[x] || x - y);
+    const order = Array.from(shapes, (_, i) => i).sort((x, y) => gap[y] - gap[x] || x - y);
     for (const i of order) {
       acc -= floors[i];
       const t = tileFor(i, spec, ctx, (useful - acc) / shapes[i].count);
@@ -403,7 +403,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
     for (let j = 0; j < dims.length; j += 6) sum = sum + dims[j] * Math.ceil(dims[j + 1] / pif) * Math.ceil(dims[j + 2] / pof) * Math.ceil(dims[j + 3] / poy) * Math.ceil(dims[j + 4] / pox) * dims[j + 5] + perLayer;
     return sum;
   };
-  const ordered = unrolls.map((u, i) => ({ u, i, lb: bound(u) })).sort((a, b) => a.lb - b.lb || a.i - b.i);
+  const ordered = Array.from(unrolls, (u, i) => ({ u, i, lb: bound(u) })).sort((a, b) => a.lb - b.lb || a.i - b.i);
   let bestCycles = Infinity;
   const visited = new Set<string>();
   for (const { u, lb } of ordered) {
