@@ -52,6 +52,9 @@ export class CsvWriter {
   }
 }
 
+/** A row's cells as the CSV file gives them back (formatCell, then parseCell): what a reader of the file sees. */
+export const throughCsv = (columns: Column[], row: Row): Row => row.map((v, i) => parseCell(columns[i].type, formatCell(v)));
+
 /** Rows of text cells → CSV lines (header included when given as a row). */
 export function csvLines(rows: string[][]): string {
   return stringify(rows, { record_delimiter: 'unix' });

@@ -1,11 +1,11 @@
-import { createWriteStream, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { ResolvedSweep } from '../sweep/config.js';
 import { layerCyclesSpec, rooflineSpec, type ChartSpec } from './charts.js';
 import { REPORT_CSS, REPORT_JS } from './client.js';
-import { LAYER_COLUMNS, PARETO_COLUMNS, POINT_COLUMNS, type LayerRecord, type PointRecord, type Row } from './columns.js';
-import { readCsvRecords, readCsvRows } from './csv.js';
+import { LAYER_COLUMNS, PARETO_COLUMNS, POINT_COLUMNS, toRecord, type LayerRecord, type PointRecord, type Row } from './columns.js';
+import { readCsvRecords, readCsvRows, throughCsv } from './csv.js';
 
 /** The per-board charts the report shows (built from points.csv). */
 export interface BoardCharts {
@@ -110,8 +110,8 @@ export const detailFile = (job: number) => `detail/${job}.js`;
  * The text of a design point's detail/<job>.js: its rows of layers.csv and pareto.csv and its two chart
  * configurations, as one call `licPoint(job, {...})`. index.html loads a point's file with a <script> tag
  * when the point is shown (a script may be loaded from file://, where fetch() may not), so the page stays
- * small however large the sweep. The rows and records are those the CSV files give back: a sweep's jobs
- * write the file as they finish (sweep/run-job.ts), `writeDetails` from the CSV files, byte for byte alike.
+ * small however large the sweep. The rows and records are those the CSV files give back: `writePointDetail`
+ * (a sweep's jobs, as they finish) and `writeDetails` (from the CSV files) write the same bytes.
  */
 export function pointDetail(point: PointRecord, layers: LayerRecord[], layerRows: Row[], paretoRows: Row[]): string {
   const detail = {
@@ -135,6 +135,22 @@ async function writeDetails(dir: string): Promise<number> {
     n++;
   }
   return n;
+}
+
+/**
+ * One explored point's detail/<job>.js, written by its sweep job as it finishes (sweep/run-job.ts): from its
+ * rows as the CSV files give them back, so the file is the one `writeDetails` writes from those files.
+ */
+export function writePointDetail(dir: string, point: Row, layers: Row[], pareto: Row[]): void {
+  if (!existsSync(dir)) throw new Error(`report directory ${dir} is gone`);
+  const p = toRecord<PointRecord>(POINT_COLUMNS, throughCsv(POINT_COLUMNS, point));
+  // index.html shows the explored points (pointsWithLayers).
+  if (p.status !== 'ok') return;
+  const layerRows = layers.map((r) => throughCsv(LAYER_COLUMNS, r));
+  mkdirSync(path.join(dir, 'detail'), { recursive: true });
+  // A plain write, as in writeDetails: the directory is a staging directory.
+  const text = pointDetail(p, layerRows.map((r) => toRecord<LayerRecord>(LAYER_COLUMNS, r)), layerRows, pareto.map((r) => throughCsv(PARETO_COLUMNS, r)));
+  writeFileSync(path.join(dir, detailFile(p.job)), text);
 }
 
 /** One line on what was swept, for the page's header. */

@@ -1,12 +1,12 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { isUserError } from '../errors.js';
 import { basePoint } from '../mapping/base-point.js';
 import { contextFor, writeAtomic } from '../mapping/load.js';
 import { explore } from '../search/explore.js';
 import { layerCyclesSpec, renderPng, rooflineSpec } from '../report/charts.js';
-import { formatCell, LAYER_COLUMNS, PARETO_COLUMNS, parseCell, POINT_COLUMNS, toRecord, toRow, type Column, type LayerRecord, type PointRecord, type Row } from '../report/columns.js';
-import { detailFile, pointDetail } from '../report/html.js';
+import { LAYER_COLUMNS, PARETO_COLUMNS, POINT_COLUMNS, toRow, type LayerRecord, type PointRecord, type Row } from '../report/columns.js';
+import { writePointDetail } from '../report/html.js';
 import { errorRecord, layerRecords, paretoRecords, pointRecord, type PointKey } from '../report/rows.js';
 import type { ResolvedSweep } from './config.js';
 import { checkOutputNumbers } from '../util/finite.js';
@@ -45,21 +45,6 @@ export async function writePointCharts(dir: string, p: PointRecord, layers: Laye
   writeAtomic(path.join(dir, files.roofline), await renderPng(rooflineSpec(p, layers)));
   writeAtomic(path.join(dir, files.layers), await renderPng(layerCyclesSpec(p, layers)));
   return 2;
-}
-
-/** Cells as the CSV files give them back: the detail file must be what the report writes from them (html.ts). */
-const viaCsv = (columns: Column[], row: Row): Row => row.map((v, i) => parseCell(columns[i].type, formatCell(v)));
-
-/** An explored point's detail/<job>.js, from its rows as the CSV files hold them. */
-export function writePointDetail(dir: string, point: Row, layers: Row[], pareto: Row[]): void {
-  if (!existsSync(dir)) throw new Error(`report directory ${dir} is gone`);
-  const p = toRecord<PointRecord>(POINT_COLUMNS, viaCsv(POINT_COLUMNS, point));
-  // index.html shows the explored points (html.ts pointsWithLayers).
-  if (p.status !== 'ok') return;
-  const layerRows = layers.map((r) => viaCsv(LAYER_COLUMNS, r));
-  mkdirSync(path.join(dir, 'detail'), { recursive: true });
-  // A plain write: the directory is the sweep's staging directory (report/outdir.ts).
-  writeFileSync(path.join(dir, detailFile(p.job)), pointDetail(p, layerRows.map((r) => toRecord<LayerRecord>(LAYER_COLUMNS, r)), layerRows, pareto.map((r) => viaCsv(PARETO_COLUMNS, r))));
 }
 
 /**
