@@ -863,6 +863,42 @@ export function layerScheduler(arch: EngineArch, g: EngineGeom, axi: AxiParams, 
   return sched;
 }
 
+/**
+ * The prologue and epilogue of a layer's schedule for the row and column tiles (tr, tc) (≤ the grid's) of one
+ * channel tiling: the first tile's loads and the last output tile's store, each a step of its own, built from the
+ * walk's own records and summed as the walk sums them. The compute steps lie between them, so a floor of the
+ * compute steps plus these is a floor of the layer (the search's tightest: most tiles it costs are within a
+ * percent of the best, and these two steps are most of that percent).
+ */
+export function scheduleEnds(arch: EngineArch, g: EngineGeom, axi: AxiParams, dramBytesPerCycle: number, tn: number, tm: number): (tr: number, tc: number) => number {
+  const gr = grid(g);
+  const per = beatCycles(arch.beatBytes * 8, axi);
+  const ms = channelClasses(g.M, tm);
+  const ns = channelClasses(g.N, tn);
+  const lastM = ms[ms.length - 1].n;
+  const storePer = storeTripsPerPosition(arch, g, lastM);
+  const moves = moveTrips(ns[0].n, arch.L, arch.pif);
+  // Records: the first tile's input load, its weights (the walk's weights(0, 0): both channel classes' first), the last tile's store.
+  const E = new Float64Array(3 * REC);
+  const w = new Float64Array(8);
+  loadWeightsRec(E, REC, arch, g, axi, ns[0].n, ms[0].n);
+  seal(E, REC, arch, axi, per);
+  return (tr, tc) => {
+    windowInto(g, 'y', gr.gy0, 0, tr, w, 0);
+    windowInto(g, 'x', gr.gx0, 0, tc, w, 4);
+    loadInputRec(E, 0, arch, g, axi, ns[0].n, moves, w[2], w[3], w[6], w[7]);
+    seal(E, 0, arch, axi, per);
+    // The last tile along each dimension starts at (⌈extent/t⌉ − 1)·t (tileClassesInto's last class).
+    const ry = (Math.ceil(gr.gr / tr) - 1) * tr;
+    const rx = (Math.ceil(gr.gc / tc) - 1) * tc;
+    storeRec(E, 2 * REC, arch, g, axi, lastM, storePer, outLen(g, 'y', gr.gy0, ry, gr.gr - ry), outLen(g, 'x', gr.gx0, rx, gr.gc - rx));
+    seal(E, 2 * REC, arch, axi, per);
+    const prologue = stepRec(E, -1, 0, REC, -1, arch, axi, dramBytesPerCycle) + arch.perStepCycles;
+    const epilogue = stepRec(E, -1, -1, -1, 2 * REC, arch, axi, dramBytesPerCycle) + arch.perStepCycles;
+    return prologue + epilogue;
+  };
+}
+
 /** tileClasses into out (count, start, size per class); returns how many. */
 function tileClassesInto(extent: number, t: number, out: Float64Array): number {
   const nt = cdiv(extent, t);

@@ -1,5 +1,5 @@
 import type { AxiParams } from '../arch/axi.js';
-import { bankSpan, grid, readStride, layerSchedule, layerScheduler, tileDepths, weightDepth, windowSpan, type EngineArch, type EngineGeom } from '../arch/engine.js';
+import { bankSpan, grid, readStride, layerSchedule, layerScheduler, scheduleEnds, tileDepths, weightDepth, windowSpan, type EngineArch, type EngineGeom } from '../arch/engine.js';
 import type { EngineLayer, EngineSpec } from '../mapping/schema.js';
 import type { Precision } from '../platform/precision.js';
 import type { Bound } from './types.js';
@@ -69,6 +69,16 @@ export function engineLayerCycler(g: EngineGeom, gridSize: { gr: number; gc: num
     const s = sched(Math.min(tr, gridSize.gr), Math.min(tc, gridSize.gc), cap);
     return s < 0 ? s : Math.ceil(s);
   };
+}
+
+/**
+ * The prologue and epilogue of engineLayerCycler's schedule for a tile (scheduleEnds): the search adds them to
+ * its floor of the compute steps.
+ */
+export function engineLayerEnds(g: EngineGeom, gridSize: { gr: number; gc: number }, ctx: EngineContext, tn: number, tm: number): (tr: number, tc: number) => number {
+  const c = clampTile(g, { tn, tm, tr: 1, tc: 1 }, gridSize);
+  const ends = scheduleEnds(ctx.arch, g, ctx.axi, ctx.dramBytesPerCycle, c.tn, c.tm);
+  return (tr, tc) => ends(Math.min(tr, gridSize.gr), Math.min(tc, gridSize.gc));
 }
 
 /**

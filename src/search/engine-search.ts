@@ -6,7 +6,7 @@ import type { Workload } from '../workload/types.js';
 import type { AxiParams } from '../arch/axi.js';
 import { channelClasses, engineMultipliers, grid, outLen, storeTrips, storeWork, tapCount, tileClassesExact, weightTaps, type EngineArch, type EngineGeom } from '../arch/engine.js';
 import { engineGeom } from '../arch/geometry.js';
-import { engineLayerCycler, tileFits, widestTc, type EngineContext } from '../cost/engine.js';
+import { engineLayerCycler, engineLayerEnds, tileFits, widestTc, type EngineContext } from '../cost/engine.js';
 import { engineContext, engineFusion } from '../cost/engine-design.js';
 import { DEFAULT_CAPS, pathPlan, widest, type PathLayer } from '../cost/evaluate.js';
 import { engineResourcesWith } from '../cost/resources.js';
@@ -125,7 +125,7 @@ interface TileResult {
  * the best so far (nor tie it from an earlier place) or `cap` is not costed: the answer is the one the full
  * enumeration gives whenever it is below `cap`.
  */
-function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: number, exact: ExactTiles, cost: (tr: number, tc: number, below: number) => number): TileResult {
+function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: number, exact: ExactTiles, cost: (tr: number, tc: number, below: number) => number, ends: (tr: number, tc: number) => number): TileResult {
   const gs = grid(g);
   const tn = Math.min(g.N, spec.tif);
   const tm = Math.min(g.M, spec.tof);
@@ -142,6 +142,7 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: numb
   const rowTiles = ceilSet(gs.gr);
   const cands = new Int32Array(4 * rowTiles.length);
   const floors = new Float64Array(2 * rowTiles.length);
+  const computeFloors = new Float64Array(2 * rowTiles.length);
   let n = 0;
   for (const tr of rowTiles) {
     // The widest column tile gives this row tile's floor (fewest steps, no column waste).
@@ -155,11 +156,13 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: numb
     for (let nc = ncMin; nc <= Math.min(gs.gc, ncMin + 1); nc++) {
       const tc = Math.ceil(gs.gc / nc);
       if (!exact.x(tc)) continue;
-      const floor = Math.max(floorOf(tr, tc), storeFloorAt(tr, tc));
+      const computeFloor = floorOf(tr, tc);
+      const floor = Math.max(computeFloor, storeFloorAt(tr, tc));
       if (floor < cap) {
         cands[2 * n] = tr;
         cands[2 * n + 1] = tc;
         floors[n] = floor;
+        computeFloors[n] = computeFloor;
         n++;
       }
     }
@@ -181,7 +184,13 @@ function bestTile(g: EngineGeom, spec: EngineSpec, ctx: EngineContext, cap: numb
     if (floor > best) break;
     // An earlier candidate wins a tie; a later one must beat the best.
     if (floor === best && j > at) continue;
-    const c = cost(cands[2 * j], cands[2 * j + 1], j < at ? best + 1 : best);
+    // The compute steps' floor with the schedule's two ends added (the cycles are whole: so is their floor),
+    // asked only of the candidates the cheap floors let through.
+    const tr = cands[2 * j];
+    const tc = cands[2 * j + 1];
+    const whole = Math.ceil(computeFloors[j] + ends(tr, tc));
+    if (whole > best || (whole === best && j > at)) continue;
+    const c = cost(tr, tc, j < at ? best + 1 : best);
     if (c < best || (c === best && j < at)) {
       best = c;
       at = j;
@@ -306,7 +315,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   // The cycles of a tile depend on the array (unroll, port width, hence the context) and the tile, not on the
   // buffer depths or the TOF factor that only decide which tiles fit: engines that differ only there share them.
   // So do their schedulers (the context is the array's).
-  const tileCosts = new Map<string, { known: Map<number, number>; cycler?: ReturnType<typeof engineLayerCycler> }>();
+  const tileCosts = new Map<string, { known: Map<number, number>; cycler?: ReturnType<typeof engineLayerCycler>; ends?: ReturnType<typeof engineLayerEnds> }>();
   const tileFor = (si: number, spec: EngineSpec, ctx: EngineContext, cap: number): TileResult => {
     const g = shapes[si].geo;
     const tn = Math.min(g.N, spec.tif);
@@ -334,7 +343,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
       const e = costs.cycler(tr, tc, below);
       known.set(k, e);
       return Math.abs(e);
-    });
+    }, (tr, tc) => (costs.ends ??= engineLayerEnds(g, gs, ctx, tn, tm))(tr, tc));
     evaluated++;
     list.push({ inDepth: spec.inBufDepth, wDepth: spec.wBufDepth, outDepth: spec.outBufDepth, r });
     return r;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { engineMultipliers, grid, weightTaps } from '../../src/arch/engine.js';
 import { engineGeom } from '../../src/arch/geometry.js';
 import { engineContext, engineFusion } from '../../src/cost/engine-design.js';
-import { engineLayerCost, tileFits } from '../../src/cost/engine.js';
+import { engineLayerCost, engineLayerEnds, tileFits } from '../../src/cost/engine.js';
 import { DEFAULT_CAPS, pathPlan, widest } from '../../src/cost/evaluate.js';
 import { engineResources } from '../../src/cost/resources.js';
 import { RESOURCE_KINDS } from '../../src/platform/schema.js';
@@ -165,11 +165,39 @@ describe('engine search shortcuts', () => {
             const cycles = engineLayerCost(g, gs, t, ctx, 0).cycles;
             expect(tileFloor(g, gs, ctx.arch, t)).toBeLessThanOrEqual(cycles);
             expect(storeFloor(g, gs, ctx.arch, ctx.axi, storeAll(g, ctx.arch, ctx.axi, t.tm), t)).toBeLessThanOrEqual(cycles);
+            // The compute floor with the schedule's prologue and epilogue (the search's last check before a walk).
+            expect(Math.ceil(tileFloor(g, gs, ctx.arch, t) + engineLayerEnds(g, gs, ctx, t.tn, t.tm)(t.tr, t.tc))).toBeLessThanOrEqual(cycles);
             checked++;
           }
         }
       }
     }
     expect(checked).toBeGreaterThan(500);
+  });
+
+  it('the schedule ends are its prologue and epilogue: one tile of one step is its compute step plus them', () => {
+    // A layer in one tile of one input tile runs one step that only computes (nothing to load next or to store
+    // before it): the schedule is the per-layer set-up, that step, the first load and the last store. So the
+    // compute floor plus the ends is the schedule itself, and an end counted wrong shows.
+    const base = basePoint({ model: 'bmshj2018-hyperprior', platform: 'zcu102', precision: 'int8', res: '64x64', arch: 'engine', path: 'encode' });
+    const c = contextFor(base);
+    const full = pathPlan(c.workload, { ...base, engine: undefined }, 'subpixel');
+    const fusion = engineFusion(full);
+    const p = widest(full);
+    // Channel tiles as wide as any layer (the buffer depths play no part in a schedule's cycles).
+    const spec = { ...specFor({ pif: 16, pof: 16, poy: 1, pox: 1, tf: 4, depth: 16384, uram: false, widthBits: widthFor(16, p.actBits, c.platform.bandwidthBytesPerSec, base.clockMHz), actBits: p.actBits, maxK: 25 }), tif: 4096, tof: 4096 };
+    const ctx = engineContext(spec, p, c.platform, c.tables, base.clockMHz);
+    let checked = 0;
+    for (const x of full.filter((y) => y.kind === 'mac' && !y.serial)) {
+      const g = engineGeom(x.layer, x.lowered!, 'subpixel', fusion.store.get(x.id));
+      const gs = grid(g);
+      if (g.N > spec.tif || g.M > spec.tof || g.groups !== 1) continue;
+      const t = { tn: g.N, tm: g.M, tr: gs.gr, tc: gs.gc };
+      const ends = engineLayerEnds(g, gs, ctx, t.tn, t.tm)(t.tr, t.tc);
+      expect(ends).toBeGreaterThan(2 * ctx.arch.perStepCycles);
+      expect(Math.ceil(tileFloor(g, gs, ctx.arch, t) + ends)).toBe(engineLayerCost(g, gs, t, ctx, 0).cycles);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(3);
   });
 });
