@@ -338,7 +338,8 @@ export async function renderPng(spec: ChartSpec): Promise<Buffer> {
   cfg.plugins = [whiteBackground];
   const chart = new Chart(canvas.getContext('2d') as unknown as CanvasRenderingContext2D, cfg as never);
   try {
-    return canvas.toBuffer('image/png');
+    // encode() runs on libuv's thread pool (toBuffer on the caller's thread), with the same encoder and bytes.
+    return await canvas.encode('png');
   } finally {
     chart.destroy();
     // Free the pixel surface now: V8 does not see its size, so it would otherwise wait for a GC that never comes.

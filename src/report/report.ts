@@ -105,17 +105,20 @@ export function boardCharts(agg: BoardAgg, models: string[]): BoardCharts {
 export async function writeReport(dir: string, sweep: ResolvedSweep, opts: ReportOptions = {}): Promise<{ charts: number; ok: number; failed: number }> {
   const { boards, ok, failed, models } = await boardSummaries(dir, sweep);
   const charts = boards.map((b) => boardCharts(b, models));
-  let pngs = 0;
+  // Every chart is drawn first and its PNG encoded off the main thread (renderPng), while the next is drawn and
+  // index.html written: the encodes of a sweep's charts run in parallel.
+  const pngs: [string, Promise<Buffer>][] = [];
   if (opts.charts ?? true) {
     mkdirSync(path.join(dir, 'charts'), { recursive: true });
     for (const c of charts) {
       if (opts.signal?.aborted) break;
       const files = boardChartFiles(c.board);
-      writeAtomic(path.join(dir, files.pareto), await renderPng(c.pareto));
-      writeAtomic(path.join(dir, files.utilisation), await renderPng(c.utilisation));
-      pngs += 2;
+      pngs.push([files.pareto, renderPng(c.pareto)], [files.utilisation, renderPng(c.utilisation)]);
     }
   }
-  if ((opts.html ?? true) && !opts.signal?.aborted) await writeHtml(dir, sweep, jobCount(sweep), { ok, failed }, charts, { details: opts.details });
-  return { charts: pngs, ok, failed };
+  const html = (opts.html ?? true) && !opts.signal?.aborted ? writeHtml(dir, sweep, jobCount(sweep), { ok, failed }, charts, { details: opts.details }) : undefined;
+  // One Promise.all: a failed chart or page fails the report, and no promise is left without a handler.
+  const [bytes] = await Promise.all([Promise.all(pngs.map(([, png]) => png)), html]);
+  pngs.forEach(([file], i) => writeAtomic(path.join(dir, file), bytes[i]));
+  return { charts: pngs.length, ok, failed };
 }
