@@ -7,6 +7,7 @@ import { UserError, withFile } from '../errors.js';
 import { loadSweep, resolveSweep, sweepJson, type ResolvedSweep } from '../sweep/config.js';
 import { shardFromEnv, shq, slurmScript } from '../sweep/cluster.js';
 import type { Shard } from '../sweep/jobs.js';
+import { prestartWorkers } from '../sweep/pool.js';
 import { runSweep, SweepAborted, type SweepSummary } from '../sweep/sweep.js';
 import { jsonOut, parseParams } from './args.js';
 import { jsonOpt } from './options.js';
@@ -67,6 +68,8 @@ export function sweepCommand(y: Argv) {
     .option('json', jsonOpt)
     .example('$0 sweep --config examples/demo-sweep.json --out reports/demo', 'the demo sweep (what `npm run demo` runs)')
     .example('$0 sweep --models mbt2018,bmshj2018-hyperprior@q5 --platforms zcu102,kv260 --precisions int8 --res 1280x720 --path decode --out reports/decoders', 'two decoders on two boards, both templates'), async (argv) => {
+    // The workers start while the sweep is read and checked (a bad sweep exits before they are used).
+    if (!argv['slurm-script'] && Number.isInteger(argv.jobs) && argv.jobs > 1) prestartWorkers(argv.jobs);
     const given = LIST_FLAGS.filter((f) => argv[f] !== undefined);
     let sweep: ResolvedSweep;
     if (argv.config) {
