@@ -18,6 +18,11 @@ export const POF = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256];
 export const SPATIAL: [number, number][] = [[1, 1], [1, 2], [2, 2], [2, 4], [4, 4]];
 export const DEPTHS = [512, 1024, 2048, 4096, 8192, 16384];
 export const TOF_FACTORS = [1, 2, 4];
+/**
+ * The resources that an engine's buffer settings (input depth, TOF factor) never lower: DSPs and flip-flops do not
+ * depend on them, and every buffer bank only gets deeper. (LUTs can fall: a bank that outgrows LUTRAM moves to BRAM.)
+ */
+export const GROWS_WITH_BUFFERS: ReadonlySet<ResourceKind> = new Set<ResourceKind>(['dsp', 'bram18', 'uram', 'ff']);
 /** Slower arrays costed for the Pareto front beyond the bound (each costs a full search of its tiles). */
 const FILLERS = 16;
 
@@ -350,6 +355,8 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   };
 
   let lastCycles: Float64Array | undefined;
+  // Set by evaluateSpec when it refused a design over a cap that deeper buffers or a larger TOF factor only raise.
+  let overFrom: ResourceKind | undefined;
   const evaluateSpec = (pif: number, pof: number, poy: number, pox: number, tf: number, depth: number, uram: boolean, ceiling: number): EngineCandidate | undefined => {
     const spec = specFor({ pif, pof, poy, pox, tf, depth, uram, widthBits: bwWidthOf(pif), actBits: p.actBits, maxK });
     const r = engineResourcesWith(spec, p, dpm, tables);
@@ -359,6 +366,7 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
       const key = `${pif},${pof},${poy},${pox}`;
       const over = r[worst] / Math.max(1, limit[worst]);
       if (!(refused.get(key)?.over! <= over)) refused.set(key, { kind: worst, need: r[worst], over });
+      overFrom = over > 1 && GROWS_WITH_BUFFERS.has(worst) ? worst : undefined;
       return undefined;
     }
     refused.set(`${pif},${pof},${poy},${pox}`, { kind: worst, need: 0, over: 0 });
@@ -417,13 +425,20 @@ export function searchEngine(w: Workload, platform: Platform, tables: CostTables
   const visited = new Set<string>();
   for (const { u, lb } of ordered) {
     if (lb >= bestCycles) break;
+    // Per URAM choice, the smallest input depth refused over a cap that grows with the buffers: every deeper setting,
+    // at this TOF factor and the larger ones, is over it too (its refusal would change neither `refused`, which keeps
+    // the least excess, nor `smallest`), so it is not built. test/search/engine-search.test.ts holds the growth.
+    const refusedFrom = urams.map(() => Infinity);
     for (const tf of TOF_FACTORS) {
       for (const depth of DEPTHS) {
-        for (const uram of urams) {
+        for (const [ui, uram] of urams.entries()) {
           visited.add(`${u.join(',')},${tf},${depth}`);
+          if (depth >= refusedFrom[ui]) continue;
           // Within the bound, only designs as fast as the best so far are kept (the front's fast end is the
           // chain of improvements): the slower ones are what makes an exhaustive front cost seconds.
+          overFrom = undefined;
           const c = evaluateSpec(u[0], u[1], u[2], u[3], tf, depth, uram, bestCycles);
+          if (overFrom) refusedFrom[ui] = Math.min(refusedFrom[ui], depth);
           if (!c) continue;
           all.push(c);
           bestCycles = Math.min(bestCycles, c.cycles);

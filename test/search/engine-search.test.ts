@@ -4,9 +4,11 @@ import { engineGeom } from '../../src/arch/geometry.js';
 import { engineContext, engineFusion } from '../../src/cost/engine-design.js';
 import { engineLayerCost, engineLayerEnds, tileFits } from '../../src/cost/engine.js';
 import { DEFAULT_CAPS, pathPlan, widest } from '../../src/cost/evaluate.js';
-import { engineResources } from '../../src/cost/resources.js';
+import { engineResources, engineResourcesWith } from '../../src/cost/resources.js';
+import { loadCostTables, loadPlatform } from '../../src/platform/load.js';
+import { parsePrecision } from '../../src/platform/precision.js';
 import { RESOURCE_KINDS } from '../../src/platform/schema.js';
-import { DEPTHS, PIF, POF, SPATIAL, TOF_FACTORS, ceilSet, searchEngine, specFor, storeAll, storeFloor, tileFloor, widthFor } from '../../src/search/engine-search.js';
+import { DEPTHS, GROWS_WITH_BUFFERS, PIF, POF, SPATIAL, TOF_FACTORS, ceilSet, searchEngine, specFor, storeAll, storeFloor, tileFloor, widthFor } from '../../src/search/engine-search.js';
 import { basePoint } from '../../src/mapping/base-point.js';
 import { contextFor } from '../../src/mapping/load.js';
 import type { EngineSpec } from '../../src/mapping/schema.js';
@@ -173,6 +175,34 @@ describe('engine search shortcuts', () => {
       }
     }
     expect(checked).toBeGreaterThan(500);
+  });
+
+  it('the resources it skips on grow with the buffer settings (input depth, TOF factor), on every board and precision', () => {
+    // searchEngine does not build the deeper settings of an array once one is over a cap in GROWS_WITH_BUFFERS.
+    const tables = loadCostTables();
+    let pairs = 0;
+    for (const name of ['zcu102', 'kv260', 'u50']) {
+      const pl = loadPlatform(name);
+      for (const precision of ['int8', 'int16', 'fp16']) {
+        const p = parsePrecision(precision);
+        const dpm = dspPerMac(tables.packing, pl.spec.dspFamily, p);
+        for (const pif of PIF) for (const pof of POF) for (const [poy, pox] of SPATIAL) for (const uram of [false, true]) {
+          if ((pif * pof * poy * pox) % 7 !== 0 && pif * pof * poy * pox > 4) continue; // a spread sample of the arrays
+          const widthBits = widthFor(pif, p.actBits, pl.bandwidthBytesPerSec, 300);
+          const at = (tf: number, depth: number) => engineResourcesWith(specFor({ pif, pof, poy, pox, tf, depth, uram, widthBits, actBits: p.actBits, maxK: 25 }), p, dpm, tables);
+          for (const [i, tf] of TOF_FACTORS.entries()) for (const [j, depth] of DEPTHS.entries()) {
+            const r = at(tf, depth);
+            for (const [tf2, depth2] of [[TOF_FACTORS[i + 1], depth], [tf, DEPTHS[j + 1]]]) {
+              if (tf2 === undefined || depth2 === undefined) continue;
+              const r2 = at(tf2, depth2);
+              for (const k of GROWS_WITH_BUFFERS) expect(r2[k], `${k} ${name} ${precision} ${[pif, pof, poy, pox, uram]} ${tf}→${tf2} ${depth}→${depth2}`).toBeGreaterThanOrEqual(r[k]);
+              pairs++;
+            }
+          }
+        }
+      }
+    }
+    expect(pairs).toBeGreaterThan(5000);
   });
 
   it('the schedule ends are its prologue and epilogue: one tile of one step is its compute step plus them', () => {
