@@ -74,10 +74,14 @@ function takeWorker(): Worker {
   return spawn();
 }
 
-/** A fixed set of worker threads running sweep jobs; each job goes to the least-busy worker. */
+/** How many more waiting jobs than the least-busy worker a kind's home worker may have before a job of that kind goes elsewhere. */
+const SPILL = 2;
+
+/** A fixed set of worker threads running sweep jobs; each job goes to the least-busy worker, or its kind's (`run`). */
 export class JobPool {
   private readonly workers: { w: Worker; pending: Map<number, Pending> }[] = [];
   private closed = false;
+  private readonly homes = new Map<string, { w: Worker; pending: Map<number, Pending> }>();
 
   constructor(size: number, sweep: ResolvedSweep, options: JobOptions) {
     workerScript();
@@ -105,8 +109,19 @@ export class JobPool {
     }
   }
 
-  run(index: number): Promise<JobOutput> {
-    const slot = this.workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+  /**
+   * Run a job on the least-busy worker; with a `kind` (its template), on the worker that ran the first job of that
+   * kind unless it has SPILL more jobs waiting than the least busy. Each worker's V8 compiles the code its jobs
+   * run: a kind kept on one worker is compiled once, not once per worker (on the demo the pipeline jobs' code).
+   */
+  run(index: number, kind?: string): Promise<JobOutput> {
+    const least = this.workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    let slot = least;
+    if (kind !== undefined) {
+      const home = this.homes.get(kind);
+      if (home === undefined) this.homes.set(kind, least);
+      else if (home.pending.size < least.pending.size + SPILL) slot = home;
+    }
     return new Promise<JobOutput>((resolve, reject) => {
       slot.pending.set(index, { resolve, reject });
       slot.w.postMessage({ index });

@@ -8,7 +8,7 @@ import { CsvWriter } from '../report/csv.js';
 import { commitStaging, discardStaging, startStaging } from '../report/outdir.js';
 import { writeReport } from '../report/report.js';
 import { resolveSweep, sweepJson, type ResolvedSweep, type SweepFile } from './config.js';
-import { jobCount, parseShard, shardSize, shardString, type Shard } from './jobs.js';
+import { jobAt, jobCount, parseShard, shardSize, shardString, type Shard } from './jobs.js';
 import { JobPool } from './pool.js';
 import { Progress } from './progress.js';
 import { runJob, type JobOutput } from './run-job.js';
@@ -176,7 +176,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepSummary> {
   const progress = new Progress(size, 'jobs', opts.progress);
   try {
     const run = pool
-      ? (pos: number) => pool.run(indexAt(pos))
+      ? (pos: number) => pool.run(indexAt(pos), jobAt(sweep, indexAt(pos)).arch)
       : async (pos: number) => { await tick(); return runJob(sweep, indexAt(pos), jobOptions); };
     const { maxBuffered } = await runOrdered(size, pool ? workers * 2 : 1, Math.max(16, workers * 16), run, async (o) => {
       await sink.add(o);
