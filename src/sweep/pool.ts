@@ -37,9 +37,16 @@ function tuneForBatch(): void {
 /** Workers started before their sweep is known (`prestartWorkers`), unref'd until a pool takes them; `failed` if one died waiting. */
 const idle: { w: Worker; failed: boolean }[] = [];
 
+/**
+ * A worker's young generation, larger than V8's default: an explore allocates about 10 MB of short-lived objects
+ * (schedulers, tile lists, rows), and a larger nursery lets more of them die before a scavenge copies them
+ * (README, Performance: the demo's CPU with 64 and 96 MB).
+ */
+const YOUNG_GENERATION_MB = 96;
+
 function spawn(): Worker {
   tuneForBatch();
-  return new Worker(workerScript());
+  return new Worker(workerScript(), { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
 }
 
 /**
