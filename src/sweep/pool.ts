@@ -28,10 +28,15 @@ interface Pending { resolve: (o: JobOutput) => void; reject: (e: Error) => void 
  */
 export const WORKER_V8_FLAGS = ['--interrupt-budget=270336', '--max-inlined-bytecode-size=230', '--max-inlined-bytecode-size-cumulative=460'];
 let tuned = false;
+/** The flags; LIC_SWEEP_V8_FLAGS (space-separated, empty for none) replaces them, e.g. to measure what they do. */
 function tuneForBatch(): void {
   if (tuned) return;
+  const given = process.env.LIC_SWEEP_V8_FLAGS;
+  const flags = given === undefined ? WORKER_V8_FLAGS : given.split(/\s+/).filter(Boolean);
+  const bad = flags.find((f) => !/^--[a-z0-9-]+(=[\w.-]+)?$/.test(f));
+  if (bad) throw new UserError(`"${bad}" is not a V8 flag (allowed: --name or --name=value, space-separated)`, { field: 'LIC_SWEEP_V8_FLAGS' });
   tuned = true;
-  for (const f of WORKER_V8_FLAGS) setFlagsFromString(f);
+  for (const f of flags) setFlagsFromString(f);
 }
 
 /** Workers started before their sweep is known (`prestartWorkers`), unref'd until a pool takes them; `failed` if one died waiting. */
