@@ -8,7 +8,7 @@ import type { Workload } from '../workload/types.js';
 import { baselineResources, decodeChain } from './baseline-common.js';
 import { cpuLayerWork, cpuSeconds, handoverSeconds } from './cpu.js';
 import { dpuComputeCycles, placeLayer, type Placement } from './dpu-support.js';
-import { baseRow, passive, pathPlan, type PathLayer } from './plan.js';
+import { layerRow, passive, pathPlan, type PathLayer } from './plan.js';
 import { roofline } from './roofline.js';
 import type { CpuSubgraph, Estimate, LayerEstimate } from './types.js';
 
@@ -116,10 +116,7 @@ export function evaluateDpu(w: Workload, platform: Platform, point: Point, table
       if (l.instance !== undefined) sliceSec += s;
       const cycles = Math.round(s * f);
       const r = roofline(2 * l.macs, cpuLayerWork(l).bytes, c.cpu.gmacsPerCore * 2e9, c.cpu.memGBs * 1e9);
-      layers.push({
-        ...baseRow(pl), executedMacs: cpuLayerWork(l).macs, cycles, timeMs: s * 1e3, bound: pl.serial ? 'serial' : 'cpu', ...r,
-        utilization: 0, lanes: 0, dsp: 0, bram18: 0, mapping: `CPU subgraph ${open.index}: ${place.reason}`,
-      });
+      layers.push(layerRow(pl, cpuLayerWork(l).macs, cycles, s * 1e3, pl.serial ? 'serial' : 'cpu', r, 0, 0, 0, 0, `CPU subgraph ${open.index}: ${place.reason}`));
       prev = place;
       lastSide = 'cpu';
       continue;
@@ -145,11 +142,9 @@ export function evaluateDpu(w: Workload, platform: Platform, point: Point, table
       close();
       if (l.instance !== undefined) sliceSec += cycles / f + s;
       const r = roofline(2 * l.macs, bytes, 2 * lanes * f, platform.bandwidthBytesPerSec);
-      layers.push({
-        ...baseRow(pl), executedMacs: conv * lanes, cycles, timeMs: (cycles / f) * 1e3, bound: bytes / c.deployment.portBytesPerCycle > elt + conv ? 'memory' : 'compute', ...r,
-        utilization: l.macs / (cycles * lanes), lanes, dsp: 0, bram18: 0,
-        mapping: `DPU ${c.sizeName} 1×1 conv + 2 eltwise-mul; CPU subgraph ${subgraphs.length}: sqrt (${(s * 1e3).toFixed(2)} ms)`,
-      });
+      layers.push(layerRow(pl, conv * lanes, cycles, (cycles / f) * 1e3, bytes / c.deployment.portBytesPerCycle > elt + conv ? 'memory' : 'compute', r,
+        l.macs / (cycles * lanes), lanes, 0, 0,
+        `DPU ${c.sizeName} 1×1 conv + 2 eltwise-mul; CPU subgraph ${subgraphs.length}: sqrt (${(s * 1e3).toFixed(2)} ms)`));
       if (!slowest || cycles > slowest.cycles) slowest = { id: pl.id, cycles, bound: 'compute' };
       prev = place;
       lastSide = 'dpu';
@@ -174,11 +169,8 @@ export function evaluateDpu(w: Workload, platform: Platform, point: Point, table
     if (l.instance !== undefined) sliceSec += cycles / f;
     const executed = place.how === 'eltwise' || place.how === 'pool' ? 0 : comp * lanes;
     const r = roofline(2 * l.macs, bytes, 2 * lanes * f, platform.bandwidthBytesPerSec);
-    layers.push({
-      ...baseRow(pl), executedMacs: executed, cycles, timeMs: (cycles / f) * 1e3, bound, ...r,
-      utilization: l.macs / (cycles * lanes), lanes, dsp: 0, bram18: 0,
-      mapping: `DPU ${c.sizeName} ${place.how} (PP${c.size.pp}×ICP${c.size.icp}×OCP${c.size.ocp})`,
-    });
+    layers.push(layerRow(pl, executed, cycles, (cycles / f) * 1e3, bound, r, l.macs / (cycles * lanes), lanes, 0, 0,
+      `DPU ${c.sizeName} ${place.how} (PP${c.size.pp}×ICP${c.size.icp}×OCP${c.size.ocp})`));
     if (!slowest || cycles > slowest.cycles) slowest = { id: pl.id, cycles, bound };
     prev = place;
     lastSide = 'dpu';

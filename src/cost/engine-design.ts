@@ -8,7 +8,7 @@ import { fuseLayers } from '../arch/fusion.js';
 import { engineGeom } from '../arch/geometry.js';
 import { engineLayerCost, macPipelineDepth, scheduleBound, tileFits, type EngineContext } from './engine.js';
 import { lower, MAC_OPS, type Lowered } from './lower.js';
-import { baseRow, passive, widest, type PathLayer, type Timed } from './plan.js';
+import { layerRow, passive, widest, type PathLayer, type Timed } from './plan.js';
 import { engineResources } from './resources.js';
 import { roofline } from './roofline.js';
 import type { LayerEstimate } from './types.js';
@@ -108,7 +108,7 @@ export function evalEngine(plan: PathLayer[], point: Point, platform: Platform, 
       if (l.instance !== undefined) slice += cycles;
       const r = roofline(0, e.dramBytes, 2 * lanes * f, platform.bandwidthBytesPerSec);
       const bound = scheduleBound(e, ctx.dramBytesPerCycle);
-      layers.push({ ...baseRow(pl), executedMacs: 0, cycles, timeMs: (cycles / f) * 1e3, bound, ...r, rooflineBound: 'memory', utilization: 0, lanes, dsp: 0, bram18: 0, mapping: 'element-wise pass over memory' });
+      layers.push(layerRow(pl, 0, cycles, (cycles / f) * 1e3, bound, { ...r, rooflineBound: 'memory' }, 0, lanes, 0, 0, 'element-wise pass over memory'));
       if (!slowest || cycles > slowest.cycles) slowest = { id: pl.id, bound, cycles };
       continue;
     }
@@ -132,7 +132,7 @@ export function evalEngine(plan: PathLayer[], point: Point, platform: Platform, 
       const positions = l.outH * l.outW;
       const cycles = perPos * positions;
       const r = roofline(2 * l.macs, posBytes * positions, 2 * lanes * f, platform.bandwidthBytesPerSec);
-      layers.push({ ...baseRow(pl), executedMacs: l.macs, cycles, timeMs: (cycles / f) * 1e3, bound: 'serial', ...r, utilization: l.macs / (cycles * lanes), lanes, dsp: 0, bram18: 0, mapping: `1 position × ${positions}${resident ? ', weights resident' : ', weights re-fetched'}` });
+      layers.push(layerRow(pl, l.macs, cycles, (cycles / f) * 1e3, 'serial', r, l.macs / (cycles * lanes), lanes, 0, 0, `1 position × ${positions}${resident ? ', weights resident' : ', weights re-fetched'}`));
       bytes += posBytes * positions;
       continue;
     }
@@ -153,12 +153,8 @@ export function evalEngine(plan: PathLayer[], point: Point, platform: Platform, 
     bytes += c.offchipBytes;
     if (l.instance !== undefined) slice += c.cycles;
     const r = roofline(2 * l.macs, c.offchipBytes, 2 * lanes * f, platform.bandwidthBytesPerSec);
-    const row: LayerEstimate = {
-      ...baseRow(pl), executedMacs: c.executedMacs, cycles: c.cycles, timeMs: (c.cycles / f) * 1e3, bound: c.bound, ...r,
-      utilization: l.macs / (c.cycles * lanes), lanes, dsp: 0, bram18: 0,
-      mapping: `tn${Math.min(tile.tn, geo.N)} tm${Math.min(tile.tm, geo.M)} tr${Math.min(tile.tr, gs.gr)} tc${Math.min(tile.tc, gs.gc)}${l.op === 'deconv' ? ` ${given?.deconv ?? spec.deconv}` : ''}`,
-    };
-    layers.push(row);
+    layers.push(layerRow(pl, c.executedMacs, c.cycles, (c.cycles / f) * 1e3, c.bound, r, l.macs / (c.cycles * lanes), lanes, 0, 0,
+      `tn${Math.min(tile.tn, geo.N)} tm${Math.min(tile.tm, geo.M)} tr${Math.min(tile.tr, gs.gr)} tc${Math.min(tile.tc, gs.gc)}${l.op === 'deconv' ? ` ${given?.deconv ?? spec.deconv}` : ''}`));
     if (!slowest || c.cycles > slowest.cycles) slowest = { id: pl.id, bound: c.bound, cycles: c.cycles };
   }
   return {

@@ -6,7 +6,7 @@ import type { Platform } from '../platform/schema.js';
 import type { CostTables } from '../platform/tables.js';
 import type { Workload } from '../workload/types.js';
 import { baselineResources, decodeChain } from './baseline-common.js';
-import { baseRow, passive, pathPlan, type PathLayer } from './plan.js';
+import { layerRow, passive, pathPlan, type PathLayer } from './plan.js';
 import { roofline } from './roofline.js';
 import type { Estimate, LayerEstimate } from './types.js';
 
@@ -81,11 +81,9 @@ export function evaluateGpu(w: Workload, platform: Platform, point: Point, table
     dramBytes += t.bytes;
     const peak = (l.macs > 0 ? d.peakTops[prec] : d.vectorTflops) * 1e12;
     const r = roofline(t.ops, t.bytes, peak, d.memGBs * 1e9);
-    layers.push({
-      ...baseRow(pl), executedMacs: t.ops / 2, cycles: Math.round(seconds * f), timeMs: seconds * 1e3, bound: pl.serial ? 'serial' : t.bound, ...r,
-      utilization: seconds > 0 ? (2 * l.macs) / (seconds * peak) : 0, lanes: 0, dsp: 0, bram18: 0,
-      mapping: `${name} ${l.macs > 0 ? `${prec} tensor` : 'CUDA cores'}, ${t.kernels * positions} kernel launch${t.kernels * positions > 1 ? 'es' : ''}`,
-    });
+    layers.push(layerRow(pl, t.ops / 2, Math.round(seconds * f), seconds * 1e3, pl.serial ? 'serial' : t.bound, r,
+      seconds > 0 ? (2 * l.macs) / (seconds * peak) : 0, 0, 0, 0,
+      `${name} ${l.macs > 0 ? `${prec} tensor` : 'CUDA cores'}, ${t.kernels * positions} kernel launch${t.kernels * positions > 1 ? 'es' : ''}`));
     if (!pl.serial && (!slowest || seconds > slowest.seconds)) slowest = { id: pl.id, seconds, bound: t.bound };
     prevKernel = true;
   }

@@ -66,16 +66,26 @@ export interface Timed {
   lanes: number;
 }
 
-export function baseRow(pl: PathLayer) {
+/** A layer's roofline figures (cost/roofline.ts), as a row holds them. */
+type RowRoof = Pick<LayerEstimate, 'ops' | 'offchipBytes' | 'ctc' | 'attainableGops' | 'rooflineBound'>;
+const NO_ROOF: RowRoof = { ops: 0, offchipBytes: 0, ctc: null, attainableGops: 0, rooflineBound: 'compute' };
+
+/**
+ * A layer's row of an estimate, in its one key order (the JSON outputs keep it). One literal, no spread: a sweep
+ * builds tens of thousands, and an object spread into a literal takes its properties one at a time.
+ */
+export function layerRow(pl: PathLayer, executedMacs: number, cycles: number, timeMs: number, bound: Bound, r: RowRoof, utilization: number, lanes: number, dsp: number, bram18: number, mapping: string): LayerEstimate {
   const l = pl.layer;
-  return { id: pl.id, name: l.name, part: l.part, op: l.op, precision: pl.precision.name, macs: l.macs, stage: pl.id };
+  return {
+    id: pl.id, name: l.name, part: l.part, op: l.op, precision: pl.precision.name, macs: l.macs, stage: pl.id,
+    executedMacs, cycles, timeMs, bound, ops: r.ops, offchipBytes: r.offchipBytes, ctc: r.ctc, attainableGops: r.attainableGops, rooflineBound: r.rooflineBound,
+    utilization, lanes, dsp, bram18, mapping,
+  };
 }
 
+/** The row of a layer that takes no accelerator time: fused into its producer, or on the CPU. */
 export function passive(pl: PathLayer, bound: Bound): LayerEstimate {
-  return {
-    ...baseRow(pl), executedMacs: 0, cycles: 0, timeMs: 0, bound, ops: 0, offchipBytes: 0, ctc: null,
-    attainableGops: 0, rooflineBound: 'compute', utilization: 0, lanes: 0, dsp: 0, bram18: 0, mapping: bound === 'cpu' ? 'CPU (entropy coder tables)' : 'fused into producer',
-  };
+  return layerRow(pl, 0, 0, 0, bound, NO_ROOF, 0, 0, 0, 0, bound === 'cpu' ? 'CPU (entropy coder tables)' : 'fused into producer');
 }
 
 /**
