@@ -88,8 +88,10 @@ export function layerRecords(k: PointKey, r: ExploreResult): LayerRecord[] {
   const f = e.clockMHz * 1e6;
   const bl = bottleneckLayerOf(e.bottleneck);
   const serialChain = /^serial context model/.test(e.bottleneck);
+  // One literal per row, the key cells written out (no spread: a sweep builds tens of thousands of these).
+  const variant = k.variant ?? '';
   return e.layers.map((l) => ({
-    job: k.job, ...keyCells(k),
+    job: k.job, model: k.model, variant, platform: k.platform, precision: k.precision, res: k.res, arch: k.arch, path: k.path,
     layer: l.id, part: l.part, name: l.name, op: l.op, layerPrecision: l.precision,
     macs: l.macs, executedMacs: l.executedMacs, cycles: l.cycles, timeMs: l.timeMs, bound: l.bound,
     ops: l.ops, offchipBytes: l.offchipBytes, ctc: l.ctc, attainableGops: l.attainableGops,
