@@ -18,6 +18,8 @@ export function workerScript(): string {
 }
 
 interface Pending { resolve: (o: JobOutput) => void; reject: (e: Error) => void }
+/** A worker of a pool and the jobs it has not answered yet. */
+interface Slot { w: Worker; pending: Map<number, Pending> }
 
 /**
  * V8's tiering for sweep workers. Each worker is an isolate of its own that compiles the same hot code again, and on
@@ -91,9 +93,9 @@ const SPILL = 2;
 
 /** A fixed set of worker threads running sweep jobs; each job goes to the least-busy worker, or its kind's (`run`). */
 export class JobPool {
-  private readonly workers: { w: Worker; pending: Map<number, Pending> }[] = [];
+  private readonly workers: Slot[] = [];
   private closed = false;
-  private readonly homes = new Map<string, { w: Worker; pending: Map<number, Pending> }>();
+  private readonly homes = new Map<string, Slot>();
 
   constructor(size: number, sweep: ResolvedSweep, options: JobOptions) {
     workerScript();
@@ -102,7 +104,7 @@ export class JobPool {
       const w = takeWorker();
       // The sweep comes in the first message (a prestarted worker did not know it when it started).
       w.postMessage({ sweep, options });
-      const slot = { w, pending: new Map<number, Pending>() };
+      const slot: Slot = { w, pending: new Map<number, Pending>() };
       w.on('message', (m: { ok: true; out: JobOutput } | { ok: false; index: number; error: string }) => {
         const index = m.ok ? m.out.index : m.index;
         const p = slot.pending.get(index);
